@@ -1,0 +1,153 @@
+"""The data contract's English names beside the template's Chinese labels.
+
+This is the one place where Chinese labels live (see `shared/contract/annual-report-tables.md`).
+Every other module uses the English names; parsers match labels through the tables below so a
+new spelling seen in the wild is added here once and every layout benefits.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Section 三 applicant columns, in template order.
+APPLICANTS: Final[tuple[str, ...]] = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+)
+APPLICANT_LABELS: Final[dict[str, str]] = {
+    "natural_person": "自然人",
+    "commercial_enterprise": "商业企业",
+    "research_institution": "科研机构",
+    "social_welfare_org": "社会公益组织",
+    "legal_service_org": "法律服务机构",
+    "other_org": "其他",
+    "total": "总计",
+}
+ORGANISATION_APPLICANTS: Final[tuple[str, ...]] = APPLICANTS[1:6]
+
+# Section 三 rows, in template order, with the label as the template prints it.
+ITEM_LABELS: Final[dict[str, str]] = {
+    "new_received": "一、本年新收政府信息公开申请数量",
+    "carried_over": "二、上年结转政府信息公开申请数量",
+    "granted": "（一）予以公开",
+    "partially_granted": "（二）部分公开",
+    "denied_state_secret": "1.属于国家秘密",
+    "denied_law_prohibited": "2.其他法律行政法规禁止公开",
+    "denied_three_safeties": "3.危及“三安全一稳定”",
+    "denied_third_party": "4.保护第三方合法权益",
+    "denied_internal_affairs": "5.属于三类内部事务信息",
+    "denied_process_info": "6.属于四类过程性信息",
+    "denied_enforcement_file": "7.属于行政执法案卷",
+    "denied_admin_query": "8.属于行政查询事项",
+    "unable_no_info": "1.本机关不掌握相关政府信息",
+    "unable_need_creation": "2.没有现成信息需要另行制作",
+    "unable_unclear": "3.补正后申请内容仍不明确",
+    "not_processed_petition": "1.信访举报投诉类申请",
+    "not_processed_duplicate": "2.重复申请",
+    "not_processed_publication": "3.要求提供公开出版物",
+    "not_processed_excessive": "4.无正当理由大量反复申请",
+    "not_processed_confirm": "5.要求行政机关确认或重新出具已获取信息",
+    "other_no_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other_unpaid_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "other_other": "3.其他",
+    "other_processed": "（六）其他处理",
+    "total_processed": "（七）总计",
+    "carried_forward": "四、结转下年度继续办理",
+}
+ITEMS: Final[tuple[str, ...]] = tuple(ITEM_LABELS)
+
+# Group headings under 三、本年度办理结果 that own the numbered sub-rows above.
+ITEM_GROUP_LABELS: Final[dict[str, str]] = {
+    "denied": "（三）不予公开",
+    "unable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
+}
+
+# Result rows summed by consistency rule 2 (everything between granted and total_processed).
+RESULT_ITEMS: Final[tuple[str, ...]] = ITEMS[ITEMS.index("granted") : ITEMS.index("total_processed")]
+ITEMS_2021_ONLY: Final[tuple[str, ...]] = ("other_no_correction", "other_unpaid_fee", "other_other")
+ITEMS_2019_ONLY: Final[tuple[str, ...]] = ("other_processed",)
+
+# Section 四: three groups x five outcomes.
+REVIEW_GROUPS: Final[tuple[str, ...]] = ("review", "litigation_direct", "litigation_after_review")
+REVIEW_GROUP_LABELS: Final[dict[str, str]] = {
+    "review": "行政复议",
+    "litigation_direct": "未经复议直接起诉",
+    "litigation_after_review": "复议后起诉",
+}
+OUTCOMES: Final[tuple[str, ...]] = ("upheld", "corrected", "other", "pending", "total")
+OUTCOME_LABELS: Final[dict[str, str]] = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
+
+# Section 二, 2021 template: field -> (row label, column label).
+PROACTIVE_2021_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "rules_issued": ("规章", "本年制发件数"),
+    "rules_repealed": ("规章", "本年废止件数"),
+    "rules_in_force": ("规章", "现行有效件数"),
+    "normative_issued": ("行政规范性文件", "本年制发件数"),
+    "normative_repealed": ("行政规范性文件", "本年废止件数"),
+    "normative_in_force": ("行政规范性文件", "现行有效件数"),
+    "licensing_decisions": ("行政许可", "本年处理决定数量"),
+    "penalty_decisions": ("行政处罚", "本年处理决定数量"),
+    "compulsion_decisions": ("行政强制", "本年处理决定数量"),
+    "fees_10k_yuan": ("行政事业性收费", "本年收费金额（单位：万元）"),
+}
+PROACTIVE_2021: Final[tuple[str, ...]] = tuple(PROACTIVE_2021_LABELS)
+
+# Section 二, 2019 template: field -> (row label, column label).
+PROACTIVE_2019_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "rules_new_made": ("规章", "本年新制作数量"),
+    "rules_new_published": ("规章", "本年新公开数量"),
+    "rules_total_published": ("规章", "对外公开总数量"),
+    "normative_new_made": ("规范性文件", "本年新制作数量"),
+    "normative_new_published": ("规范性文件", "本年新公开数量"),
+    "normative_total_published": ("规范性文件", "对外公开总数量"),
+    "licensing_prev_items": ("行政许可", "上一年项目数量"),
+    "licensing_change": ("行政许可", "本年增/减"),
+    "licensing_decisions": ("行政许可", "处理决定数量"),
+    "other_services_prev_items": ("其他对外管理服务事项", "上一年项目数量"),
+    "other_services_change": ("其他对外管理服务事项", "本年增/减"),
+    "other_services_decisions": ("其他对外管理服务事项", "处理决定数量"),
+    "penalty_prev_items": ("行政处罚", "上一年项目数量"),
+    "penalty_change": ("行政处罚", "本年增/减"),
+    "penalty_decisions": ("行政处罚", "处理决定数量"),
+    "compulsion_prev_items": ("行政强制", "上一年项目数量"),
+    "compulsion_change": ("行政强制", "本年增/减"),
+    "compulsion_decisions": ("行政强制", "处理决定数量"),
+    "fees_prev_items": ("行政事业性收费", "上一年项目数量"),
+    "fees_change": ("行政事业性收费", "本年增/减"),
+    "procurement_items": ("政府集中采购", "采购项目数量"),
+    "procurement_amount_yuan": ("政府集中采购", "采购总金额"),
+}
+PROACTIVE_2019: Final[tuple[str, ...]] = tuple(PROACTIVE_2019_LABELS)
+
+# Every section-二 field the warehouse knows, 2021 first (licensing_decisions is shared).
+PROACTIVE_FIELDS: Final[tuple[str, ...]] = PROACTIVE_2021 + tuple(
+    f for f in PROACTIVE_2019 if f not in PROACTIVE_2021
+)
+DECIMAL_PROACTIVE_FIELDS: Final[frozenset[str]] = frozenset({"fees_10k_yuan", "procurement_amount_yuan"})
+
+TEMPLATES: Final[tuple[str, ...]] = ("2021", "2019", "unknown")
+SOURCE_FORMATS: Final[tuple[str, ...]] = ("html", "text", "docx", "pdf")
+AGENCY_LEVELS: Final[tuple[str, ...]] = ("province", "city", "county", "township")
+AGENCY_KINDS: Final[tuple[str, ...]] = ("government", "department", "zone")
+
+# Consistency rules of the contract, by the id findings carry.
+RULES: Final[dict[str, str]] = {
+    "rule1": "per column: new_received + carried_over = total_processed + carried_forward",
+    "rule2": "per column: total_processed = sum of all result rows",
+    "rule3": "per row: total = natural_person + the five organisation columns",
+    "rule4": "all counts are non-negative integers",
+    "rule5": "section 四: total = upheld + corrected + other + pending",
+}

@@ -1,0 +1,35 @@
+"""What a reader recovers from one file, before any knowledge of the report template.
+
+The parser consumes only this, so each format's reader is independent of the template and the
+template logic is written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A table placed on its grid: rows of cells. A cell is its text ("" when blank); a position
+# covered by another cell's rowspan/colspan is None, so merged gaps are never mistaken for blanks.
+Grid = list[list[str | None]]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    url: str
+    text: str
+
+
+@dataclass
+class Document:
+    source: str
+    source_format: str  # html | text | docx | pdf
+    text: str  # plain text in reading order; each table row on one line, cells joined by " | "
+    tables: list[Grid] = field(default_factory=list)  # empty for plain text: the parser reads `text`
+    title: str | None = None
+    published_on: str | None = None  # ISO date when page metadata gives one
+    attachments: list[Attachment] = field(default_factory=list)
+    encoding: str | None = None  # the charset the bytes were decoded with
+
+
+class ExtractError(Exception):
+    """A document that cannot be read; the message names the problem in one line."""
