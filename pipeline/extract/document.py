@@ -29,7 +29,3 @@ class Document:
     published_on: str | None = None  # ISO date when page metadata gives one
     attachments: list[Attachment] = field(default_factory=list)
     encoding: str | None = None  # the charset the bytes were decoded with
-
-
-class ExtractError(Exception):
-    """A document that cannot be read; the message names the problem in one line."""
