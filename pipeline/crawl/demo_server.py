@@ -1,0 +1,137 @@
+"""Serve the bundled demo portal (`data/demo_portal/`) on 127.0.0.1, like a county web server would.
+
+The site is static, but a real server's behaviour matters to the crawler, so this one has it:
+Content-Type per file, with no HTTP charset on GB-encoded pages (only their `<meta>` says it);
+strong ETags and Last-Modified with 304 answers to conditional requests (so re-crawls are tested
+for real); HTTP/1.1 keep-alive; 404 for what is not there. The pages' absolute links name the
+portal's public origin (`DEMO_ORIGIN`); it is rewritten to the served base URL on the way out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import mimetypes
+import re
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEMO_ROOT = Path(__file__).resolve().parents[2] / "data" / "demo_portal"
+DEMO_ORIGIN = b"http://www.kuancheng-demo.gov.cn"
+_REWRITTEN_SUFFIXES = {".html", ".htm", ".json", ".txt", ".xml"}
+_GB_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?(gb2312|gbk|gb18030)", re.I)
+_TYPES = {".json": "application/json", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          ".doc": "application/msword", ".wps": "application/vnd.ms-works"}
+
+
+def content_type_for(path: Path, body: bytes) -> str:
+    """Text gets `charset=utf-8` unless the page itself declares a GB charset in `<meta>`."""
+    ctype = _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if ctype.startswith("text/") or ctype == "application/json":
+        if _GB_META.search(body[:4096]):
+            return ctype
+        return f"{ctype}; charset=utf-8"
+    return ctype
+
+
+def _handler(root: Path, request_log: list[dict] | None) -> type[BaseHTTPRequestHandler]:
+    class DemoHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "DemoCMS/1.0"
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet: tests read request_log
+            pass
+
+        def do_GET(self) -> None:
+            if request_log is not None:
+                request_log.append({"path": self.path, "time": time.monotonic(), "headers": dict(self.headers)})
+            path = self._resolve(unquote(urlsplit(self.path).path))
+            if path is None:
+                self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8")
+                return
+            body = path.read_bytes()
+            if path.suffix.lower() in _REWRITTEN_SUFFIXES:
+                body = body.replace(DEMO_ORIGIN, f"http://{self.headers.get('Host', '127.0.0.1')}".encode())
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            mtime = int(path.stat().st_mtime)
+            headers = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)}
+            if self._not_modified(etag, mtime):
+                self._send(304, b"", None, headers)
+                return
+            self._send(200, body, content_type_for(path, body), headers)
+
+        def _resolve(self, url_path: str) -> Path | None:
+            candidate = (root / url_path.lstrip("/")).resolve()
+            if candidate.is_dir():
+                candidate = candidate / "index.html"
+            if not candidate.is_file() or not candidate.is_relative_to(root):
+                return None
+            return candidate
+
+        def _not_modified(self, etag: str, mtime: int) -> bool:
+            if "If-None-Match" in self.headers:
+                return etag in [t.strip() for t in self.headers["If-None-Match"].split(",")]
+            since = self.headers.get("If-Modified-Since")
+            if since:
+                with contextlib.suppress(TypeError, ValueError):
+                    return mtime <= parsedate_to_datetime(since).timestamp()
+            return False
+
+        def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            if ctype:
+                self.send_header("Content-Type", ctype)
+            if status != 304:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if status != 304:
+                self.wfile.write(body)
+
+    return DemoHandler
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+
+@contextlib.contextmanager
+def serving_demo(port: int = 0, root: Path = DEMO_ROOT, request_log: list[dict] | None = None) -> Iterator[str]:
+    """Serve `root` on 127.0.0.1 in a background thread; yields the base URL (no trailing slash).
+
+    `request_log`, when given, receives one dict per GET (path, monotonic time, headers): tests and
+    the benchmark read it to see what the crawler really asked for and when.
+    """
+    server = _Server(("127.0.0.1", port), _handler(Path(root).resolve(), request_log))
+    thread = threading.Thread(target=server.serve_forever, name="demo-portal", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def serve_forever(port: int) -> int:
+    """`xxgk serve-demo`: serve until interrupted."""
+    if not (DEMO_ROOT / "index.html").is_file():
+        print(f"demo portal not found at {DEMO_ROOT}", file=sys.stderr)
+        return 1
+    try:
+        with serving_demo(port) as base_url:
+            print(f"serving the demo portal at {base_url}/ (Ctrl-C to stop)", file=sys.stderr)
+            with contextlib.suppress(KeyboardInterrupt):
+                threading.Event().wait()
+    except OSError as exc:
+        print(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 0
