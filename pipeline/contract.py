@@ -151,3 +151,15 @@ RULES: Final[dict[str, str]] = {
     "rule4": "all counts are non-negative integers",
     "rule5": "section 四: total = upheld + corrected + other + pending",
 }
+
+# Crawling: how a link's text (or title attribute) marks an annual disclosure report, a section
+# worth walking towards one, or the next page of a list. Matched after removing whitespace.
+REPORT_TITLE_MARKERS: Final[tuple[str, ...]] = ("年度报告", "年报", "信息公开工作报告")
+DISCLOSURE_MARKERS: Final[tuple[str, ...]] = ("政府信息公开", "政务信息公开", "政务公开", "信息公开")
+NOT_REPORT_MARKERS: Final[tuple[str, ...]] = ("政府工作报告", "法治政府建设")
+# A report title names its year: 2023年 / 2023年度 / 二〇二三年.
+REPORT_YEAR_PATTERN: Final[str] = r"(?:19|20)\d{2}\s*年|[二][〇零○][〇零○一二三四五六七八九]{2}年"
+PREFERRED_LINK_MARKERS: Final[tuple[str, ...]] = (
+    "信息公开年报", "年度报告", "政府信息公开", "政务公开", "信息公开", "年报",
+)
+NEXT_PAGE_MARKERS: Final[tuple[str, ...]] = ("下一页", "下页", "后一页")
