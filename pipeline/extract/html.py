@@ -1,0 +1,210 @@
+"""HTML report pages to `Document`: title, publication date, main content, table grids, attachments.
+
+Portal pages wrap the report in CMS chrome (navigation, breadcrumbs, share buttons, footers). We
+read the CMS content container when there is one, so chrome text never reaches the parser, and
+keep the chrome only for what it is good for: the title and the publication date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from pipeline.extract.document import Attachment, Document, Grid
+from pipeline.extract.grid import Cell, clean_cell, place_cells, row_line
+
+# CMS content containers, most specific first (TRS, Hanweb/Custom, common templates).
+CONTENT_SELECTORS = ("div.TRS_Editor", "div.Custom_UnionStyle", "#zoom", "#UCAP-CONTENT", ".article-content",
+                     ".TRS_UEDITOR", ".zoom", "#content", ".content", "article")
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "nav", "header", "footer", "select",
+                   "button", "input", "textarea", "svg", "iframe", "object", "embed", "-comment"})
+_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+                    "section", "article", "blockquote", "pre", "center", "form", "fieldset", "address",
+                    "hr", "caption", "figure", "figcaption", "main", "aside", "tr", "td", "th", "tbody",
+                    "thead", "tfoot"})
+_MAX_SPAN = 200
+_PUBDATE_META = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime", "publishtime")
+_DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+# Chrome labels for the publication date, in order of trust.
+_DATE_LABELS = (re.compile(r"(?:发布日期|发布时间|公开日期)\s*[:：]?\s*" + _DATE),
+                re.compile(r"成文日期\s*[:：]?\s*" + _DATE),
+                re.compile(r"日期\s*[:：]\s*" + _DATE))
+_BARE_DATE = re.compile(_DATE)
+_TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+")
+
+
+def read_html(text: str, source: str) -> Document:
+    """The report page as a Document; `text` must already be decoded (see `decode.decode_html`)."""
+    tree = LexborHTMLParser(text)
+    walker = _Walker()
+    walker.walk(_content_root(tree))
+    title = _title(tree)
+    body_text = walker.text()
+    if title and title not in body_text[: len(title) * 4 + 200]:
+        body_text = f"{title}\n{body_text}" if body_text else title
+    return Document(
+        source=source,
+        source_format="html",
+        text=body_text,
+        tables=walker.tables,
+        title=title,
+        published_on=_published_on(tree),
+        attachments=_attachments(tree, source),
+    )
+
+
+class _Walker:
+    """Collects lines in reading order; a block element ends a line, a table emits one line per row."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.tables: list[Grid] = []
+        self._buf: list[str] = []
+
+    def text(self) -> str:
+        self._flush()
+        return "\n".join(self.lines)
+
+    def _flush(self) -> None:
+        if self._buf:
+            line = clean_cell("".join(self._buf))
+            self._buf.clear()
+            if line:
+                self.lines.append(line)
+
+    def walk(self, node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self._buf.append(child.text_content or "")
+            elif tag in _SKIP:
+                continue
+            elif tag == "br":
+                self._flush()
+            elif tag == "table":
+                self._flush()
+                self._table(child)
+            elif tag in _BLOCK:
+                self._flush()
+                self.walk(child)
+                self._flush()
+            else:
+                self.walk(child)
+
+    def _table(self, table: LexborNode) -> None:
+        if len(table.css("table")) > 1:  # a layout table (`css` includes the node): its cells are page regions
+            self.walk(table)
+            return
+        rows: list[list[Cell]] = []
+        for row in _rows(table):
+            rows.append([(clean_cell(cell.text(deep=True, separator="")), _span(cell, "rowspan"), _span(cell, "colspan"))
+                         for cell in row.iter() if cell.tag in ("td", "th")])
+        if not rows:
+            return
+        grid = place_cells(rows)
+        self.tables.append(grid)
+        self.lines.extend(row_line(row) for row in grid)
+
+
+def _rows(table: LexborNode) -> list[LexborNode]:
+    rows: list[LexborNode] = []
+    for child in table.iter():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("tbody", "thead", "tfoot"):
+            rows.extend(tr for tr in child.iter() if tr.tag == "tr")
+    return rows
+
+
+def _span(cell: LexborNode, name: str) -> int:
+    value = cell.attributes.get(name)
+    if not value:
+        return 1
+    digits = re.match(r"\s*(\d+)", value)
+    return min(max(int(digits.group(1)), 1), _MAX_SPAN) if digits else 1
+
+
+def _content_root(tree: LexborHTMLParser) -> LexborNode:
+    for selector in CONTENT_SELECTORS:
+        candidates = tree.css(selector)
+        if candidates:
+            best = max(candidates, key=lambda node: len(node.text(deep=True)))
+            if best.css_first("table") is not None or len(best.text(deep=True).strip()) >= 50:
+                return best
+    return tree.body or tree.root
+
+
+def _title(tree: LexborHTMLParser) -> str | None:
+    meta = tree.css_first('meta[name="ArticleTitle"]')
+    if meta is not None and (content := clean_cell(meta.attributes.get("content") or "")):
+        return content
+    headings = [clean_cell(h.text(deep=True)) for h in tree.css("h1, h2")]
+    for heading in headings:
+        if "报告" in heading:
+            return heading
+    if headings and headings[0]:
+        return headings[0]
+    title = tree.css_first("title")
+    if title is not None and (text := clean_cell(title.text(deep=True))):
+        return _TITLE_SPLIT.split(text)[0] or text
+    return None
+
+
+def _published_on(tree: LexborHTMLParser) -> str | None:
+    for name in _PUBDATE_META:
+        meta = tree.css_first(f'meta[name="{name}"]')
+        if meta is not None and (found := _iso(_BARE_DATE.search(meta.attributes.get("content") or ""))):
+            return found
+    root = tree.body or tree.root
+    page_text = root.text(deep=True) if root is not None else ""
+    for pattern in _DATE_LABELS:
+        if found := _iso(pattern.search(page_text)):
+            return found
+    return None
+
+
+def _iso(match: re.Match[str] | None) -> str | None:
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _attachments(tree: LexborHTMLParser, source: str) -> list[Attachment]:
+    base_node = tree.css_first("base[href]")
+    base = urljoin(source, base_node.attributes.get("href") or "") if base_node is not None else source
+    found: dict[str, Attachment] = {}
+    for node in tree.css("a[href], iframe[src], embed[src], object[data]"):
+        attrs = node.attributes
+        link = attrs.get("href") or attrs.get("src") or attrs.get("data") or ""
+        target = _attachment_target(link.strip())
+        if target is None:
+            continue
+        url = urljoin(base, target)
+        if url not in found:
+            label = clean_cell(node.text(deep=True)) or attrs.get("title") or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+            found[url] = Attachment(url=url, text=label)
+    return list(found.values())
+
+
+def _attachment_target(link: str) -> str | None:
+    """The document a link points at: the link itself, or the `file=` of a pdf.js viewer link."""
+    if not link or link.startswith(("javascript:", "mailto:", "#")):
+        return None
+    parts = urlsplit(link)
+    if parts.path.lower().endswith(ATTACHMENT_EXTENSIONS):
+        return link
+    for key, value in parse_qsl(parts.query):
+        if not value.lower().split("#")[0].endswith(ATTACHMENT_EXTENSIONS):
+            continue
+        if key.lower() == "file" and "viewer" in parts.path.lower():
+            return value
+        return link
+    return None

@@ -1,0 +1,243 @@
+"""A report's values as a layout-free document: paragraphs and template tables with real spans.
+
+Every layout writer (text shapes, HTML, DOCX, PDF) renders this one structure, so the tables a
+test parses back are the same whatever the format and only the writers differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.contract import (
+    APPLICANTS,
+    ITEM_GROUP_LABELS,
+    ITEM_LABELS,
+    ITEMS,
+    OUTCOME_LABELS,
+    OUTCOMES,
+    PROACTIVE_2019_LABELS,
+    PROACTIVE_2021_LABELS,
+    REVIEW_GROUP_LABELS,
+    REVIEW_GROUPS,
+)
+
+# Header words a portal splits over two lines inside one cell ("结果" / "维持").
+SPLIT_HEADERS: dict[str, str] = {
+    "商业企业": "商业\n企业", "科研机构": "科研\n机构", "社会公益组织": "社会公益\n组织", "法律服务机构": "法律服务\n机构",
+    "结果维持": "结果\n维持", "结果纠正": "结果\n纠正", "其他结果": "其他\n结果", "尚未审结": "尚未\n审结",
+}
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Variations real portals show; each one is something the parser must survive."""
+
+    split_headers: bool = False  # "结果\n维持" in one cell
+    fullwidth_digits: bool = False  # ０-９ in value cells
+    thousands: str = ""  # separator for counts >= 1000, e.g. "," or "，"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str  # "\n" marks a line break inside the cell
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    width: int
+
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: str = "body"  # title | heading | body | signature
+
+
+@dataclass
+class ReportDoc:
+    title: str
+    blocks: list[Paragraph | Table] = field(default_factory=list)
+
+
+def _number(value: float | int | None, token: str | None, options: RenderOptions) -> str:
+    if value is None:
+        return token or ""
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    if abs(value) < 1000 or not options.thousands:
+        text = text.replace(",", "")
+    else:
+        text = text.replace(",", options.thousands)
+    return text.translate(_FULLWIDTH) if options.fullwidth_digits else text
+
+
+class _Builder:
+    def __init__(self, values: dict[str, Any], options: RenderOptions) -> None:
+        self.values = values
+        self.options = options
+        self.tokens: dict[str, str] = values.get("raw_tokens") or {}
+
+    def header(self, text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
+        if self.options.split_headers:
+            text = SPLIT_HEADERS.get(text, text)
+        return Cell(text, rowspan, colspan, header=True)
+
+    def value(self, value: float | int | None, key: str, colspan: int = 1) -> Cell:
+        return Cell(_number(value, self.tokens.get(key), self.options), 1, colspan)
+
+    def proactive_table(self) -> Table:
+        proactive = self.values.get("proactive") or {}
+        if any(key in PROACTIVE_2019_LABELS and key not in PROACTIVE_2021_LABELS for key in proactive):
+            return self._proactive(proactive, PROACTIVE_2019_LABELS, _PROACTIVE_2019_BLOCKS)
+        return self._proactive(proactive, PROACTIVE_2021_LABELS, _PROACTIVE_2021_BLOCKS)
+
+    def _proactive(self, proactive: dict[str, Any], labels: dict[str, tuple[str, str]],
+                   blocks: tuple[tuple[str, tuple[str, ...]], ...]) -> Table:
+        """Template section 二: per article a heading row, a column-header row, one row per subject."""
+        rows: list[list[Cell]] = []
+        for article, fields in blocks:
+            columns = list(dict.fromkeys(labels[f][1] for f in fields))
+            subjects = list(dict.fromkeys(labels[f][0] for f in fields))
+            last_span = 3 - len(columns)
+            rows.append([self.header(article, colspan=4)])
+            rows.append([self.header("信息内容")] + [self.header(c, colspan=1 + last_span * (i == len(columns) - 1))
+                                                     for i, c in enumerate(columns)])
+            for subject in subjects:
+                cells = [self.header(subject)]
+                for i, column in enumerate(columns):
+                    key = next(f for f in fields if labels[f] == (subject, column))
+                    cells.append(self.value(proactive.get(key), key, 1 + last_span * (i == len(columns) - 1)))
+                rows.append(cells)
+        return Table(rows, 4)
+
+    def applications_table(self) -> Table:
+        """Template section 三: 3 label columns (a cell spanning rows AND columns) + 7 applicant columns."""
+        applications = self.values.get("applications") or {}
+        items = [item for item in ITEMS if item in applications]
+        rows: list[list[Cell]] = [
+            [self.header("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3),
+             self.header("申请人情况", colspan=7)],
+            [self.header("自然人", rowspan=2), self.header("法人或其他组织", colspan=5), self.header("总计", rowspan=2)],
+            [self.header(text) for text in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
+        ]
+        results = [item for item in items if item not in ("new_received", "carried_over", "carried_forward")]
+        groups = {group: [item for item in results if item.startswith(group + "_") and item != "other_processed"]
+                  for group in ITEM_GROUP_LABELS}
+        for item in items:
+            counts = applications.get(item) or [None] * len(APPLICANTS)
+            values = [self.value(count, f"{item}.{applicant}") for count, applicant in zip(counts, APPLICANTS)]
+            label = ITEM_LABELS[item]
+            if item == "partially_granted":
+                label = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+            if item in ("new_received", "carried_over", "carried_forward"):
+                rows.append([self.header(label, colspan=3), *values])
+                continue
+            lead: list[Cell] = []
+            if item == results[0]:
+                lead.append(self.header("三、本年度办理结果", rowspan=len(results)))
+            group = next((g for g, members in groups.items() if item in members), None)
+            if group is None:
+                rows.append([*lead, self.header(label, colspan=2), *values])
+                continue
+            if item == groups[group][0]:
+                lead.append(self.header(ITEM_GROUP_LABELS[group], rowspan=len(groups[group])))
+            rows.append([*lead, self.header(label), *values])
+        return Table(rows, 10)
+
+    def review_table(self) -> Table:
+        """Template section 四: two header rows of groups, one of outcomes, one row of 15 counts."""
+        review = self.values.get("review_litigation") or {}
+        outcome_labels = [OUTCOME_LABELS[o] for o in OUTCOMES]
+        rows = [
+            [self.header(REVIEW_GROUP_LABELS["review"], colspan=5), self.header("行政诉讼", colspan=10)],
+            [*(self.header(text, rowspan=2) for text in outcome_labels),
+             self.header(REVIEW_GROUP_LABELS["litigation_direct"], colspan=5),
+             self.header(REVIEW_GROUP_LABELS["litigation_after_review"], colspan=5)],
+            [self.header(text) for _ in range(2) for text in outcome_labels],
+            [self.value(count, f"{group}.{outcome}")
+             for group in REVIEW_GROUPS
+             for count, outcome in zip(review.get(group) or [None] * len(OUTCOMES), OUTCOMES)],
+        ]
+        return Table(rows, 15)
+
+
+_PROACTIVE_2021_BLOCKS = (
+    ("第二十条第（一）项", ("rules_issued", "rules_repealed", "rules_in_force",
+                        "normative_issued", "normative_repealed", "normative_in_force")),
+    ("第二十条第（五）项", ("licensing_decisions",)),
+    ("第二十条第（六）项", ("penalty_decisions", "compulsion_decisions")),
+    ("第二十条第（八）项", ("fees_10k_yuan",)),
+)
+_PROACTIVE_2019_BLOCKS = (
+    ("第二十条第（一）项", ("rules_new_made", "rules_new_published", "rules_total_published",
+                        "normative_new_made", "normative_new_published", "normative_total_published")),
+    ("第二十条第（五）项", ("licensing_prev_items", "licensing_change", "licensing_decisions",
+                        "other_services_prev_items", "other_services_change", "other_services_decisions")),
+    ("第二十条第（六）项", ("penalty_prev_items", "penalty_change", "penalty_decisions",
+                        "compulsion_prev_items", "compulsion_change", "compulsion_decisions")),
+    ("第二十条第（八）项", ("fees_prev_items", "fees_change")),
+    ("第二十条第（九）项", ("procurement_items", "procurement_amount_yuan")),
+)
+
+
+def _signature_date(values: dict[str, Any]) -> str:
+    published = values.get("published_on")
+    if published:
+        year, month, day = (int(part) for part in str(published)[:10].split("-"))
+    else:
+        year, month, day = int(values["year"]) + 1, 1, 20
+    return f"{year}年{month}月{day}日"
+
+
+def build_report(values: dict[str, Any], options: RenderOptions | None = None) -> ReportDoc:
+    """The full report: title, preamble with the statistics period, sections 一…六, signature."""
+    options = options or RenderOptions()
+    builder = _Builder(values, options)
+    agency, year = values["agency"], int(values["year"])
+    applications = values.get("applications") or {}
+    received = (applications.get("new_received") or [None] * 7)[-1]
+    received_text = f"{received}件" if received is not None else "若干件"
+    p = Paragraph
+    blocks: list[Paragraph | Table] = [
+        p(f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》"
+          f"要求，由{agency}编制。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议"
+          f"和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。本报告中所列数据的统计期限自{year}年1月1日起至"
+          f"{year}年12月31日止。如对本报告有疑问，请与{agency}联系。"),
+        p("一、总体情况", "heading"),
+        p(f"{year}年，{agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《条例》，围绕中心工作，"
+          f"扎实推进政府信息公开工作，不断提升政务公开质量和实效。"),
+        p("（一）主动公开", "heading"),
+        p(f"坚持以公开为常态、不公开为例外，通过政府门户网站、政务新媒体和政务公开专栏主动公开政府信息，"
+          f"重点公开政策文件、财政预决算、重大项目和民生领域信息。"),
+        p("（二）依申请公开", "heading"),
+        p(f"严格执行依申请公开办理流程，{year}年共收到政府信息公开申请{received_text}，均在法定期限内答复。"),
+        p("（三）政府信息管理", "heading"),
+        p("落实公开属性源头认定和保密审查制度，做好政府信息的动态调整和更新维护。"),
+        p("（四）政府信息公开平台建设", "heading"),
+        p("加强政府网站政府信息公开专栏建设，优化栏目设置，确保信息发布及时、准确、规范。"),
+        p("（五）监督保障", "heading"),
+        p("将政务公开工作纳入年度绩效考核，组织开展业务培训，持续强化监督检查。"),
+        p("二、主动公开政府信息情况", "heading"),
+        builder.proactive_table(),
+        p("三、收到和处理政府信息公开申请情况", "heading"),
+        builder.applications_table(),
+        p("四、政府信息公开行政复议、行政诉讼情况", "heading"),
+        builder.review_table(),
+        p("五、存在的主要问题及改进情况", "heading"),
+        p("政府信息公开工作仍存在公开内容不够全面、政策解读形式较为单一等问题。下一步将健全工作机制，"
+          "拓展公开渠道，提升政策解读质量，推动政务公开工作再上新台阶。"),
+        p("六、其他需要报告的事项", "heading"),
+        p("依据《政府信息公开信息处理费管理办法》，本年度未收取信息处理费。本年度无其他需要报告的事项。"),
+        p(agency, "signature"),
+        p(_signature_date(values), "signature"),
+    ]
+    title = f"{agency}{year}年政府信息公开工作年度报告"
+    return ReportDoc(title, [p(title, "title"), *blocks])
