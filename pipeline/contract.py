@@ -163,3 +163,74 @@ PREFERRED_LINK_MARKERS: Final[tuple[str, ...]] = (
     "信息公开年报", "年度报告", "政府信息公开", "政务公开", "信息公开", "年报",
 )
 NEXT_PAGE_MARKERS: Final[tuple[str, ...]] = ("下一页", "下页", "后一页")
+
+# Spellings the parser matches, compared after NFKC normalisation with all whitespace removed
+# (so "（一）" and "(一)", "商业 企业" and "商业企业" are the same). Each section-三 row is found by a
+# fragment unique to its label, because reports number sub-rows differently ("1." / "1、" / none).
+ITEM_PATTERNS: Final[dict[str, str]] = {
+    "new_received": r"本年新收",
+    "carried_over": r"上年结转",
+    "granted": r"予以公开",
+    "partially_granted": r"部分公开",
+    "denied_state_secret": r"国家秘密",
+    "denied_law_prohibited": r"禁止公开",
+    "denied_three_safeties": r"三安全一稳定|危及",
+    "denied_third_party": r"第三方合法权益",
+    "denied_internal_affairs": r"内部事务",
+    "denied_process_info": r"过程性信息",
+    "denied_enforcement_file": r"行政执法案卷",
+    "denied_admin_query": r"行政查询事项",
+    "unable_no_info": r"不掌握",
+    "unable_need_creation": r"另行制作",
+    "unable_unclear": r"仍不明确",
+    "not_processed_petition": r"信访举报投诉",
+    "not_processed_duplicate": r"重复申请",
+    "not_processed_publication": r"公开出版物",
+    "not_processed_excessive": r"大量反复申请",
+    "not_processed_confirm": r"重新出具|确认或重新",
+    "other_no_correction": r"逾期不补正",
+    "other_unpaid_fee": r"缴纳费用",
+    "other_other": r"^3[.、]?其他$",
+    "other_processed": r"^(?:\(六\)|六、|六)其他处理$",
+    "total_processed": r"^(?:\(七\)|七、|七)总计$",
+    "carried_forward": r"结转下年度|下年度继续办理",
+}
+
+# Section headings of the report body (matched at the start of a line, after normalisation).
+SECTION_HEADING_PATTERNS: Final[dict[str, str]] = {
+    "proactive": r"二\s*[、.]?[^\n]{0,20}主动公开[^\n]{0,20}",
+    "applications": r"三\s*[、.]?[^\n]{0,20}收到和处理[^\n]{0,30}",
+    "review_litigation": r"四\s*[、.]?[^\n]{0,30}行政复议[^\n]{0,30}",
+    "problems": r"[五六]\s*[、.][^\n]{0,40}",
+}
+# Fallback anchors when a heading is missing: a fragment that only the section's table carries.
+SECTION_ANCHORS: Final[dict[str, str]] = {
+    "proactive": "第二十条",
+    "applications": "本年新收",
+    "review_litigation": "行政复议",
+}
+
+# Section-二 column headers that tell the two templates apart.
+PROACTIVE_2021_MARKERS: Final[tuple[str, ...]] = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
+PROACTIVE_2019_MARKERS: Final[tuple[str, ...]] = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
+# Row labels written either way in the wild; mapped to the spelling of the template's table.
+PROACTIVE_ROW_ALIASES: Final[dict[str, str]] = {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}
+TEN_THOUSAND_YUAN: Final[str] = "万元"
+
+# Cell contents that mean "nothing to report": counted as null, the token kept as raw.
+NULL_TOKENS: Final[frozenset[str]] = frozenset({"—", "——", "-", "--", "/", "无", "–", "―", "─", "×", "空"})
+
+# The document is an annual report on government information disclosure.
+REPORT_TITLE_PATTERN: Final[str] = r"政府信息公开(?:工作)?年度报告"
+# Statistics-period sentence: 本报告中所列数据的统计期限自2023年1月1日起… (also "自20231月1日").
+STATISTICS_PERIOD_PATTERN: Final[str] = r"统计期限(?:自|为|是)?\s*((?:19|20)\d{2})\s*年?\s*\d{1,2}\s*月"
+# Page chrome that carries the publication date.
+DATE_LABELS: Final[tuple[str, ...]] = ("发布日期", "发布时间", "成文日期", "日期", "时间")
+# Suffixes of a contact office named in the preamble (请与…办公室联系) rather than the publishing body.
+CONTACT_OFFICE_SUFFIXES: Final[tuple[str, ...]] = ("党政综合办公室", "综合办公室", "党政办公室", "党政综合部", "党政办", "办公室")
+# Endings of a body's name, used to recognise the signature line above the date.
+AGENCY_SUFFIXES: Final[tuple[str, ...]] = (
+    "政府", "办事处", "委员会", "管委会", "办公室", "办公厅", "局", "委", "办", "厅", "中心", "院", "所", "站", "处", "队", "部", "会",
+)
+# Other kinds of report a portal lists next to the disclosure reports.
+OTHER_REPORT_KINDS: Final[tuple[str, ...]] = ("政府工作报告", "法治政府建设", "工作总结", "工作计划", "统计公报")

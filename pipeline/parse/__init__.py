@@ -1,0 +1,101 @@
+"""Template parser: a `Document` (any format) → a `Report` with the statistics exactly as printed.
+
+Public API: `parse_document`, `parse_bytes`, `PARSER_VERSION`. Numbers that cannot be read for
+sure are left null with a finding; a document that is not a readable report raises `ParseError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from pipeline import contract
+from pipeline.errors import ParseError
+from pipeline.extract.document import Document
+from pipeline.parse.cells import normalize
+from pipeline.parse.findings import assemble_findings, check_applications_complete
+from pipeline.parse.metadata import Metadata, read_metadata
+from pipeline.parse.sections import grid_sections, text_sections
+from pipeline.parse.template import proactive_template, read_applications, read_proactive, read_review
+from pipeline.record import Report, report_id_for
+
+# Bump whenever parsing output changes: Dagster's code_version re-parses stale partitions.
+PARSER_VERSION = "1"
+
+FIRST_SUPPORTED_YEAR = 2019
+FIRST_DISCLOSURE_YEAR = 2008  # the 2008 条例: reports on 2008-2018 follow the pre-2019 template
+
+
+def _check_is_report(text: str, meta: Metadata, has_table: bool) -> None:
+    if not text.strip():
+        raise ParseError("not_a_report", "document has no text")
+    if meta.title_found or has_table:
+        return
+    kind = next((k for k in contract.OTHER_REPORT_KINDS if k in text[:2000]), None)
+    what = f"it looks like a {kind}" if kind else "no 政府信息公开工作年度报告 title or statistics table"
+    raise ParseError("not_a_report", f"not a 政府信息公开工作年度报告: {what}")
+
+
+def parse_document(doc: Document) -> Report:
+    """The report a document holds. Raises ParseError: not_a_report, unsupported_template,
+    no_statistics_table, truncated."""
+    text = normalize(doc.text)
+    meta = read_metadata(text, doc.title and normalize(doc.title), doc.published_on)
+    sections, runs_to_end = text_sections(text)
+    if doc.tables:
+        from_grids = grid_sections(doc.tables)
+        if "applications" in from_grids:
+            sections, runs_to_end = from_grids, False
+    applications = read_applications(sections.get("applications", []))
+    _check_is_report(text, meta, bool(applications.found))
+    if meta.year is not None and FIRST_DISCLOSURE_YEAR <= meta.year < FIRST_SUPPORTED_YEAR:
+        raise ParseError("unsupported_template",
+                         f"report on {meta.year}: the pre-2019 template is not supported yet")
+    if not applications.found:
+        raise ParseError("no_statistics_table", "no section 三 statistics table (本年新收… rows) found")
+    review = read_review(sections.get("review_litigation", []))
+    check_applications_complete(applications, truncated_possible=runs_to_end and not review.found)
+    proactive_cells = sections.get("proactive", [])
+    kind = proactive_template(proactive_cells)
+    proactive = read_proactive(proactive_cells, kind) if kind else None
+    if kind is None:
+        kind = "2021" if set(contract.ITEMS_2021_ONLY) & set(applications.rows) else (
+            "2019" if "other_processed" in applications.rows else "unknown")
+    report = Report(
+        report_id=report_id_for(doc.source),
+        source=doc.source,
+        source_format=doc.source_format,
+        agency=meta.agency,
+        year=meta.year,
+        published_on=meta.published_on,
+        template=kind,
+        title=meta.title,
+        proactive=dict(proactive.rows) if proactive else {},
+        applications={item: applications.rows[item] for item in contract.ITEMS if item in applications.rows},
+        review_litigation=dict(review.rows),
+        text=doc.text,
+    )
+    report.raw_tokens = {**applications.raw, **review.raw, **(proactive.raw if proactive else {})}
+    report.findings = assemble_findings(applications, review, proactive, meta)
+    return report
+
+
+@cache
+def _region_resolver() -> Callable[[Report], Report] | None:
+    """Engineer D's `apply_region` when `pipeline.regions` is installed, else None."""
+    try:
+        from pipeline.regions import apply_region
+    except ImportError:
+        return None
+    return apply_region
+
+
+def parse_bytes(data: bytes, source: str, content_type: str | None = None) -> Report:
+    """Read any supported format, parse it, and resolve the agency's region.
+
+    Raises the reader's ExtractError or this parser's ParseError (both DocumentError)."""
+    from pipeline.extract import read_document
+
+    report = parse_document(read_document(data, source, content_type))
+    resolver = _region_resolver()
+    return resolver(report) if resolver else report

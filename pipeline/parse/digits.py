@@ -1,0 +1,60 @@
+"""Recovering cells whose separators were lost ("1 2 0 0 0 0 3" extracted as "120003").
+
+A run of digits can be cut into numbers in many ways; the template's arithmetic (a total column
+equal to the sum of the others) usually leaves exactly one. Callers use a split only when it is
+the single one that adds up; anything else is reported as ambiguous, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+Split = list[int]
+MAX_SPLITS = 20000  # enumeration cap: real rows have a handful of run-together digits
+
+
+def splits(tokens: Sequence[str], width: int) -> list[Split]:
+    """Every way to cut the digit strings into exactly `width` numbers, in order.
+
+    A number never has a leading zero unless it is "0" itself, which is what makes the cuts few.
+    """
+    lengths = [len(t) for t in tokens]
+    out: list[Split] = []
+
+    def walk(i: int, pos: int, acc: list[int]) -> None:
+        if len(out) >= MAX_SPLITS:
+            return
+        if i == len(tokens):
+            if len(acc) == width:
+                out.append(acc.copy())
+            return
+        token = tokens[i]
+        remaining_min = len(tokens) - i - (1 if pos else 0)
+        if len(acc) + max(remaining_min, 0) > width:
+            return
+        for end in range(pos + 1, lengths[i] + 1):
+            piece = token[pos:end]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            acc.append(int(piece))
+            if end == lengths[i]:
+                walk(i + 1, 0, acc)
+            elif len(acc) < width:
+                walk(i, end, acc)
+            acc.pop()
+
+    if all(t.isdigit() for t in tokens) and len(tokens) <= width <= sum(lengths):
+        walk(0, 0, [])
+    return out
+
+
+def total_is_sum(values: Sequence[int], group: int) -> bool:
+    """Each consecutive group of `group` numbers ends with the sum of the others."""
+    return all(
+        values[g + group - 1] == sum(values[g : g + group - 1]) for g in range(0, len(values), group)
+    )
+
+
+def recover(tokens: Sequence[str], width: int, accept: Callable[[Split], bool]) -> list[Split]:
+    """The splits of `tokens` into `width` numbers that the template arithmetic accepts."""
+    return [s for s in splits(tokens, width) if accept(s)]

@@ -1,0 +1,71 @@
+"""Findings the parser itself raises: rows it could not read for sure, rows and sections missing.
+
+The contract's consistency rules (rule1–rule5) are computed over frames in `pipeline.validate`,
+once, in Polars; these are the findings only the parser can know about.
+"""
+
+from __future__ import annotations
+
+from pipeline import contract
+from pipeline.errors import ParseError
+from pipeline.parse.metadata import Metadata
+from pipeline.parse.template import Table
+from pipeline.record import Finding
+
+_PROBLEM_TEXT = {
+    "ambiguous": "cells could not be told apart (blank, spanned or run-together digits); values left null",
+    "column_count": "more cells than the template's columns; values left null",
+    "empty": "row label without any cells; values left null",
+}
+
+
+def _expected_items(table: Table) -> list[str]:
+    variant = contract.ITEMS_2019_ONLY if "other_processed" in table.found else contract.ITEMS_2021_ONLY
+    other = contract.ITEMS_2021_ONLY if variant is contract.ITEMS_2019_ONLY else contract.ITEMS_2019_ONLY
+    return [i for i in contract.ITEMS if i not in other]
+
+
+def check_applications_complete(table: Table, truncated_possible: bool) -> None:
+    """Raise `truncated` when the text ends inside section 三: its last rows are missing (or the last
+    row read is incomplete) and nothing follows the table."""
+    if not truncated_possible:
+        return
+    expected = _expected_items(table)
+    last = max((expected.index(i) for i in table.found if i in expected), default=-1)
+    incomplete = {r.key for r in table.problems}
+    if last < len(expected) - 1 or expected[last] in incomplete:
+        item = expected[last] if last >= 0 else expected[0]
+        raise ParseError("truncated", f"table truncated at row {item} ({contract.ITEM_LABELS[item]}): "
+                                      "the text ends inside section 三")
+
+
+def _row_findings(table: Table, what: str) -> list[Finding]:
+    out = []
+    for row in table.problems:
+        rule = "ambiguous_row" if row.status in ("ambiguous", "empty") else row.status
+        detail = _PROBLEM_TEXT.get(row.status, row.status)
+        if row.candidates:
+            detail = f"{len(row.candidates)} ways to split the run-together digits add up; values left null"
+        out.append(Finding(rule=rule, item=row.key, actual=float(row.found),
+                           message=f"{what} row {row.key}: {detail} ({row.found} cells found)"))
+    return out
+
+
+def assemble_findings(applications: Table, review: Table, proactive: Table | None, meta: Metadata) -> list[Finding]:
+    findings = _row_findings(applications, "section 三")
+    findings += _row_findings(review, "section 四")
+    if proactive is not None:
+        findings += _row_findings(proactive, "section 二")
+    else:
+        findings.append(Finding(rule="missing_section", item="proactive",
+                                message="section 二 (主动公开政府信息情况) table not found"))
+    if not review.found:
+        findings.append(Finding(rule="missing_section", item="review_litigation",
+                                message="section 四 (行政复议、行政诉讼情况) table not found"))
+    for item in _expected_items(applications):
+        if item not in applications.found:
+            findings.append(Finding(rule="missing_row", item=item,
+                                    message=f"section 三 row {item} ({contract.ITEM_LABELS[item]}) not found"))
+    if meta.year is None:
+        findings.append(Finding(rule="unknown_year", message="no statistics year in the title or the statistics period"))
+    return findings

@@ -1,0 +1,79 @@
+"""Where the three statistics tables sit: regions of the text, or the document's grids.
+
+Headings are matched only at the start of a line, because prose (and seed 004's preamble) names
+the same sections in running text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline import contract
+from pipeline.extract.document import Grid
+from pipeline.parse.cells import Cell, grid_cells, label_key, text_cells
+
+SECTIONS = ("proactive", "applications", "review_litigation")
+_HEADING_RE = {
+    name: re.compile(rf"(?m)^[ \t]*{pattern}[ \t]*$") for name, pattern in contract.SECTION_HEADING_PATTERNS.items()
+}
+
+
+def _start(text: str, name: str, pos: int) -> tuple[int, int] | None:
+    """(start, body start) of a section from `pos`: its heading, else the line of its anchor."""
+    m = _HEADING_RE[name].search(text, pos)
+    if m:
+        return m.start(), m.end()
+    anchor = contract.SECTION_ANCHORS.get(name)
+    at = text.find(anchor, pos) if anchor else -1
+    if at < 0:
+        return None
+    line = text.rfind("\n", 0, at) + 1
+    return line, line
+
+
+def text_regions(text: str) -> tuple[dict[str, str], bool]:
+    """The text of each section's table found, and whether section 三 runs to the end of the text."""
+    found: dict[str, tuple[int, int]] = {}
+    pos = 0
+    for name in SECTIONS:
+        at = _start(text, name, pos)
+        if at is not None and (name != "review_litigation" or "applications" in found):
+            found[name] = at
+            pos = at[1]
+    regions: dict[str, str] = {}
+    names = [n for n in SECTIONS if n in found]
+    end_problems = _HEADING_RE["problems"].search(text, pos)
+    for i, name in enumerate(names):
+        body = found[name][1]
+        end = found[names[i + 1]][0] if i + 1 < len(names) else (end_problems.start() if end_problems else len(text))
+        regions[name] = text[body:end]
+    runs_to_end = names[-1:] == ["applications"] and end_problems is None if names else False
+    return regions, runs_to_end
+
+
+def text_sections(text: str) -> tuple[dict[str, list[Cell]], bool]:
+    regions, runs_to_end = text_regions(text)
+    return {name: text_cells(region) for name, region in regions.items()}, runs_to_end
+
+
+def _grid_section(grid: Grid) -> str | None:
+    joined = label_key("".join(cell for row in grid for cell in row if cell))
+    if contract.SECTION_ANCHORS["applications"] in joined:
+        return "applications"
+    if contract.SECTION_ANCHORS["review_litigation"] in joined and ("维持" in joined or "纠正" in joined):
+        return "review_litigation"
+    if contract.SECTION_ANCHORS["proactive"] in joined or any(
+        m in joined for m in contract.PROACTIVE_2021_MARKERS + contract.PROACTIVE_2019_MARKERS
+    ):
+        return "proactive"
+    return None
+
+
+def grid_sections(tables: list[Grid]) -> dict[str, list[Cell]]:
+    """Cells of the grids of each section; a section drawn as several tables is concatenated."""
+    grouped: dict[str, list[Grid]] = {}
+    for grid in tables:
+        name = _grid_section(grid)
+        if name is not None:
+            grouped.setdefault(name, []).append(grid)
+    return {name: grid_cells(grids) for name, grids in grouped.items()}

@@ -1,0 +1,205 @@
+"""The national template's three statistics tables, read from classified cells.
+
+Rows are found by their labels (contract.ITEM_PATTERNS), never by position, so the same code
+reads every layout and both templates (2021: (六) in three rows; 2019: one (六) row).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline import contract
+from pipeline.parse.cells import LABEL, VALUE, Cell
+from pipeline.parse.digits import Split, total_is_sum
+from pipeline.parse.rows import Row, Span, assemble
+
+_ITEM_RE = re.compile("|".join(f"(?P<{item}>{pattern})" for item, pattern in contract.ITEM_PATTERNS.items()))
+N_APPLICANTS = len(contract.APPLICANTS)
+N_OUTCOMES = len(contract.OUTCOMES)
+REVIEW_WIDTH = len(contract.REVIEW_GROUPS) * N_OUTCOMES
+
+
+def _rows_of(labels: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+    rows: dict[str, list[str]] = {}
+    for name, (row, _column) in labels.items():
+        rows.setdefault(row, []).append(name)
+    return rows
+
+
+PROACTIVE_ROWS = {"2021": _rows_of(contract.PROACTIVE_2021_LABELS), "2019": _rows_of(contract.PROACTIVE_2019_LABELS)}
+
+
+@dataclass
+class Table:
+    """What one statistics table yielded: values by key, raw null tokens, and problems."""
+
+    rows: dict[str, list[int | float | None]] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)  # "key.column" -> "—"
+    problems: list[Row] = field(default_factory=list)  # rows that could not be read for sure
+    found: list[str] = field(default_factory=list)  # keys whose label was found, in order
+
+
+def _spans(cells: list[Cell], match, width_of) -> list[Span]:
+    """Cut the cells at row labels; `match(key)` names the row a label starts, or None."""
+    spans: list[Span] = []
+    current: Span | None = None
+    run = 0
+    for cell in cells:
+        if cell.kind == LABEL:
+            run += 1
+            key = match(cell.text)
+            if key is not None:
+                current = Span(key, width_of(key), run, [])
+                spans.append(current)
+            else:
+                current = None
+            continue
+        if cell.kind == VALUE:
+            run = 0
+        if current is not None:
+            current.cells.append(cell)
+    return spans
+
+
+def _item_of(key: str) -> str | None:
+    m = _ITEM_RE.search(key)
+    return m.lastgroup if m else None
+
+
+def _accept_applications(width: int, split: Split) -> bool:
+    return total_is_sum(split, N_APPLICANTS)
+
+
+def _collect(table: Table, rows: list[Row], columns: tuple[str, ...] | None) -> None:
+    for row in rows:
+        if row.key in table.rows:
+            continue  # a label repeated (e.g. in a note) never overrides the first row read
+        if row.values is None:
+            table.problems.append(row)
+            continue
+        table.rows[row.key] = row.values
+        for i, token in enumerate(row.raw):
+            if token is not None:
+                table.raw[f"{row.key}.{columns[i] if columns else i}"] = token
+
+
+def read_applications(cells: list[Cell]) -> Table:
+    """Section 三: item -> 7 applicant counts. The 2019 single (六)其他处理 row is an item only when
+    the 2021 sub-rows are absent (in 2021 reports the same label heads the three sub-rows)."""
+    spans = _spans(cells, _item_of, lambda _key: N_APPLICANTS)
+    keys = {s.key for s in spans}
+    if keys & set(contract.ITEMS_2021_ONLY):
+        spans = [s for s in spans if s.key != "other_processed"]
+    table = Table(found=[s.key for s in spans])
+    _collect(table, assemble(spans, _accept_applications), contract.APPLICANTS)
+    resolve_by_columns(table)
+    return table
+
+
+def read_review(cells: list[Cell]) -> Table:
+    """Section 四: the one row of 15 counts after the header, as group -> 5 outcomes."""
+    values = [i for i, c in enumerate(cells) if c.kind == VALUE]
+    table = Table()
+    if not values:
+        return table
+    body = [c for c in cells[values[0] : values[-1] + 1] if c.kind != LABEL]
+    (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, body)],
+                      lambda _w, split: total_is_sum(split, N_OUTCOMES))
+    table.found.append("review_litigation")
+    if row.values is None:
+        table.problems.append(row)
+        return table
+    for g, group in enumerate(contract.REVIEW_GROUPS):
+        table.rows[group] = row.values[g * N_OUTCOMES : (g + 1) * N_OUTCOMES]
+        for o, outcome in enumerate(contract.OUTCOMES):
+            token = row.raw[g * N_OUTCOMES + o]
+            if token is not None:
+                table.raw[f"{group}.{outcome}"] = token
+    return table
+
+
+def proactive_template(cells: list[Cell]) -> str | None:
+    """"2021" or "2019" from the section-二 column headers, None when neither is recognisable."""
+    for cell in cells:
+        if cell.kind == LABEL:
+            if any(m in cell.text for m in contract.PROACTIVE_2021_MARKERS):
+                return "2021"
+            if any(m in cell.text for m in contract.PROACTIVE_2019_MARKERS):
+                return "2019"
+    return None
+
+
+def read_proactive(cells: list[Cell], template: str) -> Table:
+    """Section 二: one value per field. Amounts are converted from 万元 to yuan where the 2019
+    procurement column or its cell says 万元; the 2021 fee column is in 万元 by definition."""
+    rows = PROACTIVE_ROWS[template]
+
+    def match(key: str) -> str | None:
+        if key in rows:
+            return key
+        alias = contract.PROACTIVE_ROW_ALIASES.get(key)
+        return alias if alias in rows else None
+
+    spans = _spans(cells, match, lambda key: len(rows[key]))
+    table = Table(found=[s.key for s in spans])
+    by_row = Table()
+    _collect(by_row, assemble(spans, lambda _w, _s: True), None)
+    table.problems = by_row.problems
+    amount_in_wan = any(c.kind == LABEL and "采购总金额" in c.text and contract.TEN_THOUSAND_YUAN in c.text
+                        for c in cells)
+    texts = {s.key: [c.text for c in s.cells if c.kind == VALUE] for s in spans}
+    for row_label, values in by_row.rows.items():
+        for i, (name, value) in enumerate(zip(rows[row_label], values)):
+            if name in contract.DECIMAL_PROACTIVE_FIELDS and value is not None:
+                value = float(value)
+                cell_text = texts[row_label][i] if i < len(texts[row_label]) else ""
+                if name == "procurement_amount_yuan" and (amount_in_wan or contract.TEN_THOUSAND_YUAN in cell_text):
+                    value *= 10000
+            table.rows[name] = value  # type: ignore[assignment]
+        for key, token in by_row.raw.items():
+            if key.startswith(f"{row_label}."):
+                table.raw[rows[row_label][int(key.rsplit(".", 1)[1])]] = token
+    return table
+
+
+def _column_sums(rows: dict[str, list], items: list[str]) -> list[int] | None:
+    vectors = [rows.get(i) for i in items]
+    if any(v is None or None in v for v in vectors):
+        return None
+    return [sum(col) for col in zip(*vectors)] if vectors else [0] * N_APPLICANTS
+
+
+def _implied(rows: dict[str, list], found: list[str], item: str) -> list[list[int]]:
+    """The vectors rules 1 and 2 force on `item`, from the other rows where all of them are known."""
+    results = [i for i in contract.RESULT_ITEMS if i in found]
+    out: list[list[int]] = []
+    if item == "total_processed" and (s := _column_sums(rows, results)) is not None:
+        out.append(s)
+    if item in results and (tp := _column_sums(rows, ["total_processed"])) is not None:
+        if (rest := _column_sums(rows, [i for i in results if i != item])) is not None:
+            out.append([a - b for a, b in zip(tp, rest)])
+    balance = {"new_received": 1, "carried_over": 1, "total_processed": -1, "carried_forward": -1}
+    if item in balance:
+        others = [i for i in balance if i != item]
+        vectors = [rows.get(i) for i in others]
+        if all(v is not None and None not in v for v in vectors):
+            sign = balance[item]
+            out.append([-sign * sum(balance[o] * v[c] for o, v in zip(others, vectors))
+                        for c in range(N_APPLICANTS)])
+    return out
+
+
+def resolve_by_columns(table: Table) -> None:
+    """Settle rows whose run-together digits split several ways using the column rules: when the
+    other rows of an equation are known, only the split they imply is kept."""
+    for row in list(table.problems):
+        if len(row.candidates) < 2:
+            continue
+        implied = _implied(table.rows, table.found, row.key)
+        if not implied:
+            continue
+        kept = [c for c in row.candidates if all(c == v for v in implied)]
+        if len(kept) == 1:
+            table.rows[row.key] = list(kept[0])
+            table.problems.remove(row)
