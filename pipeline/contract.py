@@ -156,7 +156,8 @@ RULES: Final[dict[str, str]] = {
 # worth walking towards one, or the next page of a list. Matched after removing whitespace.
 REPORT_TITLE_MARKERS: Final[tuple[str, ...]] = ("年度报告", "年报", "信息公开工作报告")
 DISCLOSURE_MARKERS: Final[tuple[str, ...]] = ("政府信息公开", "政务信息公开", "政务公开", "信息公开")
-NOT_REPORT_MARKERS: Final[tuple[str, ...]] = ("政府工作报告", "法治政府建设")
+# Annual reports that are not disclosure reports, and pages about a report rather than the report.
+NOT_REPORT_MARKERS: Final[tuple[str, ...]] = ("政府工作报告", "法治政府建设", "通知", "图解", "解读")
 # A report title names its year: 2023年 / 2023年度 / 二〇二三年.
 REPORT_YEAR_PATTERN: Final[str] = r"(?:19|20)\d{2}\s*年|[二][〇零○][〇零○一二三四五六七八九]{2}年"
 PREFERRED_LINK_MARKERS: Final[tuple[str, ...]] = (

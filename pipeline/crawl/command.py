@@ -1,0 +1,87 @@
+"""`xxgk crawl`: crawl one portal into the raw store with a progress line and a closing summary."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from pipeline.crawl.config import DEFAULT_PORTALS_FILE, ConfigError, PortalConfig, demo_portal_config, load_portals, portal_from_start_url
+from pipeline.crawl.crawler import CrawlEvent, CrawlSummary, crawl_sync
+from pipeline.crawl.demo_server import serving_demo
+from pipeline.crawl.store import RawStore
+
+DEFAULT_RAW_DIR = Path("data/raw")
+
+
+def run_crawl(portal: str | None = None, start_url: str | None = None, max_pages: int | None = None,
+              raw_dir: Path | None = None, portals_file: Path | None = None) -> int:
+    """Exit status 0 when the crawl ran (individual failures are listed), 2 on a configuration error."""
+    portals_file = portals_file or DEFAULT_PORTALS_FILE
+    try:
+        with _portal(portal, start_url, portals_file) as config:
+            with RawStore(raw_dir or DEFAULT_RAW_DIR) as store:
+                progress = ProgressLine(sys.stderr)
+                summary = crawl_sync(config, store, max_pages=max_pages, progress=progress)
+                progress.close()
+    except ConfigError as exc:
+        print(f"xxgk crawl: {exc}", file=sys.stderr)
+        return 2
+    print(format_summary(config.name, summary), file=sys.stderr)
+    return 0
+
+
+@contextlib.contextmanager
+def _portal(portal: str | None, start_url: str | None, portals_file: Path) -> Iterator[PortalConfig]:
+    """The portal to crawl; with neither a name nor a URL, the demo portal, served for the crawl's duration."""
+    if start_url:
+        yield portal_from_start_url(start_url)
+    elif portal and portal != "demo":
+        portals = load_portals(portals_file)
+        if portal not in portals:
+            raise ConfigError(f"{portals_file}: no portal named {portal!r} (known: {', '.join(sorted(portals))})")
+        yield portals[portal]
+    else:
+        with serving_demo() as base_url:
+            yield demo_portal_config(base_url, portals_file)
+
+
+class ProgressLine:
+    """One self-overwriting stderr line: requests, reports, attachments, unchanged, failures."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.counts = {"fetched": 0, "unchanged": 0, "reused": 0, "failed": 0, "report": 0, "attachment": 0}
+        self.interactive = stream.isatty()
+
+    def __call__(self, event: CrawlEvent) -> None:
+        if event.kind in self.counts:
+            self.counts[event.kind] += 1
+        c = self.counts
+        line = (f"crawl: {c['fetched'] + c['unchanged']} requests, {c['reused']} reused, {c['report']} reports, "
+                f"{c['attachment']} attachments, {c['unchanged']} unchanged, {c['failed']} failed")
+        if self.interactive:
+            self.stream.write("\r" + line)
+            self.stream.flush()
+        elif event.kind in ("fetched", "unchanged") and (c["fetched"] + c["unchanged"]) % 50 == 0:
+            self.stream.write(line + "\n")
+
+    def close(self) -> None:
+        if self.interactive:
+            self.stream.write("\n")
+
+
+def format_summary(name: str, summary: CrawlSummary) -> str:
+    lines = [
+        f"crawl of {name}{' (resumed)' if summary.resumed else ''}: {summary.pages_fetched} pages fetched, "
+        f"{summary.reports_found} reports found, {summary.attachments} attachments, "
+        f"{summary.unchanged} unchanged, {summary.reused} reused from the interrupted crawl, "
+        f"{summary.robots_disallowed} disallowed by robots.txt, {summary.offsite_refused} off-site links refused, "
+        f"{len(summary.failed)} failed",
+    ]
+    lines += [f"  failed: {url} ({reason})" for url, reason in summary.failed]
+    if summary.budget_exhausted:
+        lines.append("  stopped at the page budget; the next crawl of this portal continues from here")
+    return "\n".join(lines)

@@ -1,0 +1,301 @@
+"""The crawl: a bounded, prioritised walk from a portal's start pages to its annual reports.
+
+Workers take the most promising URL first (attachments of found reports, then next pages of a
+list, report pages, sections named like 信息公开年报, and only near the start page anything else),
+so a page budget is spent on reports rather than news. Every fetch goes through robots.txt, the
+allowed domains and the per-host throttle, and is logged; every body is stored.
+
+Resuming: a crawl that did not finish (killed, interrupted, or stopped by the page budget) is
+continued by the next crawl of the same portal under the same crawl id. URLs that crawl already
+fetched are replayed from the store, not refetched, so the walk reaches exactly where it stopped.
+A finished crawl is followed by a new one that sends conditional requests instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline.crawl.config import PortalConfig, host_of
+from pipeline.crawl.discover import (
+    FILE_SUFFIXES,
+    Link,
+    extract_links,
+    is_followable,
+    is_report_title,
+    json_links,
+    link_preference,
+    parse_json,
+)
+from pipeline.crawl.fetch import Fetcher, Response, make_client
+from pipeline.crawl.offsite import is_allowed
+from pipeline.crawl.robots import Robots, robots_url
+from pipeline.crawl.store import FetchRecord, RawStore
+from pipeline.crawl.throttle import HostThrottle
+from pipeline.errors import DocumentError
+from pipeline.extract import detect_format
+from pipeline.extract.decode import decode_html
+from pipeline.extract.html import read_html
+
+# Links that are neither reports nor named like a disclosure section are followed only from
+# pages this close to the start page: enough to get from a home page into its sections.
+EXPLORE_DEPTH = 1
+READABLE_FORMATS = frozenset({"html", "text", "docx", "pdf"})
+
+# Queue priorities: lower is taken first.
+_ATTACHMENT, _LIST_PAGE, _REPORT, _SECTION, _OTHER = 0, 1, 2, 3, 50
+
+
+@dataclass(frozen=True)
+class CrawlEvent:
+    kind: str  # fetched | unchanged | reused | failed | report | attachment | robots_disallowed | offsite
+    url: str
+    detail: str | None = None
+
+
+@dataclass
+class CrawlSummary:
+    pages_fetched: int = 0  # requests sent (robots.txt not counted), including 304s and failures
+    reports_found: int = 0
+    attachments: int = 0
+    unchanged: int = 0  # answered 304 Not Modified
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason code)
+    robots_disallowed: int = 0
+    offsite_refused: int = 0
+    reused: int = 0  # taken from the interrupted crawl being resumed, not refetched
+    resumed: bool = False
+    budget_exhausted: bool = False
+    crawl_id: str = ""
+
+
+@dataclass(frozen=True)
+class _Task:
+    url: str
+    role: str  # page | json | report | attachment
+    depth: int
+    parent: str | None = None
+    title: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class _Body:
+    record: FetchRecord
+    data: bytes
+
+
+class _Crawl:
+    def __init__(self, config: PortalConfig, store: RawStore, fetcher: Fetcher, crawl_id: str,
+                 budget: int, progress: Callable[[CrawlEvent], None] | None, summary: CrawlSummary) -> None:
+        self.config, self.store, self.fetcher, self.crawl_id = config, store, fetcher, crawl_id
+        self.budget, self.progress, self.summary = budget, progress, summary
+        self.queue: list[tuple[int, int, _Task]] = []
+        self.counter = itertools.count()
+        self.seen: set[str] = set()
+        self.refused: set[str] = set()
+        self.robots: dict[str, asyncio.Future[Robots]] = {}
+        self.wakeup = asyncio.Condition()
+        self.active = 0
+
+    # -- queue -----------------------------------------------------------------------------------
+    def push(self, task: _Task, priority: int) -> None:
+        if task.url in self.seen:
+            return
+        if not is_allowed(task.url, self.config.allowed_domains):
+            if task.url not in self.refused:
+                self.refused.add(task.url)
+                self.summary.offsite_refused += 1
+                self.emit("offsite", task.url)
+            return
+        self.seen.add(task.url)
+        heapq.heappush(self.queue, (priority, next(self.counter), task))
+
+    async def run(self, workers: int) -> None:
+        await asyncio.gather(*(self.worker() for _ in range(workers)))
+
+    async def worker(self) -> None:
+        while True:
+            async with self.wakeup:
+                await self.wakeup.wait_for(lambda: self.queue or self.active == 0)
+                if not self.queue:
+                    self.wakeup.notify_all()
+                    return
+                _, _, task = heapq.heappop(self.queue)
+                self.active += 1
+            try:
+                await self.visit(task)
+            finally:
+                async with self.wakeup:
+                    self.active -= 1
+                    self.wakeup.notify_all()
+
+    def emit(self, kind: str, url: str, detail: str | None = None) -> None:
+        if self.progress is not None:
+            self.progress(CrawlEvent(kind, url, detail))
+
+    # -- fetching ------------------------------------------------------------------------------
+    async def get(self, url: str) -> _Body | None:
+        """The body of `url`: this crawl's earlier fetch when resuming, else a (conditional) GET."""
+        prior = self.store.logged(self.crawl_id, url)
+        if prior is not None and self.store.has(prior.sha256 or ""):
+            self.summary.reused += 1
+            self.emit("reused", url)
+            return _Body(prior, self.store.get(prior.sha256))
+        if self.summary.pages_fetched >= self.budget:
+            self.summary.budget_exhausted = True
+            return None
+        if not await self.robots_allow(url):
+            self.summary.robots_disallowed += 1
+            self.emit("robots_disallowed", url)
+            return None
+        self.summary.pages_fetched += 1
+        validators = self.store.validators(url)
+        response = await self.fetcher.fetch(url, validators)
+        if response.status == 304 and validators is not None and response.error is None:
+            record = _record(response, validators.sha256, etag=response.headers.get("etag") or validators.etag,
+                             last_modified=response.headers.get("last-modified") or validators.last_modified)
+            data = self.store.get(validators.sha256)
+            self.summary.unchanged += 1
+            self.emit("unchanged", url)
+        else:
+            sha = self.store.put(response.body) if response.status is not None else None
+            record, data = _record(response, sha), response.body
+            self.emit("fetched" if response.ok else "failed", url, response.error)
+        self.store.log_fetch(self.crawl_id, record)
+        if record.error is not None:
+            self.summary.failed.append((url, record.error))
+            return None
+        return _Body(record, data)
+
+    async def robots_allow(self, url: str) -> bool:
+        host = host_of(url)
+        if host not in self.robots:
+            self.robots[host] = asyncio.ensure_future(self.fetch_robots(robots_url(url)))
+        robots = await self.robots[host]
+        return robots.can_fetch(self.config.user_agent, url)
+
+    async def fetch_robots(self, url: str) -> Robots:
+        prior = self.store.logged(self.crawl_id, url)
+        if prior is not None and self.store.has(prior.sha256 or ""):
+            response = Response(url, url, prior.status, self.store.get(prior.sha256))
+        else:
+            response = await self.fetcher.fetch(url)
+            sha = self.store.put(response.body) if response.status is not None else None
+            self.store.log_fetch(self.crawl_id, _record(response, sha))
+        robots = Robots.from_fetch(response.status, response.body.decode("utf-8", "replace"))
+        delay = robots.crawl_delay(self.config.user_agent)
+        if delay:
+            self.fetcher.throttle.set_host_delay(host_of(url), delay)
+        return robots
+
+    # -- what each page means ------------------------------------------------------------------
+    async def visit(self, task: _Task) -> None:
+        body = await self.get(task.url)
+        if body is None:
+            return
+        fmt = detect_format(body.data, task.url, body.record.content_type)
+        if task.role == "attachment" or (task.role == "report" and fmt != "html"):
+            self.record(task, body, fmt, "attachment" if task.role == "attachment" else "report_page")
+        elif task.role == "report":
+            self.report_page(task, body)
+        elif task.role == "json" or body.record.content_type == "application/json":
+            self.follow(json_links(parse_json(body.data), task.url, self.config.json_endpoint), task)
+        elif fmt == "html":
+            self.list_page(task, body)
+
+    def list_page(self, task: _Task, body: _Body) -> None:
+        try:
+            text, _ = decode_html(body.data, body.record.charset)
+        except DocumentError as exc:
+            self.summary.failed.append((task.url, exc.reason))
+            self.emit("failed", task.url, exc.reason)
+            return
+        found = extract_links(text, task.url, link_selector=self.config.list_link_selector,
+                              pagination_selector=self.config.pagination_selector)
+        for url in found.pagination:
+            self.push(_Task(url, "page", task.depth, task.url), _LIST_PAGE)
+        for url in found.json_endpoints:
+            self.push(_Task(url, "json", task.depth, task.url), _LIST_PAGE)
+        self.follow(found.links, task)
+
+    def follow(self, links: list[Link], task: _Task) -> None:
+        depth = task.depth + 1
+        for link in links:
+            if is_report_title(link.text):
+                role = "attachment" if FILE_SUFFIXES.search(link.url.split("?")[0]) else "report"
+                self.push(_Task(link.url, role, depth, task.url, link.text, link.date), _REPORT)
+                continue
+            if depth > self.config.max_depth or not is_followable(link.url) or FILE_SUFFIXES.search(link.url):
+                continue
+            preference = link_preference(link.text)
+            if preference is not None:
+                self.push(_Task(link.url, "page", depth, task.url), _SECTION + preference)
+            elif task.depth < EXPLORE_DEPTH:
+                self.push(_Task(link.url, "page", depth, task.url), _OTHER)
+
+    def report_page(self, task: _Task, body: _Body) -> None:
+        try:
+            text, encoding = decode_html(body.data, body.record.charset)
+            document = read_html(text, task.url)
+        except DocumentError as exc:  # kept and recorded; the parser reports it per document
+            self.record(task, body, "html", "report_page")
+            self.emit("failed", task.url, exc.reason)
+            return
+        self.record(task, body, "html", "report_page", title=document.title, published_on=document.published_on,
+                    charset=encoding)
+        for attachment in document.attachments:
+            self.push(_Task(attachment.url, "attachment", task.depth + 1, task.url, attachment.text or None),
+                      _ATTACHMENT)
+
+    def record(self, task: _Task, body: _Body, fmt: str, kind: str, *, title: str | None = None,
+               published_on: str | None = None, charset: str | None = None) -> None:
+        source_format = fmt if fmt in READABLE_FORMATS else "unsupported"
+        self.store.record_document(
+            url=task.url, final_url=body.record.final_url, portal=self.config.name,
+            region_code=self.config.region_code, kind=kind, parent_url=task.parent,
+            title=title or task.title, published_on=published_on or task.date, sha256=body.record.sha256,
+            content_type=body.record.content_type, charset=charset, source_format=source_format)
+        if kind == "attachment":
+            self.summary.attachments += 1
+        else:
+            self.summary.reports_found += 1
+        self.emit("attachment" if kind == "attachment" else "report", task.url, source_format)
+
+
+def _record(response: Response, sha: str | None, *, etag: str | None = None,
+            last_modified: str | None = None) -> FetchRecord:
+    return FetchRecord(
+        url=response.url, final_url=response.final_url, status=response.status,
+        content_type=response.content_type, charset=response.charset,
+        etag=etag or response.headers.get("etag"),
+        last_modified=last_modified or response.headers.get("last-modified"),
+        sha256=sha, bytes=len(response.body) if response.status is not None else None,
+        error=response.error, attempts=response.attempts)
+
+
+async def crawl(config: PortalConfig, store: RawStore, *, max_pages: int | None = None,
+                progress: Callable[[CrawlEvent], None] | None = None) -> CrawlSummary:
+    """Crawl one portal into `store`; `max_pages` (else the portal's own budget) caps requests."""
+    crawl_id, resumed = store.begin_crawl(config.name)
+    summary = CrawlSummary(resumed=resumed, crawl_id=crawl_id)
+    budget = min(max_pages, config.max_pages) if max_pages is not None else config.max_pages
+    throttle = HostThrottle(config.rate.concurrency, config.rate.min_delay)
+    async with make_client(config) as client:
+        run = _Crawl(config, store, Fetcher(config, throttle, client), crawl_id, budget, progress, summary)
+        for url in config.start_urls:
+            run.push(_Task(url, "page", 0), _SECTION)
+        if config.json_endpoint is not None:
+            run.push(_Task(config.json_endpoint["url"], "json", 1), _LIST_PAGE)
+        await run.run(workers=max(4, 2 * config.rate.concurrency * len(config.allowed_domains)))
+    if not summary.budget_exhausted:
+        store.finish_crawl(crawl_id)
+    return summary
+
+
+def crawl_sync(config: PortalConfig, store: RawStore, *, max_pages: int | None = None,
+               progress: Callable[[CrawlEvent], None] | None = None) -> CrawlSummary:
+    """`crawl` for callers without an event loop (the CLI, Dagster assets)."""
+    return asyncio.run(crawl(config, store, max_pages=max_pages, progress=progress))

@@ -1,0 +1,198 @@
+"""Where the reports are: links from list pages, pagination, and which link is a report.
+
+Chinese government CMSs hide their lists in three ways and all three are read here as data,
+never executed: plain `<a>` lists paged by a `createPageHTML(n, cur, "index", "html")` script call
+(TRS: page 1 is index.html, page k is index_{k-1}.html); Hanweb's `<script type="text/xml">`
+datastore whose `<record>`s are CDATA HTML fragments; and lists a page fills from a JSON search
+endpoint, whose URL sits in a script as a string literal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+from selectolax.lexbor import LexborHTMLParser
+
+from pipeline.contract import (
+    DISCLOSURE_MARKERS,
+    NEXT_PAGE_MARKERS,
+    NOT_REPORT_MARKERS,
+    PREFERRED_LINK_MARKERS,
+    REPORT_TITLE_MARKERS,
+    REPORT_YEAR_PATTERN,
+)
+
+_YEAR = re.compile(REPORT_YEAR_PATTERN)
+_SPACE = re.compile(r"\s+")
+_CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_NEXTGROUP = re.compile(r"<nextgroup>(.*?)</nextgroup>", re.S | re.I)
+_JSON_LITERAL = re.compile(r"[\"']([^\"'\s<>]+?\.json(?:\?[^\"'\s<>]*)?)[\"']")
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
+_NOT_PAGES = re.compile(r"\.(?:css|js|png|jpe?g|gif|bmp|ico|svg|webp|mp4|mp3|flv|swf|zip|rar|7z|exe|apk)$", re.I)
+# A link to a file is a report in itself when its text says so (lists often link the PDF directly).
+FILE_SUFFIXES = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|txt)$", re.I)
+
+TITLE_KEYS = ("title", "docTitle", "DOCTITLE", "name", "subject", "tm")
+LINK_KEYS = ("url", "link", "href", "docUrl", "DOCPUBURL", "linkUrl", "pageUrl")
+DATE_KEYS = ("date", "pubDate", "publishDate", "pubdate", "docDate", "DOCRELTIME", "time", "fbrq")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str = ""
+    date: str | None = None
+
+
+@dataclass
+class PageLinks:
+    """What a page points to: ordinary links, next pages of the same list, JSON list endpoints."""
+
+    links: list[Link] = field(default_factory=list)
+    pagination: list[str] = field(default_factory=list)
+    json_endpoints: list[str] = field(default_factory=list)
+
+
+def compact(text: str) -> str:
+    return _SPACE.sub("", text or "")
+
+
+def is_report_title(text: str) -> bool:
+    """An annual disclosure report's title: a year, 年度报告/年报, and 政府信息公开/政务公开.
+
+    政府工作报告 and 法治政府建设年度报告 are annual reports too, but not disclosure reports.
+    """
+    text = compact(text)
+    return (not any(m in text for m in NOT_REPORT_MARKERS)
+            and any(m in text for m in REPORT_TITLE_MARKERS)
+            and any(m in text for m in DISCLOSURE_MARKERS)
+            and _YEAR.search(text) is not None)
+
+
+def link_preference(text: str) -> int | None:
+    """Rank of a section link worth walking (0 = 信息公开年报 ...), None for any other link."""
+    text = compact(text)
+    if not text or any(m in text for m in NOT_REPORT_MARKERS):
+        return None
+    return next((i for i, m in enumerate(PREFERRED_LINK_MARKERS) if m in text), None)
+
+
+def is_next_page_text(text: str) -> bool:
+    return compact(text) in NEXT_PAGE_MARKERS
+
+
+def is_followable(url: str) -> bool:
+    """A link worth fetching as a page: not an image, script, media or archive."""
+    return not _NOT_PAGES.search(url.split("?")[0])
+
+
+def canonical(url: str) -> str:
+    """The URL without its fragment: the crawler's identity for a page."""
+    return urldefrag(url)[0]
+
+
+def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
+                  pagination_selector: str | None = None) -> PageLinks:
+    """Links, next pages and JSON endpoints of one HTML page (already decoded to str).
+
+    With `link_selector` only the matching anchors count as list links; with `pagination_selector`
+    only the matching anchors count as next pages (script-driven pagination is always read).
+    """
+    tree = LexborHTMLParser(html)
+    base_node = tree.css_first("base[href]")
+    base = urljoin(page_url, base_node.attributes.get("href") or "") if base_node else page_url
+    found = PageLinks()
+    anchors = tree.css(link_selector) if link_selector else tree.css("a[href]")
+    found.links.extend(_anchor_links(anchors, base))
+    next_anchors = tree.css(pagination_selector) if pagination_selector else [
+        a for a in tree.css("a[href]") if is_next_page_text(a.text() or "")]
+    found.pagination.extend(link.url for link in _anchor_links(next_anchors, base))
+    for script in tree.css("script"):
+        code = script.text(deep=True) or ""
+        if (script.attributes.get("type") or "").lower() == "text/xml":
+            _read_datastore(code, base, found)
+            continue
+        found.pagination.extend(create_page_urls(code, base))
+        found.json_endpoints.extend(canonical(urljoin(base, m)) for m in _JSON_LITERAL.findall(code))
+    return found
+
+
+def create_page_urls(script: str, page_url: str) -> list[str]:
+    """Every page of a TRS list from its `createPageHTML(count, current, prefix, ext)` call."""
+    urls = []
+    for count, _current, prefix, ext in _CREATE_PAGE.findall(script):
+        names = [f"{prefix}.{ext}"] + [f"{prefix}_{k}.{ext}" for k in range(1, int(count))]
+        urls.extend(urljoin(page_url, name) for name in names)
+    return urls
+
+
+def _read_datastore(xml: str, base: str, found: PageLinks) -> None:
+    """Hanweb's datastore: `<record><![CDATA[<li><a href=...>]]></record>` plus a `<nextgroup>` link."""
+    nextgroup = _NEXTGROUP.search(xml)
+    if nextgroup:
+        for fragment in _CDATA.findall(nextgroup.group(1)) or [nextgroup.group(1)]:
+            found.pagination.extend(link.url for link in _anchor_links(LexborHTMLParser(fragment).css("a[href]"), base))
+        xml = xml[: nextgroup.start()] + xml[nextgroup.end():]
+    for fragment in _CDATA.findall(xml):
+        found.links.extend(_anchor_links(LexborHTMLParser(fragment).css("a[href]"), base))
+
+
+def _anchor_links(anchors: list, base: str) -> Iterator[Link]:
+    for anchor in anchors:
+        href = (anchor.attributes.get("href") or "").strip()
+        if not href or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        text = compact(anchor.text(deep=True) or "")
+        title = compact(anchor.attributes.get("title") or "")
+        yield Link(canonical(urljoin(base, href)), title if len(title) > len(text) else text)
+
+
+def json_links(data: Any, endpoint_url: str, fields: dict[str, str] | None = None) -> list[Link]:
+    """Records of a JSON list endpoint as links: from `fields["items"]` (a dotted path) when given,
+    otherwise every object anywhere in the document that has a title and a link field."""
+    fields = fields or {}
+    title_keys = (fields["title"],) if "title" in fields else TITLE_KEYS
+    link_keys = (fields["link"],) if "link" in fields else LINK_KEYS
+    date_keys = (fields["date"],) if "date" in fields else DATE_KEYS
+    records = _at_path(data, fields["items"]) if "items" in fields else _objects(data)
+    links = []
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        title = next((record[k] for k in title_keys if isinstance(record.get(k), str)), None)
+        href = next((record[k] for k in link_keys if isinstance(record.get(k), str)), None)
+        if title is None or not href:
+            continue
+        date = next((str(record[k]) for k in date_keys if record.get(k) is not None), None)
+        links.append(Link(canonical(urljoin(endpoint_url, href.strip())), compact(title), date))
+    return links
+
+
+def parse_json(data: bytes) -> Any:
+    """JSON bytes as data, or None when they are not JSON (an HTML error page, say)."""
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _at_path(data: Any, path: str) -> list[Any]:
+    for key in filter(None, path.split(".")):
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, list) else []
+
+
+def _objects(data: Any) -> Iterator[dict]:
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from _objects(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _objects(value)
