@@ -56,8 +56,8 @@ class _Writer:
 
     def paragraph(self, block: Paragraph) -> None:
         size = _SIZES[block.kind]
-        indent = 2 * size if block.kind in ("body", "heading") else 0.0
-        for i, line in enumerate(wrap(block.text, _USABLE - indent, size)):
+        indent = "\u3000\u3000" if block.kind in ("body", "heading") else ""  # Chinese paragraph indent
+        for line in wrap(indent + block.text, _USABLE, size):
             self.ensure(size * 1.6)
             self.y -= size * 1.6
             self.canvas.setFont(FONT, size)
@@ -67,7 +67,7 @@ class _Writer:
             elif block.kind == "signature":
                 x = _PAGE_W - _MARGIN - width
             else:
-                x = _MARGIN + (indent if i == 0 else 0.0)
+                x = _MARGIN
             self.canvas.drawString(x, self.y, line)
 
     def table(self, table: Table) -> None:

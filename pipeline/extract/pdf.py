@@ -1,0 +1,313 @@
+"""Text-layer PDFs to `Document`: characters by position, tables from their ruling lines.
+
+A PDF has no tables, only glyphs and strokes at coordinates. Report PDFs come from Word or WPS,
+which stroke every cell border, so the ruling lines give the grid exactly, merged cells included
+(a missing border between two grid cells means they are one cell). Text outside the rulings is
+clustered into lines by baseline; a run of lines whose words sit apart in columns but carry no
+rulings is read as a table split at the gaps. pdfminer runs without its layout analysis
+(`laparams=None`), which is the slow part and which we replace by the clustering below.
+"""
+
+from __future__ import annotations
+
+import io
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipeline.errors import ExtractError
+from pipeline.extract.document import Document, Grid
+from pipeline.extract.grid import clean_cell, row_line
+
+_TOL = 1.5  # points: coordinates closer than this are the same ruling
+_MAX_PAGES = 300
+
+
+@dataclass
+class _Char:
+    text: str
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class _Page:
+    chars: list[_Char] = field(default_factory=list)
+    horizontal: list[tuple[float, float, float]] = field(default_factory=list)  # (y, x0, x1)
+    vertical: list[tuple[float, float, float]] = field(default_factory=list)  # (x, y0, y1)
+
+
+@dataclass
+class _Table:
+    top: float
+    xs: list[float]  # column boundaries, left to right
+    grid: Grid
+    ys: list[float] = field(default_factory=list)  # row boundaries, top to bottom
+    ids: list[list[int]] = field(default_factory=list)  # merged-cell id of each elementary cell
+
+
+def read_pdf(data: bytes, source: str) -> Document:
+    pages = _pages(data)
+    if not any(char.text.strip() for page in pages for char in page.chars):
+        raise ExtractError("no_text_layer", "PDF has no text layer (scanned image); OCR is not supported")
+    lines: list[str] = []
+    tables: list[Grid] = []
+    previous: _Table | None = None
+    for page in pages:
+        for top, item in _page_items(page):
+            if isinstance(item, str):
+                lines.append(item)
+                previous = None
+                continue
+            if previous is not None and _same_columns(previous.xs, item.xs):
+                previous.grid.extend(item.grid)  # a table continued from the previous page
+            else:
+                tables.append(item.grid)
+                previous = item
+            lines.extend(row_line(row) for row in item.grid)
+    title = next((line for line in lines[:10] if "报告" in line and "|" not in line), lines[0] if lines else None)
+    return Document(source=source, source_format="pdf", text="\n".join(lines), tables=tables, title=title)
+
+
+def _pages(data: bytes) -> list[_Page]:
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSException
+
+    manager = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(manager, laparams=None)
+    interpreter = PDFPageInterpreter(manager, device)
+    pages: list[_Page] = []
+
+    def collect(items: Iterable[object], page: _Page) -> None:
+        for item in items:
+            if isinstance(item, LTChar):
+                page.chars.append(_Char(item.get_text(), item.x0, item.x1, item.y0, item.y1, item.size))
+            elif isinstance(item, (LTRect, LTLine)) or (isinstance(item, LTCurve) and len(item.pts) == 2):
+                _add_edges(page, item.x0, item.y0, item.x1, item.y1, isinstance(item, LTRect))
+            elif isinstance(item, LTFigure):
+                collect(item, page)
+
+    try:
+        for number, pdf_page in enumerate(PDFPage.get_pages(io.BytesIO(data))):
+            if number >= _MAX_PAGES:
+                break
+            interpreter.process_page(pdf_page)
+            page = _Page()
+            collect(device.get_result(), page)
+            pages.append(page)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ExtractError("encrypted_pdf", "the PDF is encrypted with a password") from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        raise ExtractError("corrupt_pdf", f"the PDF cannot be read ({type(error).__name__})") from None
+    if not pages:
+        raise ExtractError("corrupt_pdf", "the PDF has no pages")
+    return pages
+
+
+def _add_edges(page: _Page, x0: float, y0: float, x1: float, y1: float, is_rect: bool) -> None:
+    """A thin shape is one ruling; a rectangle (a stroked cell box) contributes its four sides."""
+    if y1 - y0 <= 2 * _TOL and x1 - x0 > _TOL:
+        page.horizontal.append(((y0 + y1) / 2, x0, x1))
+    elif x1 - x0 <= 2 * _TOL and y1 - y0 > _TOL:
+        page.vertical.append(((x0 + x1) / 2, y0, y1))
+    elif is_rect:
+        page.horizontal.extend(((y0, x0, x1), (y1, x0, x1)))
+        page.vertical.extend(((x0, y0, y1), (x1, y0, y1)))
+
+
+def _cluster(values: Iterable[float]) -> list[float]:
+    """Sorted distinct coordinates, merging those within the tolerance."""
+    result: list[float] = []
+    for value in sorted(values):
+        if not result or value - result[-1] > _TOL:
+            result.append(value)
+    return result
+
+
+def _merged_intervals(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1] + _TOL:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _covers(intervals: list[tuple[float, float]], point: float) -> bool:
+    return any(start - _TOL <= point <= end + _TOL for start, end in intervals)
+
+
+def _ruled_tables(page: _Page) -> list[_Table]:
+    """Each block of connected rulings as a table frame: boundaries and the merged-cell id of each grid cell."""
+    found = []
+    spans = [(y0, y1) for _, y0, y1 in page.vertical] + [(y, y) for y, _, _ in page.horizontal]
+    for bottom, top in _merged_intervals(spans):
+        horizontal = [h for h in page.horizontal if bottom - _TOL <= h[0] <= top + _TOL]
+        vertical = [v for v in page.vertical if v[1] >= bottom - _TOL and v[2] <= top + _TOL]
+        xs = _cluster(v[0] for v in vertical)
+        ys = _cluster(h[0] for h in horizontal)[::-1]  # top to bottom
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        v_at = {i: _merged_intervals((v[1], v[2]) for v in vertical if abs(v[0] - x) <= _TOL) for i, x in enumerate(xs)}
+        h_at = {i: _merged_intervals((h[1], h[2]) for h in horizontal if abs(h[0] - y) <= _TOL) for i, y in enumerate(ys)}
+        n_rows, n_cols = len(ys) - 1, len(xs) - 1
+        parent = list(range(n_rows * n_cols))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for r in range(n_rows):
+            middle_y = (ys[r] + ys[r + 1]) / 2
+            for c in range(n_cols):
+                if c > 0 and not _covers(v_at[c], middle_y):
+                    parent[find(r * n_cols + c)] = find(r * n_cols + c - 1)
+                if r > 0 and not _covers(h_at[r], (xs[c] + xs[c + 1]) / 2):
+                    parent[find(r * n_cols + c)] = find((r - 1) * n_cols + c)
+        ids = [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
+        found.append(_Table(ys[0], xs, [], ys, ids))
+    return found
+
+
+def _line_text(chars: list[_Char]) -> str:
+    """Characters of one line left to right, a space where a visible gap separates words."""
+    chars.sort(key=lambda ch: ch.x0)
+    parts: list[str] = []
+    previous: _Char | None = None
+    for char in chars:
+        if previous is not None and char.x0 - previous.x1 > 0.6 * char.size and parts[-1] != " ":
+            parts.append(" ")
+        parts.append(char.text)
+        previous = char
+    return "".join(parts)
+
+
+def _lines(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters grouped into lines by baseline, top line first."""
+    lines: list[list[_Char]] = []
+    baseline = None
+    for char in sorted(chars, key=lambda ch: -ch.y0):
+        if baseline is None or baseline - char.y0 > 0.4 * char.size:
+            lines.append([])
+            baseline = char.y0
+        lines[-1].append(char)
+    return lines
+
+
+def _cell_text(chars: list[_Char]) -> str:
+    """A cell's wrapped lines joined with nothing, as `<br>` in an HTML cell is."""
+    return clean_cell("".join(_line_text(line) for line in _lines(chars)))
+
+
+def _fill(table: _Table, chars: list[_Char]) -> None:
+    """Each merged cell's text at its top-left grid position, None on the rest of it."""
+    ids = table.ids
+    n_rows, n_cols = len(ids), len(ids[0])
+    ys_down = [-y for y in table.ys]
+    by_cell: dict[int, list[_Char]] = {}
+    for char in chars:
+        c = bisect_right(table.xs, char.cx) - 1
+        r = bisect_right(ys_down, -char.cy) - 1
+        if 0 <= r < n_rows and 0 <= c < n_cols:
+            by_cell.setdefault(ids[r][c], []).append(char)
+    seen: set[int] = set()
+    for r in range(n_rows):
+        row: list[str | None] = []
+        for c in range(n_cols):
+            cell = ids[r][c]
+            if cell in seen:
+                row.append(None)
+            else:
+                seen.add(cell)
+                row.append(_cell_text(by_cell.get(cell, [])))
+        table.grid.append(row)
+
+
+def _gap_cells(line: list[_Char]) -> list[str]:
+    """An unruled line split into cells at gaps wider than two characters."""
+    line.sort(key=lambda ch: ch.x0)
+    cells: list[list[_Char]] = [[]]
+    for char in line:
+        if cells[-1] and char.x0 - cells[-1][-1].x1 > 2 * char.size:
+            cells.append([])
+        cells[-1].append(char)
+    return [clean_cell(_line_text(cell)) for cell in cells]
+
+
+def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
+    """The page's text lines and tables, top to bottom, a paragraph's wrapped lines rejoined.
+
+    A line continues the previous one when that one ran to the right margin and this one starts
+    at the left margin without indent: the PDF writer wrapped it, the author did not.
+    """
+    items: list[tuple[float, str | _Table, bool]] = []
+    free = page.chars
+    for table in _ruled_tables(page):
+        x0, x1, bottom, top = table.xs[0], table.xs[-1], table.ys[-1], table.ys[0]
+        inside = [ch for ch in free if x0 <= ch.cx <= x1 and bottom <= ch.cy <= top]
+        free = [ch for ch in free if not (x0 <= ch.cx <= x1 and bottom <= ch.cy <= top)]
+        _fill(table, inside)
+        items.append((table.top, table, False))
+    lines = _lines(free)
+    left = min((ch.x0 for line in lines for ch in line), default=0.0)
+    right = max((ch.x1 for line in lines for ch in line), default=0.0)
+    unruled: list[list[str]] = []
+    unruled_top = 0.0
+    previous_full = False
+    for line in lines:
+        top = max(ch.y1 for ch in line)
+        cells = _gap_cells(line)
+        if len(cells) >= 3:
+            if not unruled:
+                unruled_top = top
+            unruled.append(cells)
+            previous_full = False
+            continue
+        if unruled:
+            items.append((unruled_top, _unruled_table(unruled_top, unruled), False))
+            unruled = []
+        text = clean_cell(_line_text(line))
+        if text:
+            size = line[0].size
+            start = next((ch.x0 for ch in line if ch.text.strip()), line[0].x0)  # an indent may be drawn spaces
+            items.append((top, text, previous_full and start <= left + 0.5 * size))
+            previous_full = line[-1].x1 >= right - 1.5 * size
+    if unruled:
+        items.append((unruled_top, _unruled_table(unruled_top, unruled), False))
+    items.sort(key=lambda item: -item[0])
+    joined: list[tuple[float, str | _Table]] = []
+    for top, item, continues in items:
+        if continues and joined and isinstance(joined[-1][1], str) and isinstance(item, str):
+            joined[-1] = (joined[-1][0], joined[-1][1] + item)
+        else:
+            joined.append((top, item))
+    return joined
+
+
+def _unruled_table(top: float, rows: list[list[str]]) -> _Table:
+    width = max(len(row) for row in rows)
+    grid: Grid = [list(row) + [None] * (width - len(row)) for row in rows]
+    return _Table(top, [], grid)
+
+
+def _same_columns(a: list[float], b: list[float]) -> bool:
+    return bool(a) and len(a) == len(b) and all(abs(x - y) <= _TOL for x, y in zip(a, b))
