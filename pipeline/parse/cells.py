@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pipeline.contract import NULL_TOKENS
 from pipeline.extract.document import Grid
 
-EMPTY, VALUE, LABEL = 0, 1, 2
+EMPTY, VALUE, LABEL, BREAK = 0, 1, 2, 3  # BREAK: end of a table row (line or grid row)
 
 _NUMBER = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?"
 _VALUE_RE = re.compile(rf"({_NUMBER})\s*(万元|元)?")
@@ -29,7 +29,7 @@ _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 
 @dataclass(slots=True)
 class Cell:
-    kind: int  # EMPTY | VALUE | LABEL
+    kind: int  # EMPTY | VALUE | LABEL | BREAK
     text: str  # as written (normalised); for LABEL the whitespace-free key
     value: int | float | None = None  # VALUE: the number, or None for a null token such as "—"
 
@@ -98,19 +98,36 @@ def _pipe_line_cells(line: str) -> list[str]:
     return s.split("|")
 
 
-def text_cells(region: str) -> list[Cell]:
-    """The cells of a table region of plain text, whatever the flattening layout."""
+_ROW_BREAK = Cell(BREAK, "")
+
+
+def _rows_per_line(lines: list[list[str]]) -> bool:
+    """Whether each line holds a whole table row (pipes, tabs, markdown) rather than one cell."""
+    filled = [sum(1 for p in pieces if p.strip()) for pieces in lines]
+    filled = [n for n in filled if n]
+    return sum(n >= 3 for n in filled) * 3 >= len(filled) > 0
+
+
+def _line_cells(lines: list[list[str]]) -> list[Cell]:
     out: list[Cell] = []
+    by_row = _rows_per_line(lines)
+    for pieces in lines:
+        for piece in pieces:
+            classify(piece, out)
+        if by_row and pieces:
+            out.append(_ROW_BREAK)
+    return out
+
+
+def text_cells(region: str) -> list[Cell]:
+    """The cells of a table region of plain text, whatever the flattening layout. Where a line
+    holds a row, a BREAK cell ends it, so a row's empty cells never run into the next row."""
     if "|" in region:
-        for line in region.split("\n"):
-            for piece in _pipe_line_cells(line):
-                classify(piece, out)
-    elif "\t" in region:
-        for line in region.split("\n"):
-            if line.strip():
-                for piece in line.split("\t"):
-                    classify(piece, out)
-    elif _BLANK_LINE_RE.search(region):
+        return _line_cells([_pipe_line_cells(line) for line in region.split("\n")])
+    if "\t" in region:
+        return _line_cells([line.split("\t") for line in region.split("\n") if line.strip()])
+    out: list[Cell] = []
+    if _BLANK_LINE_RE.search(region):
         # One cell per paragraph: a single newline inside a cell is a wrapped header word.
         for piece in region.strip("\n").split("\n\n"):
             classify(piece.replace("\n", ""), out)
@@ -129,4 +146,5 @@ def grid_cells(grids: Iterable[Grid]) -> list[Cell]:
             for cell in row:
                 if cell is not None:
                     classify(normalize(cell), out)
+            out.append(_ROW_BREAK)
     return out

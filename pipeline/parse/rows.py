@@ -26,6 +26,7 @@ class Span:
     key: str
     width: int
     labels: int  # consecutive label cells ending with this row's label (group heading + item)
+    indent: int  # empty cells right before those labels (a rowspan-covered first column, ...)
     cells: list[Cell]
 
 
@@ -45,16 +46,17 @@ def _bounds(cells: list[Cell]) -> tuple[int, int]:
     return first, last
 
 
-def _typical_padding(spans: list[Span]) -> dict[tuple[int, int], tuple[int, int]]:
-    """Most common (leading, trailing) empty cells of complete rows, by (width, labels) and (width, -1)."""
-    seen: dict[tuple[int, int], Counter[tuple[int, int]]] = {}
+def _typical_padding(spans: list[Span]) -> dict[tuple[int, ...], tuple[int, int]]:
+    """Most common (leading, trailing) empty cells of complete rows, by the row's shape
+    (width, labels, indent) and by width alone."""
+    seen: dict[tuple[int, ...], Counter[tuple[int, int]]] = {}
     for span in spans:
         first, last = _bounds(span.cells)
         core = span.cells[first : last + 1]
         if len(core) == span.width and all(c.kind != EMPTY for c in core):
             pad = (first, len(span.cells) - last - 1)
-            seen.setdefault((span.width, span.labels), Counter())[pad] += 1
-            seen.setdefault((span.width, -1), Counter())[pad] += 1
+            seen.setdefault((span.width, span.labels, span.indent), Counter())[pad] += 1
+            seen.setdefault((span.width,), Counter())[pad] += 1
     return {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
 
 
@@ -80,7 +82,7 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool]) -> list[Ro
             rows.append(_from_cells(span.key, core))
             continue
         if len(core) < width:
-            pad = typical.get((width, span.labels)) or typical.get((width, -1))
+            pad = typical.get((width, span.labels, span.indent)) or typical.get((width,))
             if pad is not None:
                 lead, trail = first - pad[0], len(cells) - last - 1 - pad[1]
                 if lead >= 0 and trail >= 0 and lead + trail == width - len(core):

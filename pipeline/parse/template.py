@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline import contract
-from pipeline.parse.cells import LABEL, VALUE, Cell
+from pipeline.parse.cells import BREAK, EMPTY, LABEL, VALUE, Cell
 from pipeline.parse.digits import Split, total_is_sum
 from pipeline.parse.rows import Row, Span, assemble
 
@@ -44,21 +44,23 @@ def _spans(cells: list[Cell], match, width_of) -> list[Span]:
     """Cut the cells at row labels; `match(key)` names the row a label starts, or None."""
     spans: list[Span] = []
     current: Span | None = None
-    run = 0
+    run = indent = 0
     for cell in cells:
-        if cell.kind == LABEL:
+        if cell.kind == BREAK:
+            current, run, indent = None, 0, 0
+        elif cell.kind == LABEL:
             run += 1
             key = match(cell.text)
-            if key is not None:
-                current = Span(key, width_of(key), run, [])
+            current = Span(key, width_of(key), run, indent, []) if key is not None else None
+            if current is not None:
                 spans.append(current)
-            else:
-                current = None
-            continue
-        if cell.kind == VALUE:
-            run = 0
-        if current is not None:
-            current.cells.append(cell)
+        else:
+            if cell.kind == VALUE:
+                run = indent = 0
+            elif run == 0:
+                indent += 1
+            if current is not None:
+                current.cells.append(cell)
     return spans
 
 
@@ -103,8 +105,8 @@ def read_review(cells: list[Cell]) -> Table:
     table = Table()
     if not values:
         return table
-    body = [c for c in cells[values[0] : values[-1] + 1] if c.kind != LABEL]
-    (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, body)],
+    body = _review_body(cells, values[0], values[-1])
+    (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)],
                       lambda _w, split: total_is_sum(split, N_OUTCOMES))
     table.found.append("review_litigation")
     if row.values is None:
@@ -117,6 +119,18 @@ def read_review(cells: list[Cell]) -> Table:
             if token is not None:
                 table.raw[f"{group}.{outcome}"] = token
     return table
+
+
+def _review_body(cells: list[Cell], first: int, last: int) -> list[Cell]:
+    """The cells of the section-四 value row. Where lines are rows, the whole line holding the
+    first value (blanks at its ends included); otherwise the non-label cells between the values."""
+    if any(c.kind == BREAK for c in cells):
+        start = max((i for i in range(first) if cells[i].kind == BREAK), default=-1) + 1
+        end = next((i for i in range(first, len(cells)) if cells[i].kind == BREAK), len(cells))
+        line = [c for c in cells[start:end] if c.kind != LABEL]
+        if len(line) == REVIEW_WIDTH:
+            return line
+    return [c for c in cells[first : last + 1] if c.kind not in (LABEL, BREAK)]
 
 
 def proactive_template(cells: list[Cell]) -> str | None:
