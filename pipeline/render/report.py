@@ -188,13 +188,13 @@ _PROACTIVE_2019_BLOCKS = (
 )
 
 
-def _signature_date(values: dict[str, Any]) -> str:
-    published = values.get("published_on")
-    if published:
+def _signature(values: dict[str, Any]) -> list[Paragraph]:
+    """The agency and, when the values carry one, the date (no invented date: it must parse back)."""
+    lines = [Paragraph(values["agency"], "signature")]
+    if published := values.get("published_on"):
         year, month, day = (int(part) for part in str(published)[:10].split("-"))
-    else:
-        year, month, day = int(values["year"]) + 1, 1, 20
-    return f"{year}年{month}月{day}日"
+        lines.append(Paragraph(f"{year}年{month}月{day}日", "signature"))
+    return lines
 
 
 def build_report(values: dict[str, Any], options: RenderOptions | None = None) -> ReportDoc:
@@ -236,8 +236,7 @@ def build_report(values: dict[str, Any], options: RenderOptions | None = None) -
           "拓展公开渠道，提升政策解读质量，推动政务公开工作再上新台阶。"),
         p("六、其他需要报告的事项", "heading"),
         p("依据《政府信息公开信息处理费管理办法》，本年度未收取信息处理费。本年度无其他需要报告的事项。"),
-        p(agency, "signature"),
-        p(_signature_date(values), "signature"),
+        *_signature(values),
     ]
     title = f"{agency}{year}年政府信息公开工作年度报告"
     return ReportDoc(title, [p(title, "title"), *blocks])

@@ -1,0 +1,75 @@
+"""`read_document` dispatch by bytes, content type and extension, and its errors for bad input."""
+
+import io
+import zipfile
+
+import pytest
+
+from pipeline.errors import ExtractError
+from pipeline.extract import detect_format, read_document
+
+HTML = "<html><head><meta charset='gb2312'><title>t</title></head><body><p>朱镕基</p></body></html>"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+def reason(data: bytes, source: str, content_type: str | None = None) -> str:
+    with pytest.raises(ExtractError) as error:
+        read_document(data, source, content_type)
+    assert "\n" not in error.value.message
+    return error.value.reason
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\t \r\n"])
+def test_empty_input(data):
+    assert reason(data, "a.txt") == "empty"
+
+
+def test_binary_junk_is_not_text():
+    junk = bytes(range(256)) * 8
+    assert reason(junk, "report.txt") == "not_text"
+    assert reason(junk, "http://x.gov.cn/download?id=3") == "not_text"
+
+
+@pytest.mark.parametrize(("source", "name"), [
+    ("http://x.gov.cn/P0201.doc", ".doc (Word 97)"), ("files/r.wps", ".wps"), ("files/r.xls", ".xls"),
+    ("http://x.gov.cn/download?id=9", ".doc (Word 97)"),
+])
+def test_ole_formats_are_unsupported_and_say_so(source, name):
+    with pytest.raises(ExtractError) as error:
+        read_document(OLE, source)
+    assert error.value.reason == "unsupported_format"
+    assert name in error.value.message and "kept in the store" in error.value.message
+
+
+def test_xlsx_zip_is_unsupported_not_corrupt():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    assert reason(buffer.getvalue(), "http://x.gov.cn/file?id=1") == "unsupported_format"
+
+
+def test_html_is_sniffed_and_decoded_with_its_meta():
+    doc = read_document(HTML.encode("gbk"), "http://x.gov.cn/detail?id=1")
+    assert doc.source_format == "html" and doc.encoding == "gb18030" and "朱镕基" in doc.text
+
+
+def test_content_type_charset_reaches_the_decoder():
+    data = "<p>朱镕基</p>".encode("gbk")
+    doc = read_document(data, "http://x.gov.cn/a", "text/html; charset=GBK")
+    assert doc.source_format == "html" and doc.text == "朱镕基"
+
+
+def test_text_and_markdown_keep_their_text():
+    doc = read_document("| a | b |\n|---|---|\n".encode("utf-8"), "r.md")
+    assert doc.source_format == "text" and doc.tables == [] and doc.text.startswith("| a | b |")
+    assert read_document("第一行\n朱镕基".encode("gb18030"), "r.txt").encoding == "gb18030"
+
+
+def test_magic_bytes_beat_declared_type():
+    assert detect_format(b"%PDF-1.4\n...", "http://x.gov.cn/page.html", "text/html") == "pdf"
+    assert detect_format(HTML.encode(), "http://x.gov.cn/broken.pdf", "application/pdf") == "html"
+    assert detect_format(b"not a pdf at all", "a.pdf") == "pdf"  # then reported corrupt by the PDF reader
+
+
+def test_declared_pdf_with_foreign_bytes_is_corrupt():
+    assert reason(b"\x01\x02garbage" * 10, "a.pdf") == "corrupt_pdf"

@@ -1,0 +1,102 @@
+"""HTML reader: content container, span-aware grids, reading-order text, title, date, attachments."""
+
+from pipeline.extract.html import read_html
+
+SOURCE = "http://www.example.gov.cn/xxgk/ndbg/2024/t20240126_1.html"
+
+
+def wrap(content: str, head: str = "", chrome: str = "") -> str:
+    return (f"<html><head><title>年报_某县人民政府</title>{head}</head><body>"
+            f"<div class='header'><ul><li>首页</li><li>政务公开</li></ul></div><nav>导航 菜单</nav>{chrome}"
+            f"<div class='TRS_Editor'>{content}</div><footer>版权所有 联系我们</footer>"
+            "<script>var x = '不是正文';</script></body></html>")
+
+
+SPANS = """
+<table><tbody>
+<tr><td rowspan="3" colspan="2">（本列数据的勾稽关系为：…）</td><td colspan="3">申请人情况</td></tr>
+<tr><td rowspan="2">自然人</td><td colspan="2">法人或<br>其他组织</td></tr>
+<tr><td>商业<br/>企业</td><td><p>科研</p><p>机构</p></td></tr>
+<tr><td colspan="2">一、本年新收</td><td>1&nbsp;</td><td>&nbsp;</td><td> 2 </td></tr>
+<tr><td rowspan="2">三、结果</td><td>（一）予以公开</td><td>0</td><td>0</td></tr>
+<tr><td>（二）部分公开</td><td>3</td><td>4</td><td>5</td></tr>
+</tbody></table>"""
+
+
+def test_grid_honours_rowspan_colspan_and_a_cell_spanning_both():
+    doc = read_html(wrap(SPANS), SOURCE)
+    assert doc.tables == [[
+        ["（本列数据的勾稽关系为：…）", None, "申请人情况", None, None],
+        [None, None, "自然人", "法人或其他组织", None],
+        [None, None, None, "商业企业", "科研机构"],
+        ["一、本年新收", None, "1", "", "2"],
+        ["三、结果", "（一）予以公开", "0", "0", None],  # ragged row: no cell exists at the end
+        [None, "（二）部分公开", "3", "4", "5"],
+    ]]
+
+
+def test_text_is_in_reading_order_with_one_line_per_row_and_no_chrome():
+    doc = read_html(wrap("<p>一、总体情况</p><div>正文&nbsp;第一段<br>第二行</div>" + SPANS + "<p>五、存在的问题</p>"), SOURCE)
+    lines = doc.text.splitlines()
+    assert lines[:4] == ["年报", "一、总体情况", "正文 第一段", "第二行"]
+    assert "一、本年新收 | 1 |  | 2" in lines
+    assert lines.index("一、本年新收 | 1 |  | 2") < lines.index("五、存在的问题")
+    for chrome in ("导航", "首页", "版权所有", "不是正文"):
+        assert chrome not in doc.text
+
+
+def test_without_a_content_container_body_minus_chrome_is_read():
+    html = ("<html><body><header>站点头部</header><nav>栏目导航</nav><p>某县2023年政府信息公开工作年度报告</p>"
+            "<table><tr><td>a</td><td>b</td></tr></table><footer>底部</footer></body></html>")
+    doc = read_html(html, SOURCE)
+    assert doc.text.splitlines() == ["某县2023年政府信息公开工作年度报告", "a | b"]
+    assert doc.tables == [[["a", "b"]]]
+
+
+def test_layout_tables_are_walked_not_read_as_data():
+    html = wrap("<table><tr><td><p>引言</p><table><tr><td>x</td><td>1</td></tr></table></td></tr></table>")
+    doc = read_html(html, SOURCE)
+    assert doc.tables == [[["x", "1"]]]
+    assert doc.text.splitlines()[1:] == ["引言", "x | 1"]
+
+
+def test_title_prefers_article_title_meta_then_heading_then_title_tag():
+    meta = '<meta name="ArticleTitle" content="甲县2023年政府信息公开工作年度报告">'
+    assert read_html(wrap("<p>x</p>" * 20, head=meta), SOURCE).title == "甲县2023年政府信息公开工作年度报告"
+    heading = "<h1>站点</h1><h2>乙县2023年政府信息公开工作年度报告</h2>"
+    assert read_html(wrap("<p>正文</p>", chrome=heading), SOURCE).title == "乙县2023年政府信息公开工作年度报告"
+    assert read_html(wrap("<p>正文</p>"), SOURCE).title == "年报"
+
+
+def test_publication_date_from_meta_then_chrome_labels():
+    assert read_html(wrap("<p>x</p>", head='<meta name="PubDate" content="2024-01-26 10:25">'), SOURCE).published_on == "2024-01-26"
+    chrome = "<div class='info'>来源：本网　发布日期：2025年1月6日　浏览次数：</div>"
+    assert read_html(wrap("<p>x</p>", chrome=chrome), SOURCE).published_on == "2025-01-06"
+    chrome = "<div>成文日期: 2024-01-26</div><div>日期：2024-02-01</div>"
+    assert read_html(wrap("<p>x</p>", chrome=chrome), SOURCE).published_on == "2024-01-26"
+    assert read_html(wrap("<p>统计期限自2023年1月1日起</p>"), SOURCE).published_on is None
+
+
+def test_attachments_resolve_against_the_page_and_unwrap_viewers():
+    content = """<p>附件：<a href="../../P020240126.pdf">年报.pdf</a></p>
+    <a href="/u/report.DOCX?v=2">下载</a><a href="https://other.gov.cn/a.wps">wps</a>
+    <a href="/web/viewer.html?file=%2Fupload%2Fscan.pdf">在线预览</a>
+    <a href="download.jsp?filename=%E5%B9%B4%E6%8A%A5.xls">表格</a>
+    <iframe src="files/embedded.pdf"></iframe><embed src="/e/x.xlsx">
+    <a href="/news/1.html">新闻</a><a href="javascript:void(0)">打印</a><a href="../../P020240126.pdf">重复</a>"""
+    urls = [a.url for a in read_html(wrap(content), SOURCE).attachments]
+    assert urls == [
+        "http://www.example.gov.cn/xxgk/P020240126.pdf",
+        "http://www.example.gov.cn/u/report.DOCX?v=2",
+        "https://other.gov.cn/a.wps",
+        "http://www.example.gov.cn/upload/scan.pdf",
+        "http://www.example.gov.cn/xxgk/ndbg/2024/download.jsp?filename=%E5%B9%B4%E6%8A%A5.xls",
+        "http://www.example.gov.cn/xxgk/ndbg/2024/files/embedded.pdf",
+        "http://www.example.gov.cn/e/x.xlsx",
+    ]
+    assert read_html(wrap(content), SOURCE).attachments[0].text == "年报.pdf"
+
+
+def test_base_href_changes_resolution():
+    html = wrap('<a href="a.pdf">a</a>', head='<base href="http://cdn.example.gov.cn/files/">')
+    assert [a.url for a in read_html(html, SOURCE).attachments] == ["http://cdn.example.gov.cn/files/a.pdf"]

@@ -1,0 +1,103 @@
+"""PDF reader: ruled tables from cell borders (merged cells included), unruled columns from gaps,
+paragraph lines rejoined, scanned and corrupt files refused."""
+
+import io
+import json
+
+import pytest
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from pipeline.errors import ExtractError
+from pipeline.extract import read_document
+from pipeline.render import render_report
+from pipeline.render.pdf import FONT  # registers the CID font with reportlab
+from seeds import SEEDS_DIR
+
+
+def pdf(draw) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    draw(canvas)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def ruled_table(canvas: Canvas, top: float, cells: list[tuple[str, float, float, float, float]]) -> None:
+    """cells: (text, left, right, top offset, bottom offset) boxes stroked like a Word export."""
+    canvas.setFont(FONT, 9)
+    for text, left, right, upper, lower in cells:
+        canvas.rect(left, top - lower, right - left, lower - upper, stroke=1, fill=0)
+        for i, line in enumerate(text.split("\n")):
+            canvas.drawString(left + 3, top - upper - 12 - 11 * i, line)
+
+
+def test_ruled_table_with_a_cell_spanning_rows_and_columns():
+    def draw(canvas):
+        canvas.setFont(FONT, 12)
+        canvas.drawString(60, 780, "某县2023年政府信息公开工作年度报告")
+        ruled_table(canvas, 760, [
+            ("勾稽关系", 60, 200, 0, 46),  # 2 rows x 2 columns
+            ("申请人情况", 200, 340, 0, 20),
+            ("商业\n企业", 200, 270, 20, 46),  # header words wrapped inside one cell
+            ("科研机构", 270, 340, 20, 46),
+            ("一、新收", 60, 130, 46, 66), ("合计", 130, 200, 46, 66), ("1,234", 200, 270, 46, 66), ("", 270, 340, 46, 66),
+        ])
+        canvas.drawString(60, 680, "五、存在的主要问题")
+    doc = read_document(pdf(draw), "http://x.gov.cn/r.pdf")
+    assert doc.source_format == "pdf"
+    assert doc.tables == [[
+        ["勾稽关系", None, "申请人情况", None],
+        [None, None, "商业企业", "科研机构"],
+        ["一、新收", "合计", "1,234", ""],
+    ]]
+    assert doc.text.splitlines() == ["某县2023年政府信息公开工作年度报告", "勾稽关系 | 申请人情况", "商业企业 | 科研机构",
+                                     "一、新收 | 合计 | 1,234 | ", "五、存在的主要问题"]
+    assert doc.title == "某县2023年政府信息公开工作年度报告"
+
+
+def test_unruled_columns_split_at_gaps():
+    def draw(canvas):
+        canvas.setFont(FONT, 9)
+        canvas.drawString(60, 700, "行政复议情况如下")
+        for row, cells in enumerate((("结果维持", "结果纠正", "总计"), ("1", "0", "1"))):
+            for column, text in enumerate(cells):
+                canvas.drawString(60 + 90 * column, 680 - 14 * row, text)
+    doc = read_document(pdf(draw), "r.pdf")
+    assert doc.tables == [[["结果维持", "结果纠正", "总计"], ["1", "0", "1"]]]
+    assert doc.text.splitlines() == ["行政复议情况如下", "结果维持 | 结果纠正 | 总计", "1 | 0 | 1"]
+
+
+def test_a_table_continued_on_the_next_page_is_one_grid():
+    def draw(canvas):
+        ruled_table(canvas, 200, [("一、新收", 60, 200, 0, 20), ("1", 200, 260, 0, 20)])
+        canvas.showPage()
+        ruled_table(canvas, 780, [("四、结转", 60, 200, 0, 20), ("0", 200, 260, 0, 20)])
+    assert read_document(pdf(draw), "r.pdf").tables == [[["一、新收", "1"], ["四、结转", "0"]]]
+
+
+def test_rendered_pdf_reads_back_the_same_grids_as_rendered_html():
+    values = json.loads((SEEDS_DIR / "expected" / "002_e73d5a6c979587d5.json").read_text(encoding="utf-8"))
+    from_pdf = read_document(render_report(values, "pdf"), "r.pdf")
+    from_html = read_document(render_report(values, "html"), "r.html")
+    assert len(from_pdf.tables) == 3 and from_pdf.tables == from_html.tables
+    # wrapped prose lines are rejoined into their paragraph
+    assert "本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。" in from_pdf.text
+
+
+def test_scanned_pdf_has_no_text_layer():
+    image = Image.new("RGB", (200, 100), "white")
+    def draw(canvas):
+        canvas.drawImage(ImageReader(image), 50, 500, width=400, height=200)
+    with pytest.raises(ExtractError) as error:
+        read_document(pdf(draw), "http://x.gov.cn/scan.pdf")
+    assert error.value.reason == "no_text_layer" and "OCR" in error.value.message
+
+
+def test_truncated_pdf_is_corrupt():
+    data = render_report({"agency": "某县", "year": 2023, "template": "2021"}, "pdf")
+    with pytest.raises(ExtractError) as error:
+        read_document(data[:200], "r.pdf")
+    assert error.value.reason == "corrupt_pdf"
