@@ -1,0 +1,226 @@
+"""The division map of one year, loaded from `data/divisions/` and indexed by every name form.
+
+Loading and indexing happen once per process and year (`atlas_for`); a lookup afterwards is a
+dict access, which keeps resolution cheap enough to run on every parsed report.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+from pipeline.regions import names
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "divisions"
+
+# How much a matched name can be trusted on its own.
+FULL = "full"  # an official full name or its everyday typed form (宽城县)
+SHORT = "short"  # a bare stem (金塔, 宽城): only where an agency name starts or continues
+TOWNSHIP = "township"  # a name from the township list (3,902 repeat): needs the document to confirm
+
+
+@dataclass(frozen=True, eq=False)
+class Place:
+    """One named unit in one year's map; `parent` is the unit it belongs to, None for a province."""
+
+    code: str
+    name: str
+    level: str  # province | city | county | zone | township
+    parent: Place | None = field(default=None, repr=False)
+
+    def lineage(self) -> tuple[Place, ...]:
+        """This place and its ancestors, nearest first."""
+        chain: list[Place] = []
+        node: Place | None = self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return tuple(chain)
+
+    def within(self, other: Place) -> bool:
+        """True when `other` is this place or one of its ancestors (compared by code and name,
+        so the same unit found through a neighbouring year's map still counts)."""
+        return any(node.code == other.code and node.name == other.name for node in self.lineage())
+
+    def division(self, level: str) -> Place | None:
+        """The province, city or county this place belongs to (itself included); a municipality is
+        its own city."""
+        for node in self.lineage():
+            if node.level == level:
+                return node
+        if level == "city":
+            province = self.division("province")
+            if province is not None and province.code in names.MUNICIPALITY_CODES:
+                return province
+        return None
+
+    def key(self) -> tuple[str | None, str | None, str | None]:
+        """The (province, city, county) codes: places with the same key resolve identically."""
+        return tuple(p.code if p else None for p in (self.division(l) for l in ("province", "city", "county")))  # type: ignore[return-value]
+
+    def label(self) -> str:
+        """Full path for messages: 吉林省长春市朝阳区 (220104)."""
+        parts = [p.name for p in reversed(self.lineage()) if p.level != "township" or p is self]
+        return "".join(dict.fromkeys(parts)) + (f" ({self.code})" if self.code else "")
+
+
+class Entry(NamedTuple):
+    place: Place
+    strength: str
+
+
+class DivisionRow(NamedTuple):
+    code: str
+    level: str
+    name: str
+    parent_code: str
+    valid_from: int
+    valid_to: int
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def _divisions() -> tuple[DivisionRow, ...]:
+    return tuple(
+        DivisionRow(r["code"], r["level"], r["name"], r["parent_code"], int(r["valid_from"]), int(r["valid_to"]))
+        for r in _rows("divisions.csv")
+    )
+
+
+@cache
+def _townships() -> dict[str, tuple[str, ...]]:
+    """Township name (and alias) -> parent codes."""
+    parents: dict[str, list[str]] = defaultdict(list)
+    for row in _rows("townships.csv"):
+        for alias in (row["name"], *names.township_aliases(row["name"])):
+            parents[alias].append(row["parent_code"])
+    return {name: tuple(dict.fromkeys(codes)) for name, codes in parents.items()}
+
+
+@cache
+def _zones() -> tuple[tuple[str, str, str], ...]:
+    return tuple((r["code"], r["name"], r["parent_code"]) for r in _rows("zones.csv"))
+
+
+@cache
+def year_span() -> tuple[int, int]:
+    rows = _divisions()
+    return min(r.valid_from for r in rows), max(r.valid_to for r in rows)
+
+
+class Atlas:
+    """One year's divisions with name indexes; built by `atlas_for`, never mutated after."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        rows = [r for r in _divisions() if r.valid_from <= year <= r.valid_to]
+        by_code = {r.code: r for r in rows}
+        self.places: dict[str, Place] = {}
+        for row in sorted(rows, key=lambda r: ("province", "city", "county").index(r.level)):
+            parent = self.places.get(row.parent_code) if row.parent_code else None
+            if row.parent_code and parent is None and row.parent_code in by_code:
+                raise ValueError(f"divisions.csv: {row.code} listed before its parent {row.parent_code}")
+            self.places[row.code] = Place(row.code, row.name, row.level, parent)
+        self.by_stem: dict[tuple[str, str], list[Place]] = defaultdict(list)
+        self.index: dict[str, list[Entry]] = defaultdict(list)
+        for place in self.places.values():
+            self.by_stem[(place.code[:2], names.short_name(place.name) or place.name)].append(place)
+            self.index[place.name].append(Entry(place, FULL))
+            for alias in names.typed_short_names(place.name):
+                self.index[alias].append(Entry(place, FULL))
+            short = names.short_name(place.name)
+            if short:
+                self.index[short].append(Entry(place, SHORT))
+        self._townships: dict[str, tuple[Place, ...]] = {}
+        for code, name, parent_code in _zones():
+            parent = self.current(parent_code)
+            if parent is not None:
+                zone = Place(code, name, "zone", parent)
+                self.places.setdefault(code, zone)
+                self.index[name].append(Entry(zone, FULL))
+
+    def current(self, code: str) -> Place | None:
+        """The unit a code from the latest map stands for in this year: the same code, or else the
+        one unit of the same name stem in that province (钢城区 370117 in 2024 → 371203 in 2017)."""
+        place = self.places.get(code)
+        if place is not None:
+            return place
+        latest = atlas_for(year_span()[1]).places.get(code) if self.year != year_span()[1] else None
+        if latest is None:
+            return None
+        same = self.by_stem.get((code[:2], names.short_name(latest.name) or latest.name), [])
+        return same[0] if len(same) == 1 else latest
+
+    def townships(self, name: str) -> tuple[Place, ...]:
+        """Every township of this name, each under this year's unit for its parent."""
+        found = self._townships.get(name)
+        if found is None:
+            parents = (self.current(code) for code in _townships().get(name, ()))
+            found = self._townships[name] = tuple(Place("", name, "township", p) for p in parents if p)
+        return found
+
+    def lookup(self, key: str) -> list[Entry]:
+        entries = list(self.index.get(key, ()))
+        entries += [Entry(p, TOWNSHIP) for p in self.townships(key)]
+        return entries
+
+
+class Lexicon:
+    """Name lookups for a report year: that year's map, then the years either side for names that
+    had just changed (a report on year Y is written early in Y+1, under either name)."""
+
+    def __init__(self, year: int) -> None:
+        first, last = year_span()
+        self.year = min(max(year, first), last)
+        self.atlases = [atlas_for(y) for y in (self.year, self.year + 1, self.year - 1) if first <= y <= last]
+        division_keys = set().union(*(a.index.keys() for a in self.atlases))
+        self.keys = frozenset(division_keys | set(_townships()))
+        self.lengths = _lengths_by_first_char(self.keys)  # for agency names: every name form
+        self.division_lengths = _lengths_by_first_char(division_keys)  # for running text
+        self._found: dict[str, tuple[Entry, ...]] = {}
+
+    def lookup(self, key: str) -> tuple[Entry, ...]:
+        """Entries for a name in the report's year, else in the nearest neighbouring year that
+        knows it; () for a string that is no name (checked against the key set first, so the
+        cache only ever holds real names)."""
+        if key not in self.keys:
+            return ()
+        found = self._found.get(key)
+        if found is None:
+            found = next((tuple(e) for a in self.atlases if (e := a.lookup(key))), ())
+            self._found[key] = found
+        return found
+
+    def place(self, code: str) -> Place | None:
+        """The unit a 6-digit code stands for in the report's year (or the years either side)."""
+        for atlas in self.atlases:
+            if code in atlas.places:
+                return atlas.places[code]
+        return None
+
+
+def _lengths_by_first_char(keys: set[str] | frozenset[str]) -> dict[str, tuple[int, ...]]:
+    """For each first character, the lengths of names starting with it, longest first."""
+    by_first: dict[str, set[int]] = defaultdict(set)
+    for key in keys:
+        by_first[key[0]].add(len(key))
+    return {char: tuple(sorted(lengths, reverse=True)) for char, lengths in by_first.items()}
+
+
+@cache
+def atlas_for(year: int) -> Atlas:
+    return Atlas(year)
+
+
+@cache
+def lexicon_for(year: int | None) -> Lexicon:
+    """The lexicon for a report year; None (year unknown) uses the latest map."""
+    return Lexicon(year_span()[1] if year is None else year)

@@ -1,0 +1,79 @@
+"""Chinese place-name and body-name rules: how divisions are shortened and how bodies are named.
+
+These are facts about place names, not about the report contract, so they live here rather than
+in `pipeline/contract.py`. Everything else in `pipeline.regions` works on the outputs below.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# The 56 recognised ethnic groups, without 族: autonomous units are named "<place><groups>自治<type>".
+ETHNIC_GROUPS: Final[tuple[str, ...]] = (
+    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
+    "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+    "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+    "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
+    "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+)
+_ETHNIC_TAIL = re.compile("(?:" + "|".join(sorted(ETHNIC_GROUPS, key=len, reverse=True)) + ")族$")
+_AUTONOMOUS = re.compile(r"自治(县|旗|州|区)$")
+# Type suffixes, longest first; 新区 before 区 so 浦东新区 shortens to 浦东.
+_TYPE_SUFFIXES: Final[tuple[str, ...]] = (
+    "特别行政区", "联合旗", "地区", "新区", "林区", "特区", "省", "市", "县", "区", "旗", "盟", "州",
+)
+MUNICIPALITY_CODES: Final[frozenset[str]] = frozenset({"110000", "120000", "310000", "500000"})
+
+
+def short_name(name: str) -> str | None:
+    """The name without its type and ethnic suffixes (宽城满族自治县 → 宽城), None if nothing is left
+    worth matching (a one-character stem like 城 of 城区 is a common word, not a name)."""
+    stem = name
+    autonomous = _AUTONOMOUS.search(stem)
+    if autonomous:
+        stem = stem[: autonomous.start()]
+        while (ethnic := _ETHNIC_TAIL.search(stem)) and ethnic.start() > 0:
+            stem = stem[: ethnic.start()]
+        if autonomous.group(1) == "区":  # 广西壮族自治区 is named for its people: keep 广西, 宁夏 …
+            return stem if len(stem) >= 2 else None
+    else:
+        for suffix in _TYPE_SUFFIXES:
+            if stem.endswith(suffix) and len(stem) > len(suffix):
+                stem = stem[: -len(suffix)]
+                break
+    return stem if len(stem) >= 2 and stem != name else None
+
+
+def typed_short_names(name: str) -> tuple[str, ...]:
+    """Everyday full forms of autonomous units: 宽城满族自治县 → 宽城县, 鄂温克族自治旗 → 鄂温克旗."""
+    autonomous = _AUTONOMOUS.search(name)
+    stem = short_name(name)
+    if not autonomous or stem is None or autonomous.group(1) == "区":
+        return ()
+    return (stem + autonomous.group(1),)
+
+
+def township_aliases(name: str) -> tuple[str, ...]:
+    """Other names a township-level unit goes by: a 区 that is a street-level unit (嘉峪关's 雄关区)
+    signs its reports as a 街道 (雄关街道)."""
+    if name.endswith("区") and len(name) > 2:
+        return (name[:-1] + "街道",)
+    return ()
+
+
+# What follows the place names in an agency string decides the body's kind.
+ZONE_WORDS: Final[tuple[str, ...]] = (
+    "开发区", "园区", "实验区", "试验区", "集中区", "示范区", "高新区", "保税区", "合作区", "新区",
+    "管理区", "产业区", "工业区", "经济区", "旅游区", "风景区", "名胜区", "管委会",
+)
+GOVERNMENT_BODY: Final = re.compile(r"^(?:人民政府|政府|街道办事处|办事处)?(?:办公厅|办公室|政府办|办)?$")
+# A township body whose name the township list may not know: <name>镇人民政府, <name>街道办事处.
+TOWNSHIP_BODY: Final = re.compile(
+    r"^(?:人民政府|政府)?(?P<name>[\u4e00-\u9fff]{0,10}?(?:街道|镇|乡|苏木))"
+    r"(?:人民政府|政府|办事处|办|党政办公室|党政综合办公室|党政办)?(?:办公室)?$"
+)
+GOVERNMENT_ANCHORS: Final[tuple[str, ...]] = ("人民政府", "政府")
+# Where a report title stops naming its agency.
+TITLE_AGENCY_END: Final = re.compile(r"(?:19|20)\d\d|政府信息公开|年度报告|政务公开")
+NOISE: Final = re.compile(r"[\s\u3000\xa0]+")

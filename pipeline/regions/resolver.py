@@ -1,0 +1,216 @@
+"""Decide a report's region from the portal, the agency name, the title, the signature and the
+preamble, in that order of trust; leave it null with a finding rather than guess."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from pipeline.record import Finding, Region, Report
+from pipeline.regions import names
+from pipeline.regions.gazetteer import Lexicon, Place, lexicon_for
+from pipeline.regions.scan import Reading, anchors, read_name
+
+WINDOW = 600  # characters of text read at each end: the preamble and the signature
+SIGNATURE_LINE_MAX = 40  # a signature names the agency on a short line of its own
+REGION_RULES = ("ambiguous_region", "unknown_region")
+
+
+@dataclass
+class Resolution:
+    region: Region
+    findings: list[Finding]
+
+
+@dataclass
+class Source:
+    """One place in the document that can say where the agency is."""
+
+    method: str  # the Region.region_method value when this source decides
+    reading: Reading | None  # read as an agency name, None when it names no agency
+    places: list[Place]  # divisions it names, for confirming or narrowing another source
+
+
+def title_agency(title: str) -> str:
+    """The lead of a report title, which names the agency: 雄关街道2024年… → 雄关街道."""
+    cut = names.TITLE_AGENCY_END.search(title)
+    return title[: cut.start()] if cut else title
+
+
+def _signature(text: str, lexicon: Lexicon) -> Source:
+    for line in reversed(text[-WINDOW:].splitlines()):
+        line = names.NOISE.sub("", line)
+        if not (2 <= len(line) <= SIGNATURE_LINE_MAX) or "《" in line:
+            continue
+        reading = read_name(line, lexicon)
+        if reading.candidates:
+            return Source("signature", reading, anchors(line, lexicon))
+    return Source("signature", None, [])
+
+
+def _preamble(text: str, lexicon: Lexicon) -> Source:
+    """The governments the opening cites (樟树市人民政府网站); the innermost of each branch is where
+    a body with no place in its own name sits."""
+    head = text[:WINDOW]
+    governments = anchors(head, lexicon, governments_only=True)
+    reading = None
+    if governments:
+        innermost = [p for p in governments if not any(q.within(p) and q.key() != p.key() for q in governments)]
+        reading = Reading(innermost, True, "", [], [p.name for p in innermost])
+    return Source("preamble", reading, anchors(head, lexicon))
+
+
+def _distinct(places: list[Place]) -> list[Place]:
+    seen: dict[tuple[str | None, ...], Place] = {}
+    for place in places:
+        seen.setdefault(place.key(), place)
+    return list(seen.values())
+
+
+def _narrow(candidates: list[Place], places: list[Place]) -> list[Place]:
+    return [c for c in candidates if any(c.within(p) for p in places)]
+
+
+def _labels(places: list[Place]) -> str:
+    return ", ".join(p.label() for p in places)
+
+
+def _region(place: Place, method: str, body: str | None) -> Region:
+    """The region of `place`; the body's level and kind when its name is known (None when only a
+    preamble placed a body the document never names)."""
+    province, city, county = (place.division(level_) for level_ in ("province", "city", "county"))
+    return Region(
+        province=province.name if province else None,
+        province_code=province.code if province else None,
+        city=city.name if city else None,
+        city_code=city.code if city else None,
+        county=county.name if county else None,
+        county_code=county.code if county else None,
+        agency_level=_level(body, place) if body is not None else None,
+        agency_kind=_kind(body, place) if body is not None else None,
+        region_method=method,
+    )
+
+
+def _kind(body: str, place: Place | None) -> str:
+    if (place is not None and place.level == "zone") or any(w in body for w in names.ZONE_WORDS):
+        return "zone"
+    if names.GOVERNMENT_BODY.match(body) or names.TOWNSHIP_BODY.match(body):
+        return "government"
+    return "department"
+
+
+def _level(body: str, place: Place) -> str:
+    if place.level == "township" or names.TOWNSHIP_BODY.match(body):
+        return "township"
+    for node in place.lineage():
+        if node.level in ("province", "city", "county"):
+            return node.level
+    return place.level
+
+
+def _portal_pick(candidates: list[Place], portal: Place, own_name: bool) -> list[Place]:
+    """Candidates consistent with the portal's region. The agency's own name keeps its place even
+    when the portal is deeper (a city bureau listed on a county site); other sources only refine
+    the portal."""
+    picked = []
+    for candidate in candidates:
+        if candidate.within(portal):
+            picked.append(candidate)
+        elif portal.within(candidate):
+            picked.append(candidate if own_name else portal)
+    return picked
+
+
+class _Sources:
+    """The document's sources in order of trust, each read only when the decision needs it (most
+    agency names decide alone, and scanning the text windows is the costly part)."""
+
+    METHODS = ("agency_name", "title", "signature", "preamble")
+
+    def __init__(self, agency: str | None, title: str | None, text: str, lexicon: Lexicon) -> None:
+        self.agency, self.title, self.text, self.lexicon = agency, names.NOISE.sub("", title or ""), text, lexicon
+        self._read: dict[str, Source] = {}
+
+    def __getitem__(self, method: str) -> Source:
+        if method not in self._read:
+            self._read[method] = self._source(method)
+        return self._read[method]
+
+    def _source(self, method: str) -> Source:
+        if method == "agency_name":
+            return Source(method, read_name(self.agency, self.lexicon) if self.agency else None, [])
+        if method == "title":
+            reading = read_name(title_agency(self.title), self.lexicon) if self.title else None
+            return Source(method, reading, anchors(self.title, self.lexicon))
+        if method == "signature":
+            return _signature(self.text, self.lexicon)
+        return _preamble(self.text, self.lexicon)
+
+    def primary(self) -> Source | None:
+        """The first source that names a place as the agency's."""
+        return next((s for m in self.METHODS if (s := self[m]).reading and s.reading.candidates), None)
+
+
+def resolve(
+    agency: str | None,
+    title: str | None,
+    text: str,
+    year: int | None,
+    portal_region_code: str | None = None,
+) -> Resolution:
+    """Where the agency sits: province/city/county names and codes in the report year's map."""
+    lexicon = lexicon_for(year)
+    findings: list[Finding] = []
+    portal = lexicon.place(portal_region_code) if portal_region_code else None
+    if portal_region_code and portal is None:
+        findings.append(Finding("unknown_region", message=f"portal region code {portal_region_code} is not a division in {lexicon.year}"))
+    sources = _Sources(agency, title, text, lexicon)
+    body = names.NOISE.sub("", agency or "")
+    primary = sources.primary()
+    if primary is None or primary.reading is None:
+        if portal is None:
+            findings.append(Finding("unknown_region", message=f"no province, city or county named in agency {agency!r}, its title, signature or preamble"))
+            return Resolution(Region(agency_kind=_kind(body, None) if body else None), findings)
+        return Resolution(_region(portal, "portal", body), findings)
+
+    reading = primary.reading
+    if primary.method != "preamble":  # an agency-like string: what follows its last place names the body
+        body = title_agency(reading.body)
+    unnamed = not body and primary.method == "preamble"  # placed by its context, body never named
+    candidates, method, confirmed = _distinct(reading.candidates), primary.method, reading.confirmed
+    if reading.conflict:
+        findings.append(Finding("ambiguous_region", message=f"{primary.method} names unrelated places: {_labels(candidates + _distinct(reading.conflict))}"))
+        return Resolution(Region(agency_kind=_kind(body, None)), findings)
+    if portal is not None:
+        picked = _distinct(_portal_pick(candidates, portal, primary.method == "agency_name"))
+        if not picked:
+            findings.append(Finding("ambiguous_region", message=f"{primary.method} names {_labels(candidates)} but the portal's region is {portal.label()}"))
+            return Resolution(Region(agency_kind=_kind(body, None)), findings)
+        if len(picked) < len(candidates) or not confirmed:
+            method = "portal" if confirmed else "township_alias"
+        candidates, confirmed = picked, True
+    for other in _Sources.METHODS:
+        if len(candidates) == 1 and confirmed:
+            break
+        if other == primary.method:
+            continue
+        narrowed = _narrow(candidates, sources[other].places)
+        if narrowed and (len(narrowed) < len(candidates) or not confirmed):
+            method = other if confirmed else "township_alias"
+            candidates, confirmed = narrowed, True
+    if len(candidates) > 1:
+        findings.append(Finding("ambiguous_region", message=f"{'/'.join(dict.fromkeys(reading.names))} could be {_labels(candidates)}; nothing in the document decides"))
+        return Resolution(Region(agency_kind=_kind(body, None)), findings)
+    place = candidates[0]
+    if not confirmed:
+        findings.append(Finding("unknown_region", message=f"{place.name} is listed only under {place.label()}, but the document names no county or city to confirm it"))
+        return Resolution(Region(agency_level="township", agency_kind=_kind(body, place)), findings)
+    return Resolution(_region(place, method, None if unnamed else body), findings)
+
+
+def apply_region(report: Report, portal_region_code: str | None = None) -> Report:
+    """The report with its region resolved; earlier region findings are replaced, so resolving
+    again with the portal's code (after a first pass without it) leaves one verdict."""
+    resolution = resolve(report.agency, report.title, report.text, report.year, portal_region_code)
+    kept = [f for f in report.findings if f.rule not in REGION_RULES]
+    return replace(report, region=resolution.region, findings=kept + resolution.findings)
