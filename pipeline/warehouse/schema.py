@@ -57,6 +57,7 @@ FACT_TABLES: Final[dict[str, Columns]] = {
 # Tables a run replaces whole: the crawl's log and the documents that could not be parsed.
 RUN_TABLES: Final[dict[str, Columns]] = {
     "fetch_log": {
+        "crawl_id": "VARCHAR",
         "url": "VARCHAR",
         "final_url": "VARCHAR",
         "status": "INTEGER",
@@ -68,6 +69,7 @@ RUN_TABLES: Final[dict[str, Columns]] = {
         "bytes": "BIGINT",
         "fetched_at": "VARCHAR",
         "error": "VARCHAR",
+        "attempts": "INTEGER",
     },
     "parse_failures": {
         "source_url": "VARCHAR",

@@ -1,0 +1,24 @@
+"""Everything Dagster loads (`dagster dev -m assets.definitions`): definitions only, no logic."""
+
+import dagster as dg
+
+from assets import exports, facts, ingest, models
+from assets.resources import default_resources
+from assets.schedules import everything, nightly
+
+MODULES = [ingest, facts, models, exports]
+
+
+def build_definitions(resources: dict[str, dg.ConfigurableResource]) -> dg.Definitions:
+    """The graph with the given resources (`xxgk run` and the tests point it at their own files)."""
+    return dg.Definitions(
+        assets=dg.load_assets_from_modules(MODULES),
+        asset_checks=dg.load_asset_checks_from_modules(MODULES),
+        jobs=[everything],
+        schedules=[nightly],
+        resources=resources,
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(default_resources())

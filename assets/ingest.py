@@ -1,0 +1,120 @@
+"""Crawl and parse: the unpartitioned upstream of the warehouse (a crawl finds every year).
+
+`parsed_reports` carries the parser version as its code_version, so after a parser upgrade
+Dagster marks it and every table below it stale until re-materialized.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+from dagster_duckdb import DuckDBResource
+
+from assets.resources import PortalSource, StoragePaths
+from pipeline.crawl.crawler import CrawlEvent, crawl_sync
+from pipeline.crawl.store import RawStore
+from pipeline.parse import PARSER_VERSION
+from pipeline.warehouse.ingest import read_staged, stage
+from pipeline.warehouse.load import replace_table
+from pipeline.warehouse.schema import RUN_TABLES
+
+INGEST = "ingest"
+WAREHOUSE = "warehouse"
+DUCKDB_POOL = "duckdb_writer"
+
+
+def _crawl_progress(log: dg.DagsterLogManager):
+    counts = {"report": 0, "attachment": 0, "failed": 0}
+
+    def progress(event: CrawlEvent) -> None:
+        if event.kind in counts:
+            counts[event.kind] += 1
+            if event.kind != "failed" and sum(counts.values()) % 25 == 0:
+                log.info(f"crawl: {counts['report']} reports, {counts['attachment']} attachments, {counts['failed']} failed")
+
+    return progress
+
+
+@dg.asset(group_name=INGEST, description="Crawl the configured portals into the raw document store (data/raw).")
+def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths: StoragePaths) -> dg.MaterializeResult:
+    metadata = {}
+    with source.configs() as configs, RawStore(Path(paths.raw_dir)) as store:
+        for config in configs:
+            summary = crawl_sync(config, store, max_pages=source.max_pages, progress=_crawl_progress(context.log))
+            context.log.info(
+                f"crawl of {config.name}: {summary.pages_fetched} pages fetched, {summary.reports_found} reports, "
+                f"{summary.attachments} attachments, {summary.unchanged} unchanged, {len(summary.failed)} failed"
+            )
+            if summary.failed and not summary.reports_found:
+                # Loading an empty crawl would wipe the warehouse's years: stop before anything is replaced.
+                url, reason = summary.failed[0]
+                raise dg.Failure(f"crawl of {config.name} found no reports; first failure: {url} ({reason})")
+            metadata[f"{config.name}_reports"] = summary.reports_found
+            metadata[f"{config.name}_failed"] = len(summary.failed)
+        metadata["documents_in_store"] = len(store.documents())
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    group_name=INGEST,
+    deps=[raw_documents],
+    code_version=PARSER_VERSION,
+    description="Parse each current document into validated frames, staged as Parquet keyed by sha256 and parser version.",
+)
+def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths) -> dg.MaterializeResult:
+    with RawStore(Path(paths.raw_dir)) as store:
+        staged = stage(store, Path(paths.frames_dir), progress=context.log.info)
+    reports = staged.frames["reports"]
+    by_year = dict(reports.group_by("year").len().sort("year").iter_rows())
+    context.log.info(
+        f"parse: {staged.documents} documents, {staged.parsed} parsed, {staged.cached} from staging, "
+        f"{reports.height} reports kept, {staged.failures.height} failed"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "documents": staged.documents,
+            "parsed": staged.parsed,
+            "from_staging": staged.cached,
+            "reports": reports.height,
+            "failures": staged.failures.height,
+            "reports_by_year": dg.MetadataValue.json({str(y): n for y, n in by_year.items()}),
+            "parser_version": PARSER_VERSION,
+        }
+    )
+
+
+@dg.asset(
+    group_name=WAREHOUSE,
+    deps=[raw_documents],
+    pool=DUCKDB_POOL,
+    description="Every fetch the crawler made (table fetch_log), replaced from the raw store's log.",
+)
+def fetch_log(paths: StoragePaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    with RawStore(Path(paths.raw_dir)) as store:
+        rows = store.fetch_log()
+    columns = list(RUN_TABLES["fetch_log"])
+    frame = pl.DataFrame([{c: r.get(c) for c in columns} for r in rows],
+                         schema={c: (pl.Int64 if c in ("status", "bytes", "attempts") else pl.String) for c in columns})
+    with duckdb.get_connection() as con:
+        written = replace_table(con, "fetch_log", frame)
+    return dg.MaterializeResult(metadata={"rows": written, "errors": frame["error"].is_not_null().sum()})
+
+
+@dg.asset(
+    group_name=WAREHOUSE,
+    deps=[parsed_reports],
+    pool=DUCKDB_POOL,
+    check_specs=[dg.AssetCheckSpec("all_documents_parsed", asset="parse_failures",
+                                   description="Every current document yielded a report.")],
+    description="Documents that could not be parsed (table parse_failures): stage, reason code, one-line message.",
+)
+def parse_failures(paths: StoragePaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    failures = read_staged(Path(paths.frames_dir)).failures
+    with duckdb.get_connection() as con:
+        written = replace_table(con, "parse_failures", failures)
+    reasons = dict(failures.group_by("reason").len().sort("reason").iter_rows()) if written else {}
+    return dg.MaterializeResult(
+        metadata={"rows": written, "reasons": dg.MetadataValue.json(reasons)},
+        check_results=[dg.AssetCheckResult(passed=written == 0, severity=dg.AssetCheckSeverity.WARN,
+                                           metadata={"failures": written, "reasons": dg.MetadataValue.json(reasons)})],
+    )

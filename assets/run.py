@@ -1,0 +1,183 @@
+"""`xxgk run` / `xxgk demo`: the whole graph materialized through Dagster, then a summary.
+
+Three runs on the instance in DAGSTER_HOME, so each shows in the UI's history: ingest (crawl,
+parse, fetch_log, parse_failures), load (the fact tables, every selected year in one run per
+contiguous range of years) and model (SQL models, exports). Years default to every statistics
+year the parse found.
+"""
+
+import contextlib
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from assets import facts, models
+from assets.definitions import build_definitions
+from assets.partitions import statistics_years
+from assets.resources import DATA, DEFAULT_DB, DEMO_PORTAL, ROOT, PortalSource, StoragePaths
+from assets.schedules import all_years_tags
+from pipeline.crawl.config import DEFAULT_PORTALS_FILE, ConfigError, load_portals, portal_from_start_url
+from pipeline.crawl.demo_server import serving_demo
+from pipeline.warehouse.ingest import read_staged
+
+DAGSTER_HOME = DATA / "dagster_home"
+INGEST_KEYS = [dg.AssetKey(k) for k in ("raw_documents", "parsed_reports", "fetch_log", "parse_failures")]
+LOAD_KEYS = [dg.AssetKey(t) for t in facts.FACT_TABLES]
+MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetKey("dashboard_exports")]
+
+
+class _ProgressFormatter(logging.Formatter):
+    """The message an asset logged, without Dagster's run/step prefix; framework events are dropped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "  " + record.dagster_meta.get("orig_message", record.getMessage())
+
+
+class _UserMessages(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        meta = getattr(record, "dagster_meta", {})
+        return meta.get("dagster_event") is None
+
+
+@dg.logger(description="One line per progress message the assets log; Dagster's own events stay in the UI.")
+def progress_logger(_init_context) -> logging.Logger:
+    log = logging.getLogger("xxgk.progress")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_ProgressFormatter())
+    handler.addFilter(_UserMessages())
+    log.handlers = [handler]
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    return log
+
+
+def instance() -> dg.DagsterInstance:
+    """The instance in DAGSTER_HOME (default data/dagster_home), given the repository's dagster.yaml."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DAGSTER_HOME)))
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        shutil.copyfile(ROOT / "dagster.yaml", config)
+    return dg.DagsterInstance.get()
+
+
+def contiguous(years: list[int]) -> list[tuple[int, int]]:
+    """[2019, 2020, 2023] -> [(2019, 2020), (2023, 2023)]: one single-run backfill per range."""
+    ranges: list[tuple[int, int]] = []
+    for year in sorted(set(years)):
+        if ranges and ranges[-1][1] == year - 1:
+            ranges[-1] = (ranges[-1][0], year)
+        else:
+            ranges.append((year, year))
+    return ranges
+
+
+def _failure_line(result: dg.ExecuteInProcessResult) -> str:
+    for event in result.all_events:
+        if event.is_step_failure:
+            data = event.step_failure_data
+            if data.user_failure_data is not None and data.user_failure_data.description:
+                return f"{event.step_key}: {data.user_failure_data.description}"
+            error = data.error
+            while error.cause is not None:
+                error = error.cause
+            return f"{event.step_key}: {error.message.strip().splitlines()[0]}"
+    return "the run failed"
+
+
+def materialize(source: PortalSource, db: Path, years: list[int] | None,
+                paths: StoragePaths | None = None, echo=print) -> bool:
+    """Materialize the whole graph into `db`; False (after printing why) when a run fails."""
+    paths = paths or StoragePaths()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    defs = build_definitions({"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source})
+    defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress_logger}))
+    job = defs.resolve_job_def("refresh_everything")
+    dagster = instance()
+    run_config = {"loggers": {"progress": {}}}
+
+    def run(step: str, keys: list[dg.AssetKey], tags: dict[str, str] | None = None) -> bool:
+        echo(f"{step}")
+        result = job.execute_in_process(run_config=run_config, instance=dagster, asset_selection=keys,
+                                        tags=tags or {}, raise_on_error=False)
+        if not result.success:
+            echo(f"xxgk: {step} failed: {_failure_line(result)}")
+        return result.success
+
+    if not run("ingest: crawl and parse", INGEST_KEYS):
+        return False
+    found = read_staged(Path(paths.frames_dir)).years()
+    known = {int(k) for k in statistics_years.get_partition_keys()}
+    wanted = [y for y in (years or found) if y in known]
+    skipped = sorted(set(years or found) - known)
+    if skipped:
+        echo(f"  years outside the statistics-year partitions ({min(known)}-{max(known)}), not loaded: "
+             + ", ".join(map(str, skipped)))
+    for first, last in contiguous(wanted):
+        span = str(first) if first == last else f"{first}-{last}"
+        if not run(f"load: statistics years {span}", LOAD_KEYS, all_years_tags([str(first), str(last)])):
+            return False
+    return run("model: SQL models and exports", MODEL_KEYS)
+
+
+def summary(db: Path, exports_dir: Path) -> str:
+    """Reports per year, findings, failures and where everything is."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        per_year = con.execute(
+            "SELECT r.year, count(*), count(DISTINCT f.report_id) FROM reports r "
+            "LEFT JOIN (SELECT DISTINCT report_id, year FROM findings) f USING (report_id, year) GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
+        failures = con.execute("SELECT reason, count(*) FROM parse_failures GROUP BY 1 ORDER BY 1").fetchall()
+        breaks = con.execute("SELECT count(*) FROM marts.cross_year_findings").fetchone()[0]
+    lines = ["summary:"]
+    lines += [f"  {year}: {n} reports, {with_findings} with findings" for year, n, with_findings in per_year]
+    lines.append(f"  findings: {findings}; cross-year breaks: {breaks}")
+    lines.append(f"  parse failures: {sum(n for _, n in failures)}"
+                 + (" (" + ", ".join(f"{reason} {n}" for reason, n in failures) + ")" if failures else ""))
+    lines.append(f"  warehouse: {db}")
+    lines.append(f"  exports: {exports_dir}/parquet/<mart>/year=Y/ and {exports_dir}/csv/<mart>.csv")
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def _source(args) -> Iterator[PortalSource]:
+    portals_file = str(getattr(args, "portals_file", None) or DEFAULT_PORTALS_FILE)
+    # Configuration errors are reported before any Dagster run starts.
+    if getattr(args, "start_url", None):
+        portal_from_start_url(args.start_url)
+    elif getattr(args, "portal", None) and args.portal not in load_portals(Path(portals_file)):
+        raise ConfigError(f"{portals_file}: no portal named {args.portal!r}")
+    if args.command == "demo":
+        with serving_demo() as base_url:
+            print(f"demo portal serving at {base_url}/", file=sys.stderr)
+            yield PortalSource(portals=[DEMO_PORTAL], demo_base_url=base_url, portals_file=portals_file)
+    else:
+        yield PortalSource(portals=[args.portal] if args.portal else [], start_url=args.start_url,
+                           portals_file=portals_file)
+
+
+def run_command(args) -> int:
+    """`xxgk run` and `xxgk demo`: 0 when every run succeeded, 1 when one failed, 2 on bad configuration."""
+    db = Path(args.db or DEFAULT_DB)
+    paths = StoragePaths()
+
+    def echo(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    try:
+        with _source(args) as source:
+            ok = materialize(source, db, args.years, paths, echo)
+    except ConfigError as err:
+        echo(f"xxgk {args.command}: {err}")
+        return 2
+    if ok:
+        print(summary(db, Path(paths.exports_dir)))
+    return 0 if ok else 1

@@ -1,0 +1,195 @@
+"""From the raw store to staged frames: each current document parsed once per parser version.
+
+Staging lives in `<frames_dir>/parser-<PARSER_VERSION>/` as Parquet (one file per fact table, the
+failures, and `documents.parquet` mapping each parsed (url, sha256) to its report). A re-run reuses
+the rows of every document whose bytes and URL are unchanged and parses only the rest; a parser
+upgrade starts a new folder, so everything is parsed again by the new code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.crawl.store import RawStore, StoredDocument
+from pipeline.errors import DocumentError
+from pipeline.record import Report
+from pipeline.warehouse.schema import FACT_TABLES, RUN_TABLES
+
+Frames = dict[str, pl.DataFrame]
+FAILURE_SCHEMA = {c: (pl.Int32 if t == "INTEGER" else pl.String) for c, t in RUN_TABLES["parse_failures"].items()}
+_DOCUMENTS_SCHEMA = {"url": pl.String, "sha256": pl.String, "report_id": pl.String}
+
+
+@dataclass
+class Staged:
+    """What the parse stage hands the warehouse: frames of the kept reports and the failures."""
+
+    frames: Frames
+    failures: pl.DataFrame
+    documents: int = 0
+    parsed: int = 0
+    cached: int = 0
+    skipped: list[str] = field(default_factory=list)  # urls with nothing stored (fetch failed)
+
+    def years(self) -> list[int]:
+        return sorted(self.frames["reports"]["year"].unique().to_list())
+
+
+def parser_version() -> str:
+    from pipeline.parse import PARSER_VERSION
+
+    return str(PARSER_VERSION)
+
+
+def staging_dir(frames_dir: Path) -> Path:
+    return Path(frames_dir) / f"parser-{parser_version()}"
+
+
+def current_documents(store: RawStore) -> list[StoredDocument]:
+    """The documents each portal's latest crawl saw.
+
+    A URL an earlier crawl found but the latest did not (moved, withdrawn, or served from another
+    address as the demo portal is on each run) is left out, so one report never loads twice.
+    """
+    latest: dict[str, str] = {}
+    for crawl in store.crawls():
+        latest[crawl["portal"]] = max(latest.get(crawl["portal"], ""), crawl["started_at"])
+    return [d for d in store.documents() if d.last_seen >= latest.get(d.portal or "", "")]
+
+
+def _groups(documents: Iterable[StoredDocument]) -> list[list[StoredDocument]]:
+    """A report page followed by its attachments; an attachment whose page is gone stands alone."""
+    documents = list(documents)
+    pages = {d.url: [d] for d in documents if d.kind == "report_page"}
+    orphans = []
+    for d in documents:
+        if d.kind == "attachment":
+            if d.parent_url in pages:
+                pages[d.parent_url].append(d)
+            else:
+                orphans.append([d])
+    return list(pages.values()) + orphans
+
+
+def _failure(doc: StoredDocument, stage: str, reason: str, message: str) -> dict:
+    return {"source_url": doc.url, "portal": doc.portal, "region_code": doc.region_code, "kind": doc.kind,
+            "title": doc.title, "sha256": doc.sha256, "stage": stage, "reason": reason,
+            "message": message.splitlines()[0] if message else reason, "parser_version": parser_version()}
+
+
+def parse_document(data: bytes, doc: StoredDocument) -> Report:
+    """Parse one stored document; the region is resolved again with the portal's code, which
+    settles names the text alone leaves ambiguous (a 街道 name shared by several counties)."""
+    from pipeline.errors import ParseError
+    from pipeline.parse import parse_bytes
+    from pipeline.regions import apply_region
+
+    report = parse_bytes(data, doc.url, content_type=doc.content_type)
+    if doc.region_code:
+        report = apply_region(report, portal_region_code=doc.region_code)
+    if report.year is None:
+        raise ParseError("no_year", "the statistics year could not be read")
+    return report
+
+
+def _parse_or_fail(store: RawStore, doc: StoredDocument) -> Report | dict:
+    try:
+        return parse_document(store.get(doc.sha256), doc)
+    except DocumentError as err:
+        return _failure(doc, err.stage, err.reason, err.message)
+    except Exception as err:  # a parser bug must cost one document, not the run
+        return _failure(doc, "parse", "internal_error", f"{type(err).__name__}: {err}")
+
+
+def _empty_frames() -> Frames:
+    from pipeline.frames import reports_to_frames
+
+    return _as_dict(reports_to_frames([]))
+
+
+def _as_dict(frames) -> Frames:
+    return {table: getattr(frames, table) for table in FACT_TABLES}
+
+
+def _read_cache(folder: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], dict], Frames]:
+    if not (folder / "documents.parquet").exists():
+        return {}, {}, _empty_frames()
+    documents = pl.read_parquet(folder / "documents.parquet")
+    ok = {(r["url"], r["sha256"]): r["report_id"] for r in documents.iter_rows(named=True)}
+    failed = {(r["source_url"], r["sha256"]): r for r in pl.read_parquet(folder / "failures.parquet").iter_rows(named=True)}
+    frames = {t: pl.read_parquet(folder / f"{t}.parquet") for t in FACT_TABLES}
+    return ok, failed, frames
+
+
+def _write(folder: Path, name: str, frame: pl.DataFrame) -> None:
+    """Write then rename, so a killed run never leaves a half-written staging file."""
+    target = folder / f"{name}.parquet"
+    tmp = folder / f".{name}.parquet.tmp"
+    frame.write_parquet(tmp)
+    os.replace(tmp, target)
+
+
+def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | None = None) -> Staged:
+    """Parse the current documents (reusing staged results) and write the new staging."""
+    from pipeline.frames import reports_to_frames
+    from pipeline.validate import validate_frames
+
+    folder = staging_dir(frames_dir)
+    cached_ok, cached_failed, cached_frames = _read_cache(folder)
+    documents = current_documents(store)
+    new_reports: list[Report] = []
+    kept_cached: list[str] = []
+    staged_documents: list[dict] = []
+    failures: list[dict] = []
+    parsed = cached = 0
+    skipped = [d.url for d in documents if not d.sha256]
+    for group in _groups(d for d in documents if d.sha256):
+        tried = []
+        for doc in group:
+            key = (doc.url, doc.sha256)
+            if key in cached_ok:
+                cached += 1
+                kept_cached.append(cached_ok[key])
+                staged_documents.append({"url": doc.url, "sha256": doc.sha256, "report_id": cached_ok[key]})
+                break
+            if key in cached_failed:
+                cached += 1
+                tried.append(cached_failed[key])
+                continue
+            parsed += 1
+            outcome = _parse_or_fail(store, doc)
+            if isinstance(outcome, Report):
+                new_reports.append(outcome)
+                staged_documents.append({"url": doc.url, "sha256": doc.sha256, "report_id": outcome.report_id})
+                break
+            tried.append(outcome)
+        else:
+            failures.extend(tried)
+        if progress is not None and (parsed + cached) % 100 == 0:
+            progress(f"parse: {parsed} parsed, {cached} from staging, {len(failures)} failed")
+    fresh = _as_dict(validate_frames(reports_to_frames(new_reports)))
+    frames = {
+        t: pl.concat([cached_frames[t].filter(pl.col("report_id").is_in(kept_cached)), fresh[t]], how="vertical_relaxed")
+        for t in FACT_TABLES
+    }
+    failure_frame = pl.DataFrame(failures, schema=FAILURE_SCHEMA)
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, frame in frames.items():
+        _write(folder, table, frame)
+    _write(folder, "failures", failure_frame)
+    _write(folder, "documents", pl.DataFrame(staged_documents, schema=_DOCUMENTS_SCHEMA))
+    return Staged(frames, failure_frame, len(documents), parsed, cached, skipped)
+
+
+def read_staged(frames_dir: Path) -> Staged:
+    """The staging the last `stage` wrote, for the loaders (no parsing)."""
+    folder = staging_dir(frames_dir)
+    if not (folder / "documents.parquet").exists():
+        raise FileNotFoundError(f"no parsed staging in {folder}: materialize parsed_reports first")
+    frames = {t: pl.read_parquet(folder / f"{t}.parquet") for t in FACT_TABLES}
+    return Staged(frames, pl.read_parquet(folder / "failures.parquet"))
