@@ -2,14 +2,13 @@
 
 A row's cells are its values plus empty cells. An empty cell is either a blank value (null) or
 layout padding left by merged cells; which one is decided by comparing the row with the complete
-rows of the same table (same width, same number of labels before it): the empty cells a complete
-row does not have are blanks. When cells are missing and no blank explains it, the digits may
+rows of the same table and shape (width, labels before it, indent): the empty cells no complete
+row of that shape has are blanks; when the shapes seen allow more than one reading, it is ambiguous. When cells are missing and no blank explains it, the digits may
 have run together (see `digits.py`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,18 +45,27 @@ def _bounds(cells: list[Cell]) -> tuple[int, int]:
     return first, last
 
 
-def _typical_padding(spans: list[Span]) -> dict[tuple[int, ...], tuple[int, int]]:
-    """Most common (leading, trailing) empty cells of complete rows, by the row's shape
+def _paddings(spans: list[Span]) -> dict[tuple[int, ...], set[tuple[int, int]]]:
+    """(leading, trailing) empty cells seen around complete rows, by the row's shape
     (width, labels, indent) and by width alone."""
-    seen: dict[tuple[int, ...], Counter[tuple[int, int]]] = {}
+    seen: dict[tuple[int, ...], set[tuple[int, int]]] = {}
     for span in spans:
         first, last = _bounds(span.cells)
         core = span.cells[first : last + 1]
         if len(core) == span.width and all(c.kind != EMPTY for c in core):
             pad = (first, len(span.cells) - last - 1)
-            seen.setdefault((span.width, span.labels, span.indent), Counter())[pad] += 1
-            seen.setdefault((span.width,), Counter())[pad] += 1
-    return {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
+            seen.setdefault((span.width, span.labels, span.indent), set()).add(pad)
+            seen.setdefault((span.width,), set()).add(pad)
+    return seen
+
+
+def _blank_placements(span: Span, first: int, last: int, pads: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """(leading, trailing) blanks that, with one of the paddings complete rows show, make the row
+    exactly as wide as the template."""
+    missing = span.width - (last - first + 1)
+    trail_empty = len(span.cells) - last - 1
+    return {(first - lead, trail_empty - trail) for lead, trail in pads
+            if first >= lead and trail_empty >= trail and first - lead + trail_empty - trail == missing}
 
 
 def _from_cells(key: str, cells: list[Cell], status: str = "ok") -> Row:
@@ -68,7 +76,7 @@ def _from_cells(key: str, cells: list[Cell], status: str = "ok") -> Row:
 
 def assemble(spans: list[Span], accept: Callable[[int, Split], bool]) -> list[Row]:
     """One Row per span; `accept(width, split)` is the arithmetic a recovered split must satisfy."""
-    typical = _typical_padding(spans)
+    paddings = _paddings(spans)
     rows: list[Row] = []
     for span in spans:
         cells, width = span.cells, span.width
@@ -82,13 +90,13 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool]) -> list[Ro
             rows.append(_from_cells(span.key, core))
             continue
         if len(core) < width:
-            pad = typical.get((width, span.labels, span.indent)) or typical.get((width,))
-            if pad is not None:
-                lead, trail = first - pad[0], len(cells) - last - 1 - pad[1]
-                if lead >= 0 and trail >= 0 and lead + trail == width - len(core):
-                    blank = Cell(EMPTY, "")
-                    rows.append(_from_cells(span.key, [blank] * lead + core + [blank] * trail))
-                    continue
+            pads = paddings.get((width, span.labels, span.indent)) or paddings.get((width,), set())
+            placements = _blank_placements(span, first, last, pads)
+            if len(placements) == 1:
+                ((lead, trail),) = placements
+                blank = Cell(EMPTY, "")
+                rows.append(_from_cells(span.key, [blank] * lead + core + [blank] * trail))
+                continue
             if found == len(core):
                 candidates = recover([c.text for c in core], width, lambda s, w=width: accept(w, s))
                 if len(candidates) == 1:

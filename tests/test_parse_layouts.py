@@ -1,0 +1,134 @@
+"""The same values, flattened every way portals flatten them, parse back exactly."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from pipeline import contract
+from pipeline.extract.document import Document
+from pipeline.parse import parse_document
+from tests import parse_builders as b
+
+
+def parse_text(text: str):
+    return parse_document(Document(source="test.txt", source_format="text", text=text))
+
+
+def assert_values(report, values):
+    assert report.agency == values["agency"] and report.year == values["year"]
+    assert report.template == values["template"] and report.published_on == values["published_on"]
+    assert report.proactive == values["proactive"]
+    assert report.applications == values["applications"]
+    assert report.review_litigation == values["review_litigation"]
+
+
+@pytest.mark.parametrize("layout", list(b.LAYOUTS))
+@pytest.mark.parametrize("template", ["2021", "2019"])
+def test_layout_parses_exactly(layout, template):
+    values = b.consistent_values(template)
+    report = parse_text(b.report_text(values, layout))
+    assert_values(report, values)
+    assert report.findings == []
+
+
+@pytest.mark.parametrize("layout", ["pipes", "cells", "tabs"])
+@pytest.mark.parametrize("separator", [",", "，"])
+def test_thousands_separators_and_fullwidth_digits(layout, separator):
+    values = b.consistent_values()
+    text = b.fullwidth(b.report_text(values, layout, thousands=separator))
+    assert "１，２００" in text or "１,２００" in text
+    assert_values(parse_text(text), values)
+
+
+@pytest.mark.parametrize("layout", ["pipes", "tabs", "cells", "cells_pipe", "markdown"])
+def test_blank_cells_and_null_tokens(layout):
+    values = b.consistent_values()
+    printed = copy.deepcopy(values)
+    printed["applications"]["denied_state_secret"] = ["—", 0, "/", 0, 0, 0, "无"]
+    printed["applications"]["unable_unclear"] = [0, None, 0, 0, 0, 0, 0]
+    printed["applications"]["not_processed_duplicate"] = [0, 0, 0, 0, 0, 0, None]
+    printed["applications"]["carried_over"][0] = None
+    printed["review_litigation"]["litigation_after_review"] = ["-", 0, 0, 0, 0]
+    report = parse_text(b.report_text(printed, layout))
+    want = copy.deepcopy(printed)
+    want["applications"]["denied_state_secret"] = [None, 0, None, 0, 0, 0, None]
+    want["review_litigation"]["litigation_after_review"] = [None, 0, 0, 0, 0]
+    assert report.applications == want["applications"]
+    assert report.review_litigation == want["review_litigation"]
+    assert report.raw_tokens == {"denied_state_secret.natural_person": "—",
+                                 "denied_state_secret.research_institution": "/",
+                                 "denied_state_secret.total": "无", "litigation_after_review.upheld": "-"}
+
+
+def _with_row(values: dict, item: str, counts: list[int]) -> dict:
+    """Values with `item` set to `counts`, the totals and the balance kept consistent."""
+    apps = values["applications"]
+    delta = [c - o for c, o in zip(counts, apps[item])]
+    apps[item] = counts
+    for affected in ("total_processed", "new_received"):
+        apps[affected] = [a + d for a, d in zip(apps[affected], delta)]
+    return values
+
+
+def _run_together(text: str, item: str, printed: str) -> str:
+    """The pipes row of `item` with its cells replaced by `printed` (separators lost)."""
+    label = contract.ITEM_LABELS[item]
+    start = text.index(label + " | ")
+    end = text.index("\n", start)
+    return text[:start] + f"{label} | {printed} |" + text[end:]
+
+
+def test_run_together_digits_with_one_split_are_recovered():
+    values = _with_row(b.consistent_values(), "partially_granted", [12, 0, 3, 0, 0, 0, 15])
+    # "12 0 3 0 0 0 15" extracted as "1203 | 0 | 0 | 015": of every cut into 7 numbers, only one adds up.
+    text = _run_together(b.report_text(values, "pipes"), "partially_granted", "1203 | 0 | 0 | 015")
+    report = parse_text(text)
+    assert report.applications["partially_granted"] == [12, 0, 3, 0, 0, 0, 15]
+    assert report.findings == []
+
+
+def test_run_together_digits_settled_by_the_column_rules():
+    values = _with_row(b.consistent_values(), "denied_third_party", [1, 10, 0, 0, 0, 0, 11])
+    # "1100000 | 11" adds up as 1,10,0,0,0,0,11 and as 11,0,0,0,0,0,11; only the first keeps rule 2.
+    text = _run_together(b.report_text(values, "pipes"), "denied_third_party", "1100000 | 11")
+    report = parse_text(text)
+    assert report.applications == values["applications"]
+    assert report.findings == []
+
+
+def test_ambiguous_run_together_digits_become_a_finding():
+    values = _with_row(b.consistent_values(), "denied_third_party", [1, 10, 0, 0, 0, 0, 11])
+    values = _with_row(values, "denied_internal_affairs", [11, 0, 0, 0, 0, 0, 11])
+    text = b.report_text(values, "pipes")
+    for item in ("denied_third_party", "denied_internal_affairs"):
+        text = _run_together(text, item, "1100000 | 11")  # two rows in one equation: neither is settled
+    text = _run_together(text, "granted", "6001000 | 601")  # no cut adds up at all
+    report = parse_text(text)
+    unread = {"denied_third_party", "denied_internal_affairs", "granted"}
+    assert unread.isdisjoint(report.applications)
+    assert {(f.rule, f.item) for f in report.findings} == {("ambiguous_row", item) for item in unread}
+    assert report.applications["unable_no_info"] == values["applications"]["unable_no_info"]
+
+
+def test_grids_with_spans_parse_exactly():
+    values = b.consistent_values()
+    values["applications"]["unable_unclear"] = [0, None, 0, 0, 0, 0, 0]
+
+    def grid(rows: b.Rows) -> list[list[str | None]]:
+        """Rows placed on a grid: numbered sub-rows sit under their group's rowspan (None first),
+        other single labels span both label columns (None second); short header rows are spanned."""
+        width = max(map(len, rows))
+        out: list[list[str | None]] = []
+        for r in rows:
+            placed: list[str | None] = list(r)
+            if len(r) == 8:
+                placed = [None, *r] if r[0][:1].isdigit() else [r[0], None, *r[1:]]
+            out.append(placed + [None] * (width - len(placed)))
+        return out
+
+    tables = [grid(b.proactive_rows(values)), grid(b.application_rows(values)), grid(b.review_rows(values))]
+    text = "\n".join([f"{values['agency']}2023年政府信息公开工作年度报告", "正文", values["agency"], "2024年1月18日"])
+    report = parse_document(Document(source="t.html", source_format="html", text=text, tables=tables))
+    assert_values(report, values)
