@@ -14,7 +14,7 @@ from pipeline.record import Finding
 
 _PROBLEM_TEXT = {
     "ambiguous": "cells could not be told apart (blank, spanned or run-together digits); values left null",
-    "column_count": "more cells than the template's columns; values left null",
+    "column_count": "the number of cells does not match the template's columns; values left null",
     "empty": "row label without any cells; values left null",
 }
 
@@ -34,7 +34,7 @@ def check_applications_complete(table: Table, truncated_possible: bool) -> None:
     last = max((expected.index(i) for i in table.found if i in expected), default=-1)
     incomplete = {r.key for r in table.problems}
     if last < len(expected) - 1 or expected[last] in incomplete:
-        item = expected[last] if last >= 0 else expected[0]
+        item = expected[last] if last >= 0 and expected[last] in incomplete else expected[last + 1]
         raise ParseError("truncated", f"table truncated at row {item} ({contract.ITEM_LABELS[item]}): "
                                       "the text ends inside section 三")
 
@@ -46,8 +46,8 @@ def _row_findings(table: Table, what: str) -> list[Finding]:
         detail = _PROBLEM_TEXT.get(row.status, row.status)
         if row.candidates:
             detail = f"{len(row.candidates)} ways to split the run-together digits add up; values left null"
-        out.append(Finding(rule=rule, item=row.key, actual=float(row.found),
-                           message=f"{what} row {row.key}: {detail} ({row.found} cells found)"))
+        out.append(Finding(rule=rule, item=row.key, expected=float(row.width), actual=float(row.found),
+                           message=f"{what} row {row.key}: {detail} ({row.found} of {row.width} cells found)"))
     return out
 
 

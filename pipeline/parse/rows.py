@@ -32,6 +32,7 @@ class Span:
 @dataclass(slots=True)
 class Row:
     key: str
+    width: int
     values: list[Value] | None  # None when the row cannot be read for sure
     raw: list[str | None] = field(default_factory=list)  # null-token text per column
     status: str = "ok"  # ok | recovered | ambiguous | column_count | empty
@@ -68,15 +69,20 @@ def _blank_placements(span: Span, first: int, last: int, pads: set[tuple[int, in
             if first >= lead and trail_empty >= trail and first - lead + trail_empty - trail == missing}
 
 
-def _from_cells(key: str, cells: list[Cell], status: str = "ok") -> Row:
+def _from_cells(key: str, cells: list[Cell]) -> Row:
     values = [None if c.kind == EMPTY else c.value for c in cells]
     raw = [c.text if c.kind != EMPTY and c.value is None else None for c in cells]
-    return Row(key, values, raw, status, found=sum(c.kind != EMPTY for c in cells))
+    return Row(key, len(cells), values, raw, found=sum(c.kind != EMPTY for c in cells))
 
 
-def assemble(spans: list[Span], accept: Callable[[int, Split], bool]) -> list[Row]:
-    """One Row per span; `accept(width, split)` is the arithmetic a recovered split must satisfy."""
+def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row: bool = False) -> list[Row]:
+    """One Row per span; `accept(width, split)` is the arithmetic a recovered split must satisfy.
+
+    Run-together digits are a local accident: they are recovered only in a table where complete
+    rows exist (or a single-row table), so a table with a column missing everywhere is reported as
+    such instead of being cut into invented numbers."""
     paddings = _paddings(spans)
+    recoverable = single_row or bool(paddings)
     rows: list[Row] = []
     for span in spans:
         cells, width = span.cells, span.width
@@ -84,7 +90,7 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool]) -> list[Ro
         core = cells[first : last + 1]
         found = sum(c.kind != EMPTY for c in core)
         if not core:
-            rows.append(Row(span.key, None, status="empty"))
+            rows.append(Row(span.key, span.width, None, status="empty"))
             continue
         if len(core) == width:
             rows.append(_from_cells(span.key, core))
@@ -97,14 +103,14 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool]) -> list[Ro
                 blank = Cell(EMPTY, "")
                 rows.append(_from_cells(span.key, [blank] * lead + core + [blank] * trail))
                 continue
-            if found == len(core):
+            if found == len(core) and recoverable:
                 candidates = recover([c.text for c in core], width, lambda s, w=width: accept(w, s))
                 if len(candidates) == 1:
-                    rows.append(Row(span.key, list(candidates[0]), [None] * width, "recovered", found=found))
+                    rows.append(Row(span.key, span.width, list(candidates[0]), [None] * width, "recovered", found=found))
                 else:
-                    rows.append(Row(span.key, None, status="ambiguous", candidates=candidates, found=found))
+                    rows.append(Row(span.key, span.width, None, status="ambiguous", candidates=candidates, found=found))
                 continue
-            rows.append(Row(span.key, None, status="ambiguous", found=found))
+            rows.append(Row(span.key, span.width, None, status="ambiguous" if recoverable else "column_count", found=found))
             continue
-        rows.append(Row(span.key, None, status="column_count", found=found))
+        rows.append(Row(span.key, span.width, None, status="column_count", found=found))
     return rows

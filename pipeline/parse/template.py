@@ -107,7 +107,7 @@ def read_review(cells: list[Cell]) -> Table:
         return table
     body = _review_body(cells, values[0], values[-1])
     (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)],
-                      lambda _w, split: total_is_sum(split, N_OUTCOMES))
+                      lambda _w, split: total_is_sum(split, N_OUTCOMES), single_row=True)
     table.found.append("review_litigation")
     if row.values is None:
         table.problems.append(row)
