@@ -111,7 +111,8 @@ def serving_demo(port: int = 0, root: Path = DEMO_ROOT, request_log: list[dict] 
     the benchmark read it to see what the crawler really asked for and when.
     """
     server = _Server(("127.0.0.1", port), _handler(Path(root).resolve(), request_log))
-    thread = threading.Thread(target=server.serve_forever, name="demo-portal", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="demo-portal",
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -102,7 +102,8 @@ def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
     """Links, next pages and JSON endpoints of one HTML page (already decoded to str).
 
     With `link_selector` only the matching anchors count as list links; with `pagination_selector`
-    only the matching anchors count as next pages (script-driven pagination is always read).
+    only the matching anchors count as next pages. Script data (Hanweb datastores, createPageHTML,
+    JSON endpoints) is always read: a CSS selector cannot reach inside it.
     """
     tree = LexborHTMLParser(html)
     base_node = tree.css_first("base[href]")

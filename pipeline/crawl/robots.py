@@ -1,15 +1,17 @@
-"""robots.txt, honoured for the crawler's named user agent (RFC 9309 semantics).
+"""robots.txt, honoured for the crawler's named user agent (RFC 9309).
 
-A 2xx robots.txt is obeyed (Disallow/Allow, Crawl-delay); 4xx means "no rules"; a 5xx or an
-unreachable robots.txt means "assume everything is disallowed" until a later crawl can read it.
-Parsing is the standard library's; this module decides what a fetch outcome means.
+The group for our product token (`xxgk-crawler`) applies when present, else the `*` group; within
+it the longest matching Allow/Disallow path wins and Allow wins a tie, with `*` and `$` wildcards.
+(The standard library's parser takes the first match instead, which blocks `Allow: /a/b.html`
+after `Disallow: /a/`.) A 2xx robots.txt is obeyed; 4xx means "no rules"; a 5xx or no answer
+means "assume everything is disallowed" until a later crawl can read it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
-from urllib.robotparser import RobotFileParser
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 
 def robots_url(url: str) -> str:
@@ -17,32 +19,84 @@ def robots_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
 
 
+def product_token(user_agent: str) -> str:
+    """`xxgk-crawler/0.1 (+...)` -> `xxgk-crawler`: the name robots.txt groups are matched on."""
+    return user_agent.split("/")[0].split()[0].lower() if user_agent.strip() else "*"
+
+
+@dataclass
+class _Group:
+    agents: list[str] = field(default_factory=list)
+    rules: list[tuple[bool, str]] = field(default_factory=list)  # (allow, path pattern)
+    crawl_delay: float | None = None
+
+
 @dataclass
 class Robots:
-    parser: RobotFileParser
+    groups: list[_Group] = field(default_factory=list)
+    disallow_all: bool = False
 
     @classmethod
     def from_text(cls, text: str) -> Robots:
-        parser = RobotFileParser()
-        parser.parse(text.splitlines())
-        return cls(parser)
+        groups: list[_Group] = []
+        current: _Group | None = None
+        for raw in text.splitlines():
+            key, sep, value = raw.split("#", 1)[0].partition(":")
+            key, value = key.strip().lower(), value.strip()
+            if not sep:
+                continue
+            if key == "user-agent":
+                if current is None or current.rules or current.crawl_delay is not None:
+                    current = _Group()
+                    groups.append(current)
+                current.agents.append(value.lower())
+            elif current is None:
+                continue
+            elif key in ("allow", "disallow") and value:
+                current.rules.append((key == "allow", value))
+            elif key == "crawl-delay":
+                try:
+                    current.crawl_delay = float(value)
+                except ValueError:
+                    pass
+        return cls(groups)
 
     @classmethod
     def from_fetch(cls, status: int | None, text: str) -> Robots:
         """Rules from a robots.txt fetch outcome (`status` None when no response came back)."""
         if status is not None and 200 <= status < 300:
             return cls.from_text(text)
-        parser = RobotFileParser()
-        parser.parse([])
-        if status is None or status >= 500:
-            parser.disallow_all = True
-        else:
-            parser.allow_all = True
-        return cls(parser)
+        return cls(disallow_all=status is None or status >= 500)
+
+    def _group(self, user_agent: str) -> _Group | None:
+        token = product_token(user_agent)
+        named = [g for g in self.groups if token in g.agents]
+        if named:
+            return _Group(rules=[r for g in named for r in g.rules],
+                          crawl_delay=next((g.crawl_delay for g in named if g.crawl_delay is not None), None))
+        return next((g for g in self.groups if "*" in g.agents), None)
 
     def can_fetch(self, user_agent: str, url: str) -> bool:
-        return self.parser.can_fetch(user_agent, url)
+        if self.disallow_all:
+            return False
+        group = self._group(user_agent)
+        if group is None:
+            return True
+        parts = urlsplit(url)
+        path = unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        best: tuple[int, bool] | None = None
+        for allow, pattern in group.rules:
+            if _matches(pattern, path):
+                candidate = (len(pattern), allow)
+                if best is None or candidate > best:
+                    best = candidate
+        return best is None or best[1]
 
     def crawl_delay(self, user_agent: str) -> float | None:
-        delay = self.parser.crawl_delay(user_agent)
-        return float(delay) if delay is not None else None
+        group = self._group(user_agent)
+        return group.crawl_delay if group else None
+
+
+def _matches(pattern: str, path: str) -> bool:
+    regex = "".join(".*" if ch == "*" else re.escape(ch) for ch in unquote(pattern).rstrip("$"))
+    return re.match(regex + ("$" if pattern.endswith("$") else ""), path) is not None

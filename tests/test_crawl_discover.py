@@ -1,0 +1,105 @@
+"""Link discovery: which titles are disclosure reports, and the three ways CMSs page their lists."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.crawl.discover import (
+    create_page_urls,
+    extract_links,
+    is_report_title,
+    json_links,
+    link_preference,
+    parse_json,
+)
+
+
+@pytest.mark.parametrize(("title", "is_report"), [
+    ("宽城满族自治县人民政府办公室2023年政府信息公开工作年度报告", True),
+    ("宽城镇人民政府 2024 年 政府信息公开 工作年度报告", True),
+    ("承德市教育局2022年度政务公开工作年报", True),
+    ("二〇一七年政府信息公开工作年度报告", True),
+    ("宽城满族自治县2012年政府信息公开工作报告", True),
+    ("宽城满族自治县2025年政府工作报告", False),
+    ("宽城满族自治县2023年法治政府建设年度报告", False),
+    ("关于做好2024年度政府信息公开工作年度报告编制发布工作的通知", False),
+    ("图解：宽城满族自治县教育局2023年政府信息公开工作年度报告", False),
+    ("政府信息公开年报", False),  # a section, not a report: no year
+    ("宽城满族自治县教育局2024年工作总结", False),
+    ("2023年度统计年报", False),
+])
+def test_report_titles(title: str, is_report: bool) -> None:
+    assert is_report_title(title) is is_report
+
+
+def test_section_links_are_ranked_and_others_are_not() -> None:
+    assert link_preference("政府信息公开年报") == 0
+    assert link_preference("政府信息公开") < link_preference("年报")
+    assert link_preference("新闻中心") is None
+    assert link_preference("政府工作报告") is None
+    assert link_preference("") is None
+
+
+def test_trs_create_page_html_lists_every_page() -> None:
+    urls = create_page_urls('createPageHTML(4, 0, "index", "html");', "http://a.gov.cn/zwgk/ndbg/index.html")
+    assert urls == ["http://a.gov.cn/zwgk/ndbg/index.html", "http://a.gov.cn/zwgk/ndbg/index_1.html",
+                    "http://a.gov.cn/zwgk/ndbg/index_2.html", "http://a.gov.cn/zwgk/ndbg/index_3.html"]
+    assert create_page_urls("createPageHTML(1, 0, 'index', 'shtml')", "http://a.gov.cn/x/index_3.shtml") == [
+        "http://a.gov.cn/x/index.shtml"]
+
+
+PAGE = """<html><head><base href="/zwgk/"></head><body>
+<ul class="list"><li><a href="./ndbg/t1.html#top" title="某县2023年政府信息公开工作年度报告">某县2023年政府信息…</a></li>
+<li><a href="javascript:void(0)">打印</a></li><li><a href="mailto:a@b.cn">信箱</a></li></ul>
+<div class="page"><a href="list_2.html">下一页</a><a class="next" href="list_2b.html">&gt;</a></div>
+<div id="4521"><script type="text/xml"><datastore>
+<nextgroup><![CDATA[<a href="/col/col4521/index_2.html">下一组</a>]]></nextgroup>
+<recordset><record><![CDATA[<li><a href="/art/2024/1/25/art_1.html" title="教育局2023年政府信息公开工作年度报告">教育局…</a></li>]]></record>
+<record><![CDATA[<li><a href="http://other.gov.cn/art_2.html">外站</a></li>]]></record></recordset>
+</datastore></script></div>
+<script>var searchApi = "../api/search/xznb.json?channel=1"; var img = "a.png"; window.open("x.html");</script>
+</body></html>"""
+
+
+def test_links_pagination_datastore_and_json_endpoints_from_one_page() -> None:
+    found = extract_links(PAGE, "http://a.gov.cn/index.html")
+    by_url = {link.url: link.text for link in found.links}
+    assert by_url["http://a.gov.cn/zwgk/ndbg/t1.html"] == "某县2023年政府信息公开工作年度报告"  # the fuller title wins
+    assert by_url["http://a.gov.cn/art/2024/1/25/art_1.html"] == "教育局2023年政府信息公开工作年度报告"
+    assert "http://other.gov.cn/art_2.html" in by_url
+    assert not any(url.startswith(("javascript:", "mailto:")) for url in by_url)
+    assert found.pagination == ["http://a.gov.cn/zwgk/list_2.html", "http://a.gov.cn/col/col4521/index_2.html"]
+    assert found.json_endpoints == ["http://a.gov.cn/api/search/xznb.json?channel=1"]
+    assert "http://a.gov.cn/col/col4521/index_2.html" not in by_url  # the datastore's next group is paging only
+
+
+def test_selectors_narrow_list_links_and_next_pages() -> None:
+    found = extract_links(PAGE, "http://a.gov.cn/index.html", link_selector="ul.list a", pagination_selector="a.next")
+    # the selector picks the page's anchors; datastore records are data a selector cannot reach, so kept
+    assert [link.url for link in found.links] == ["http://a.gov.cn/zwgk/ndbg/t1.html",
+                                                  "http://a.gov.cn/art/2024/1/25/art_1.html",
+                                                  "http://other.gov.cn/art_2.html"]
+    assert found.pagination[0] == "http://a.gov.cn/zwgk/list_2b.html"
+
+
+def test_json_records_found_anywhere_or_at_a_configured_path() -> None:
+    payload = {"code": 200, "data": {"total": 2, "list": [
+        {"title": "宽城镇2024年政府信息公开工作年度报告", "url": "/zwgk/xznb/t1.html", "pubDate": "2025-01-15"},
+        {"title": "工作动态", "url": "https://a.gov.cn/x.html", "pubDate": "2025-01-01"},
+        {"name": "no link"}]}}
+    auto = json_links(payload, "http://a.gov.cn/api/search.json")
+    assert [(link.url, link.date) for link in auto] == [("http://a.gov.cn/zwgk/xznb/t1.html", "2025-01-15"),
+                                                        ("https://a.gov.cn/x.html", "2025-01-01")]
+    custom = {"rows": [{"DOCTITLE": "某局2023年政务公开年度报告", "DOCPUBURL": "t2.html", "DOCRELTIME": "2024-01-02"}]}
+    configured = json_links(custom, "http://a.gov.cn/api/q.json", {"items": "rows", "title": "DOCTITLE",
+                                                                   "link": "DOCPUBURL", "date": "DOCRELTIME"})
+    assert [(link.url, link.text) for link in configured] == [("http://a.gov.cn/api/t2.html", "某局2023年政务公开年度报告")]
+    assert json_links(custom, "http://a.gov.cn/api/q.json", {"items": "missing.path"}) == []
+
+
+def test_json_that_is_not_json_is_no_links() -> None:
+    assert parse_json(b"<html>404</html>") is None
+    assert json_links(parse_json(b"<html>404</html>"), "http://a.gov.cn/") == []
+    assert parse_json(json.dumps({"a": 1}).encode("utf-8-sig")) == {"a": 1}
