@@ -194,13 +194,15 @@ def attach(
 
     jionlp's county codes are partly stale (崇川区 320602, 横州市 450127), so a code that is not
     current with the same name is replaced by the current county of that name in the same
-    province when exactly one exists, else by its stem (澄江县 → 澄江市). What is left are units
+    province when exactly one exists, else by its stem (澄江县 → 澄江市), else kept when it is an
+    abolished GB/T 2260 code (湾里区 360105). What is left are units
     GB/T 2260 does not list: NBS functional-zone codes (xxxx7x: 开发区, 新区, 园区), management
     areas (加格达奇区) and the like; they become zones under jionlp's city. Returns (townships,
     zones, unmatched county labels).
     """
     last_year = max(end for _, _, end in intervals)
     latest = {d.code: d for d, _, end in intervals if end == last_year}
+    historical = {d.code for d, _, _ in intervals}
     by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
     by_stem: dict[tuple[str, str], list[str]] = defaultdict(list)
     for division in latest.values():
@@ -217,6 +219,8 @@ def attach(
             parent = by_name[(county.code[:2], county.name)][0]
         elif len(by_stem[(county.code[:2], stem(county.name))]) == 1:
             parent = by_stem[(county.code[:2], stem(county.name))][0]
+        elif county.code in historical:  # abolished since (湾里区 360105): the resolver maps it by year
+            parent = county.code
         elif county.code[:2] not in SPECIAL_REGIONS and county.city_code in latest:
             zones.append((county.code, county.name, county.city_code))
             parent = county.code

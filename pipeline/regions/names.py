@@ -62,16 +62,28 @@ def township_aliases(name: str) -> tuple[str, ...]:
     return ()
 
 
+def is_common_word(name: str) -> bool:
+    """Two-character district names with a one-character stem (城区, 郊区, 矿区, 东区) are everyday
+    words; they name a place only right after their city (阳泉市城区)."""
+    return len(name) == 2 and name.endswith("区")
+
+
 # What follows the place names in an agency string decides the body's kind.
 ZONE_WORDS: Final[tuple[str, ...]] = (
     "开发区", "园区", "实验区", "试验区", "集中区", "示范区", "高新区", "保税区", "合作区", "新区",
     "管理区", "产业区", "工业区", "经济区", "旅游区", "风景区", "名胜区", "管委会",
 )
-GOVERNMENT_BODY: Final = re.compile(r"^(?:人民政府|政府|街道办事处|办事处)?(?:办公厅|办公室|政府办|办)?$")
+ZONE_NAME_REACH: Final = 12  # a zone word this close after a stem belongs to the zone's name
+GOVERNMENT_BODY: Final = re.compile(r"^(?:人民政府|政府|行政公署|街道办事处|办事处)?(?:办公厅|办公室|政府办|办)?$")
 # A township body whose name the township list may not know: <name>镇人民政府, <name>街道办事处.
 TOWNSHIP_BODY: Final = re.compile(
     r"^(?:人民政府|政府)?(?P<name>[\u4e00-\u9fff]{0,10}?(?:街道|镇|乡|苏木))"
     r"(?:人民政府|政府|办事处|办|党政办公室|党政综合办公室|党政办)?(?:办公室)?$"
+)
+# A county-level government the map does not know (a name from another year, a typo): the body
+# after the known places starts with one, so the agency sits below them, not at their level.
+UNKNOWN_DIVISION_GOVERNMENT: Final = re.compile(
+    r"^(?:人民政府)?(?P<name>[\u4e00-\u9fff]{1,8}?(?:自治县|自治旗|新区|林区|特区|县|区|市|旗))(?:人民政府|政府)"
 )
 GOVERNMENT_ANCHORS: Final[tuple[str, ...]] = ("人民政府", "政府")
 # Where a report title stops naming its agency.

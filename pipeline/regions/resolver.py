@@ -108,6 +108,16 @@ def _level(body: str, place: Place) -> str:
     return place.level
 
 
+def _unplaced(body: str, candidates: list[Place]) -> Region:
+    """No region, but what the agency's name still says: its kind, and its level when it is a
+    township body (洋湖乡人民政府 is a township wherever it is)."""
+    township = bool(candidates) and all(c.level == "township" for c in candidates)
+    return Region(
+        agency_level="township" if township or names.TOWNSHIP_BODY.match(body) else None,
+        agency_kind=_kind(body, None) if body else None,
+    )
+
+
 def _portal_pick(candidates: list[Place], portal: Place, own_name: bool) -> list[Place]:
     """Candidates consistent with the portal's region. The agency's own name keeps its place even
     when the portal is deeper (a city bureau listed on a county site); other sources only refine
@@ -170,7 +180,7 @@ def resolve(
     if primary is None or primary.reading is None:
         if portal is None:
             findings.append(Finding("unknown_region", message=f"no province, city or county named in agency {agency!r}, its title, signature or preamble"))
-            return Resolution(Region(agency_kind=_kind(body, None) if body else None), findings)
+            return Resolution(_unplaced(body, []), findings)
         return Resolution(_region(portal, "portal", body), findings)
 
     reading = primary.reading
@@ -178,14 +188,18 @@ def resolve(
         body = title_agency(reading.body)
     unnamed = not body and primary.method == "preamble"  # placed by its context, body never named
     candidates, method, confirmed = _distinct(reading.candidates), primary.method, reading.confirmed
+    unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(body) if primary.method != "preamble" else None
+    if unknown:
+        findings.append(Finding("unknown_region", message=f"{unknown.group('name')} is not a division of {_labels(candidates)} in {lexicon.year}"))
+        return Resolution(_unplaced(body, []), findings)
     if reading.conflict:
         findings.append(Finding("ambiguous_region", message=f"{primary.method} names unrelated places: {_labels(candidates + _distinct(reading.conflict))}"))
-        return Resolution(Region(agency_kind=_kind(body, None)), findings)
+        return Resolution(_unplaced(body, candidates), findings)
     if portal is not None:
         picked = _distinct(_portal_pick(candidates, portal, primary.method == "agency_name"))
         if not picked:
             findings.append(Finding("ambiguous_region", message=f"{primary.method} names {_labels(candidates)} but the portal's region is {portal.label()}"))
-            return Resolution(Region(agency_kind=_kind(body, None)), findings)
+            return Resolution(_unplaced(body, candidates), findings)
         if len(picked) < len(candidates) or not confirmed:
             method = "portal" if confirmed else "township_alias"
         candidates, confirmed = picked, True
@@ -200,11 +214,11 @@ def resolve(
             candidates, confirmed = narrowed, True
     if len(candidates) > 1:
         findings.append(Finding("ambiguous_region", message=f"{'/'.join(dict.fromkeys(reading.names))} could be {_labels(candidates)}; nothing in the document decides"))
-        return Resolution(Region(agency_kind=_kind(body, None)), findings)
+        return Resolution(_unplaced(body, candidates), findings)
     place = candidates[0]
     if not confirmed:
         findings.append(Finding("unknown_region", message=f"{place.name} is listed only under {place.label()}, but the document names no county or city to confirm it"))
-        return Resolution(Region(agency_level="township", agency_kind=_kind(body, place)), findings)
+        return Resolution(_unplaced(body, candidates), findings)
     return Resolution(_region(place, method, None if unnamed else body), findings)
 
 

@@ -19,42 +19,57 @@ class Mention(NamedTuple):
     end: int
     text: str
     entries: tuple[Entry, ...]
+    stem: bool  # matched only as a bare stem (金塔 for 金塔县)
 
 
-def _usable(entry: Entry, start: int, length: int, previous_end: int, agency: bool) -> bool:
+def _usable(entry: Entry, key: str, start: int, previous: Mention | None, agency: bool) -> bool:
     """Whether a match may count here. A bare stem (金塔) only where an agency name starts or goes
-    on from a place (甘肃金塔); two-character names (城区, 郊区, 东乡) are common words, so only
-    right after a place; township names only in agency names, never in running text."""
-    follows = start == previous_end
+    on from another stem (甘肃金塔); common-word names (城区, 郊区) only right after a place;
+    township names only in agency names, never in running text."""
+    follows = previous is not None and start == previous.end
     if entry.strength == SHORT:
-        return agency and (start == 0 or follows)
+        return agency and (start == 0 or (follows and previous is not None and previous.stem))
     if entry.strength == TOWNSHIP and not agency:
         return False
-    return length > 2 or follows
+    return follows or not names.is_common_word(key)
+
+
+def _stem_holds(mention: Mention, text: str, following: Mention | None) -> bool:
+    """A bare stem names a place only when a zone's name goes on from it (金塔工业集中区, 苏州工业
+    园区) or another kept name does (甘肃金塔…); otherwise it is a word (公安局 is no 公安县)."""
+    if following is not None and following.start == mention.end:
+        return True
+    return any(word in text[mention.end : mention.end + names.ZONE_NAME_REACH] for word in names.ZONE_WORDS)
 
 
 def mentions(text: str, lexicon: Lexicon, *, agency: bool) -> list[Mention]:
     """Every place name in `text`, longest first at each position; `agency` enables the agency-only
     name forms (bare stems, townships)."""
     found: list[Mention] = []
-    position, previous_end, size = 0, -1, len(text)
+    position, size = 0, len(text)
     lengths = lexicon.lengths if agency else lexicon.division_lengths
     while position < size:
         match = None
+        previous = found[-1] if found else None
         for length in lengths.get(text[position], ()):
             if position + length > size:
                 continue
             key = text[position : position + length]
-            entries = tuple(e for e in lexicon.lookup(key) if _usable(e, position, length, previous_end, agency))
+            entries = tuple(e for e in lexicon.lookup(key) if _usable(e, key, position, previous, agency))
             if entries:
-                match = Mention(position, position + length, key, entries)
+                stem = all(e.strength == SHORT for e in entries)
+                match = Mention(position, position + length, key, entries, stem)
                 break
         if match is None:
             position += 1
             continue
         found.append(match)
-        previous_end = position = match.end
-    return found
+        position = match.end
+    kept: list[Mention] = []
+    for mention in reversed(found):
+        if not mention.stem or _stem_holds(mention, text, kept[-1] if kept else None):
+            kept.append(mention)
+    return kept[::-1]
 
 
 @dataclass

@@ -1,0 +1,127 @@
+"""Region resolution against the five seeds and a hand-checked table of real agency names."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from pipeline.record import Finding, Report
+from pipeline.regions import apply_region, resolve
+from tests.seeds import REGION_FIELDS, SEED_PATHS, expected, seed_text
+
+AGENCIES = Path(__file__).resolve().parent / "data" / "agencies.csv"
+CODED_FIELDS = ("province", "province_code", "city", "city_code", "county", "county_code")
+PROVINCES = 31
+
+
+def first_line(text: str) -> str:
+    return next(line for line in text.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("path", SEED_PATHS, ids=lambda p: p.stem)
+def test_seed_resolves_to_its_expected_region(path: Path) -> None:
+    want = expected(path)
+    text = seed_text(path)
+    resolution = resolve(want["agency"], first_line(text), text, want["year"])
+    assert {f: getattr(resolution.region, f) for f in REGION_FIELDS} == {f: want[f] for f in REGION_FIELDS}
+    assert resolution.findings == []
+
+
+def load_table() -> list[dict[str, str]]:
+    with AGENCIES.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def outcome(row: dict[str, str]) -> tuple[dict[str, str], dict[str, str], set[str]]:
+    """(expected fields, resolved fields, finding rules) for one table row; level and kind are
+    compared only where the row states them."""
+    resolution = resolve(
+        row["agency"], row["title"] or None, row["text"], int(row["year"]), row["portal_region_code"] or None
+    )
+    fields = CODED_FIELDS + tuple(f for f in ("agency_level", "agency_kind") if row[f])
+    want = {f: row[f] for f in fields}
+    got = {f: getattr(resolution.region, f) or "" for f in fields}
+    return want, got, {f.rule for f in resolution.findings}
+
+
+def test_agency_table_covers_every_province_and_kind_of_body() -> None:
+    rows = load_table()
+    assert len(rows) >= 80
+    assert len({r["province_code"] for r in rows if r["province_code"]}) == PROVINCES
+    assert {r["agency_level"] for r in rows} >= {"province", "city", "county", "township"}
+    assert {r["agency_kind"] for r in rows} >= {"government", "department", "zone"}
+    assert {r["finding"] for r in rows} >= {"ambiguous_region", "unknown_region"}
+
+
+def test_agency_table_resolves_exactly_and_never_wrongly() -> None:
+    rows = load_table()
+    misses, wrong = [], []
+    for row in rows:
+        want, got, rules = outcome(row)
+        if want != got or (row["finding"] and row["finding"] not in rules):
+            misses.append(f"{row['agency']} ({row['year']}): want {want} {row['finding']}, got {got} {rules}")
+            if got["province_code"] and any(got[f] != want[f] for f in CODED_FIELDS):
+                wrong.append(misses[-1])
+    print("\n".join(["misses:", *misses]))
+    assert not wrong, "a non-null answer must be right:\n" + "\n".join(wrong)
+    assert len(misses) <= 0.05 * len(rows), "\n".join(misses)
+
+
+def test_unresolved_rows_name_their_candidates() -> None:
+    resolution = resolve("鼓楼区人民政府", None, "", 2023)
+    assert resolution.region.province is None
+    [finding] = resolution.findings
+    assert finding.rule == "ambiguous_region"
+    for city in ("南京市", "徐州市", "福州市", "开封市"):
+        assert city in finding.message
+
+
+def test_portal_that_contradicts_the_agency_leaves_the_region_null() -> None:
+    resolution = resolve("樟树市人民政府", None, "", 2023, portal_region_code="620200")
+    assert resolution.region.county is None
+    assert [f.rule for f in resolution.findings] == ["ambiguous_region"]
+    assert "嘉峪关市" in resolution.findings[0].message and "樟树市" in resolution.findings[0].message
+
+
+def test_unknown_portal_code_is_reported() -> None:
+    resolution = resolve("公安局", None, "", 2023, portal_region_code="999999")
+    assert resolution.region.province is None
+    assert {f.rule for f in resolution.findings} == {"unknown_region"}
+
+
+def test_township_without_confirmation_stays_null() -> None:
+    """A township name unique in the township list still needs the document to name its county."""
+    resolution = resolve("雄关街道办事处", "雄关街道2024年政府信息公开工作年度报告", "", 2024)
+    assert resolution.region.city is None
+    assert resolution.region.agency_level == "township"
+    assert [f.rule for f in resolution.findings] == ["unknown_region"]
+    assert "嘉峪关市" in resolution.findings[0].message
+
+
+def test_apply_region_fills_the_report_and_replaces_earlier_region_findings() -> None:
+    report = Report(
+        report_id="r", source="s", source_format="text", agency="朝阳区人民政府", year=2023, title=None, text="",
+        findings=[Finding("rule1", message="kept")],
+    )
+    first = apply_region(report)
+    assert first.region.county is None
+    assert [f.rule for f in first.findings] == ["rule1", "ambiguous_region"]
+    second = apply_region(first, portal_region_code="220100")
+    assert (second.region.city, second.region.county_code, second.region.region_method) == ("长春市", "220104", "portal")
+    assert [f.rule for f in second.findings] == ["rule1"]
+    assert report.region.province is None  # the input report is not changed
+
+
+def test_year_outside_the_data_uses_the_nearest_map() -> None:
+    for year in (2030, None):
+        assert resolve("济南市莱芜区人民政府", None, "", year).region.county_code == "370116"
+
+
+def test_district_unknown_in_the_year_is_not_taken_for_its_city() -> None:
+    """莱芜区 did not exist in 2010: the agency is not 济南市's own government."""
+    resolution = resolve("济南市莱芜区人民政府", None, "", 2010)
+    assert resolution.region.city is None
+    assert [f.rule for f in resolution.findings] == ["unknown_region"]
+    assert "莱芜区" in resolution.findings[0].message
