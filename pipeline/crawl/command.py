@@ -8,9 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.crawl.config import DEFAULT_PORTALS_FILE, ConfigError, PortalConfig, demo_portal_config, load_portals, portal_from_start_url
+from pipeline.crawl.config import (
+    DEFAULT_PORTALS_FILE,
+    ConfigError,
+    PortalConfig,
+    demo_portal_config,
+    load_portals,
+    portal_from_start_url,
+)
 from pipeline.crawl.crawler import CrawlEvent, CrawlSummary, crawl_sync
-from pipeline.crawl.demo_server import serving_demo
+from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
 from pipeline.crawl.store import RawStore
 
 DEFAULT_RAW_DIR = Path("data/raw")
@@ -44,7 +51,7 @@ def _portal(portal: str | None, start_url: str | None, portals_file: Path) -> It
             raise ConfigError(f"{portals_file}: no portal named {portal!r} (known: {', '.join(sorted(portals))})")
         yield portals[portal]
     else:
-        with serving_demo() as base_url:
+        with serving_demo(DEMO_PORT, any_port_if_taken=True) as base_url:
             yield demo_portal_config(base_url, portals_file)
 
 

@@ -24,6 +24,9 @@ from urllib.parse import unquote, urlsplit
 
 DEMO_ROOT = Path(__file__).resolve().parents[2] / "data" / "demo_portal"
 DEMO_ORIGIN = b"http://www.kuancheng-demo.gov.cn"
+# The port `xxgk crawl` serves the demo on, so its URLs (and report ids) stay the same between runs
+# and re-crawls are answered with 304; a random port is used when this one is taken.
+DEMO_PORT = 8765
 _REWRITTEN_SUFFIXES = {".html", ".htm", ".json", ".txt", ".xml"}
 _GB_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?(gb2312|gbk|gb18030)", re.I)
 _TYPES = {".json": "application/json", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -104,13 +107,21 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serving_demo(port: int = 0, root: Path = DEMO_ROOT, request_log: list[dict] | None = None) -> Iterator[str]:
+def serving_demo(port: int = 0, root: Path = DEMO_ROOT, request_log: list[dict] | None = None, *,
+                 any_port_if_taken: bool = False) -> Iterator[str]:
     """Serve `root` on 127.0.0.1 in a background thread; yields the base URL (no trailing slash).
 
     `request_log`, when given, receives one dict per GET (path, monotonic time, headers): tests and
-    the benchmark read it to see what the crawler really asked for and when.
+    the benchmark read it to see what the crawler really asked for and when. With
+    `any_port_if_taken`, a busy `port` falls back to a free one instead of failing.
     """
-    server = _Server(("127.0.0.1", port), _handler(Path(root).resolve(), request_log))
+    handler = _handler(Path(root).resolve(), request_log)
+    try:
+        server = _Server(("127.0.0.1", port), handler)
+    except OSError:
+        if not any_port_if_taken:
+            raise
+        server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="demo-portal",
                               daemon=True)
     thread.start()
