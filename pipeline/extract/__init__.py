@@ -50,13 +50,16 @@ def _unsupported(kind: str) -> ExtractError:
     return ExtractError("unsupported_format", f"the file is a {name} document, which is not supported; kept in the store")
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+
+
 def _looks_binary(data: bytes) -> bool:
     """NUL bytes or many C0 control bytes in the first 4 KB: no text encoding produces those."""
     sample = data[:4096]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32 and byte != 27)
-    return controls > len(sample) // 20
+    text_bytes = len(sample.translate(None, _CONTROL_BYTES))
+    return len(sample) - text_bytes > len(sample) // 20
 
 
 def detect_format(data: bytes, source: str, content_type: str | None = None) -> str:

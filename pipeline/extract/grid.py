@@ -30,6 +30,13 @@ def place_cells(rows: Sequence[Iterable[tuple[T, int, int]]]) -> list[list[T | N
         for text, rowspan, colspan in cells:
             while c < len(row) and row[c] is not _FREE:
                 c += 1
+            if rowspan <= 1 and colspan == 1:  # the common cell: no covering to record
+                if c == len(row):
+                    row.append(text)
+                else:
+                    row[c] = text
+                c += 1
+                continue
             for rr in range(r, min(r + max(rowspan, 1), n_rows)):
                 target = grid[rr]
                 if len(target) < c + colspan:

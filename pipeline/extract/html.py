@@ -28,6 +28,8 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
                     "hr", "caption", "figure", "figcaption", "main", "aside", "tr", "td", "th", "tbody",
                     "thead", "tfoot"})
 _MAX_SPAN = 200
+_NO_SPAN = (1, 1)
+_DIGITS = re.compile(r"\s*(\d+)")
 _PUBDATE_META = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime", "publishtime")
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 # Chrome labels for the publication date, in order of trust.
@@ -100,10 +102,18 @@ class _Walker:
         if len(table.css("table")) > 1:  # a layout table (`css` includes the node): its cells are page regions
             self.walk(table)
             return
+        # Attributes are read only for the few spanning cells: building every cell's dict is the hot spot.
+        spans = {node.mem_id: (_span(node, "rowspan"), _span(node, "colspan"))
+                 for node in table.css("td[rowspan], td[colspan], th[rowspan], th[colspan]")}
         rows: list[list[Cell]] = []
         for row in _rows(table):
-            rows.append([(clean_cell(cell.text(deep=True, separator="")), _span(cell, "rowspan"), _span(cell, "colspan"))
-                         for cell in row.iter() if cell.tag in ("td", "th")])
+            cells: list[Cell] = []
+            for cell in row.iter():
+                tag = cell.tag
+                if tag == "td" or tag == "th":
+                    rowspan, colspan = spans.get(cell.mem_id, _NO_SPAN) if spans else _NO_SPAN
+                    cells.append((" ".join(cell.text(deep=True, separator="").split()), rowspan, colspan))
+            rows.append(cells)
         if not rows:
             return
         grid = place_cells(rows)
@@ -125,16 +135,16 @@ def _span(cell: LexborNode, name: str) -> int:
     value = cell.attributes.get(name)
     if not value:
         return 1
-    digits = re.match(r"\s*(\d+)", value)
+    digits = _DIGITS.match(value)
     return min(max(int(digits.group(1)), 1), _MAX_SPAN) if digits else 1
 
 
 def _content_root(tree: LexborHTMLParser) -> LexborNode:
     for selector in CONTENT_SELECTORS:
-        candidates = tree.css(selector)
+        candidates = [(len(node.text(deep=True).strip()), node) for node in tree.css(selector)]
         if candidates:
-            best = max(candidates, key=lambda node: len(node.text(deep=True)))
-            if best.css_first("table") is not None or len(best.text(deep=True).strip()) >= 50:
+            length, best = max(candidates, key=lambda candidate: candidate[0])
+            if length >= 50 or best.css_first("table") is not None:
                 return best
     return tree.body or tree.root
 
