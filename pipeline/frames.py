@@ -94,11 +94,6 @@ def _proactive(reports: list[Report]) -> pl.DataFrame:
     return pl.DataFrame(data, schema=PROACTIVE_SCHEMA, strict=False)
 
 
-def findings_frame(rows: list[tuple]) -> pl.DataFrame:
-    """Findings rows (report_id, year, rule, item, applicant, expected, actual, message) as a frame."""
-    return pl.DataFrame(rows, schema=FINDINGS_SCHEMA, orient="row")
-
-
 def reports_to_frames(reports: list[Report]) -> Frames:
     """The five frames of a batch of reports; findings are the parser's own (see pipeline.validate
     for the consistency rules and schema checks)."""
@@ -109,5 +104,5 @@ def reports_to_frames(reports: list[Report]) -> Frames:
         proactive=_proactive(reports),
         applications=_long(reports, "applications", "item", contract.APPLICANTS, "applicant", APPLICATIONS_SCHEMA),
         review_litigation=_long(reports, "review_litigation", "group", contract.OUTCOMES, "outcome", REVIEW_SCHEMA),
-        findings=findings_frame(findings),
+        findings=pl.DataFrame(findings, schema=FINDINGS_SCHEMA, orient="row"),
     )

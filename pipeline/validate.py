@@ -11,7 +11,7 @@ import pandera.polars as pa
 from pandera.errors import SchemaErrors
 
 from pipeline import contract
-from pipeline.frames import FINDINGS_SCHEMA, Frames, findings_frame
+from pipeline.frames import FINDINGS_SCHEMA, Frames
 
 _NEGATIVE_ALLOWED = frozenset(f for f in contract.PROACTIVE_FIELDS if f.endswith("_change"))
 
@@ -170,19 +170,23 @@ def _schema_findings(name: str, frame: pl.DataFrame, error: SchemaErrors) -> pl.
     ).select(pl.col(c).cast(t) for c, t in FINDINGS_SCHEMA.items())
 
 
-def validate_frames(frames: Frames) -> Frames:
-    """Run every pandera model lazily and the consistency rules; all failures become findings rows.
-
-    The data frames are returned unchanged (no report or row is ever dropped)."""
-    found = [frames.findings, consistency_findings(frames)]
+def validation_findings(frames: Frames) -> pl.DataFrame:
+    """Every pandera model run lazily plus the consistency rules, as one findings frame."""
+    found = [consistency_findings(frames)]
     for name, model in MODELS.items():
         frame = getattr(frames, name)
         try:
             model.validate(frame, lazy=True)
         except SchemaErrors as error:
             found.append(_schema_findings(name, frame, error))
-    findings = pl.concat(found) if len(found) > 1 else found[0]
+    return pl.concat(found)
+
+
+def validate_frames(frames: Frames) -> Frames:
+    """The frames with validation findings appended to the parser's; all failures become findings
+    rows and the data frames are returned unchanged (no report or row is ever dropped)."""
+    findings = pl.concat([frames.findings, validation_findings(frames)])
     return Frames(frames.reports, frames.proactive, frames.applications, frames.review_litigation, findings)
 
 
-__all__ = ["FINDINGS_SCHEMA", "MODELS", "consistency_findings", "findings_frame", "validate_frames"]
+__all__ = ["MODELS", "consistency_findings", "validate_frames", "validation_findings"]

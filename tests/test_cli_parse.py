@@ -1,0 +1,84 @@
+"""`xxgk parse`: JSON lines on stdout, one stderr line per failed file, exit code, Parquet frames."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from assets.cli import main
+from pipeline.frames import APPLICATIONS_SCHEMA, REPORTS_SCHEMA
+from tests import parse_builders as b
+from tests.seeds import COMPARED, SEED_PATHS, expected
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> dict[str, Path]:
+    bad = b.consistent_values()
+    bad["applications"]["granted"][6] += 1  # breaks rule 3 on granted
+    files = {
+        "seed": SEED_PATHS[2],
+        "bad_sums": tmp_path / "bad_sums.txt",
+        "empty": tmp_path / "empty.txt",
+        "not_report": tmp_path / "work_report.txt",
+    }
+    files["bad_sums"].write_text(b.report_text(bad, "tabs"), encoding="utf-8")
+    files["empty"].write_bytes(b"")
+    files["not_report"].write_text("2024年某县人民政府工作报告\n各位代表：现在我代表县人民政府向大会报告工作。", encoding="utf-8")
+    return files
+
+
+def test_json_lines_errors_and_exit_code(inputs, capsys):
+    code = main(["parse", str(inputs["seed"]), str(inputs["empty"]), str(inputs["bad_sums"]), str(inputs["not_report"])])
+    out, err = capsys.readouterr()
+    assert code == 1
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["source"] for line in lines] == [str(inputs["seed"]), str(inputs["bad_sums"])]
+    seed, bad = lines
+    want = expected(inputs["seed"])
+    assert {k: seed[k] for k in COMPARED} == {k: want[k] for k in COMPARED}
+    assert seed["source_format"] == "text" and seed["findings"] == []
+    rules = {(f["rule"], f["item"], f["applicant"]) for f in bad["findings"] if f["rule"].startswith("rule")}
+    assert rules == {("rule3", "granted", "total"), ("rule2", "total_processed", "total")}
+    empty_line, not_report_line = err.splitlines()
+    assert empty_line.startswith(f"xxgk parse: {inputs['empty']}: ") and "empty" in empty_line
+    assert not_report_line == (f"xxgk parse: {inputs['not_report']}: "
+                               "not a 政府信息公开工作年度报告: it looks like a 政府工作报告")
+
+
+def test_all_good_files_exit_zero(capsys):
+    assert main(["parse", *map(str, SEED_PATHS)]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == len(SEED_PATHS) and err == ""
+
+
+def test_frames_option_writes_validated_parquet(inputs, tmp_path, capsys):
+    target = tmp_path / "frames"
+    code = main(["parse", "--frames", str(target), str(inputs["seed"]), str(inputs["bad_sums"])])
+    assert code == 0 and capsys.readouterr().out == ""
+    tables = {p.stem: pl.read_parquet(p) for p in target.glob("*.parquet")}
+    assert set(tables) == {"reports", "proactive", "applications", "review_litigation", "findings"}
+    assert dict(tables["reports"].schema) == REPORTS_SCHEMA
+    assert dict(tables["applications"].schema) == APPLICATIONS_SCHEMA
+    assert tables["reports"].height == 2
+    rules = tables["findings"].filter(pl.col("rule").str.starts_with("rule")).select("rule", "item").rows()
+    assert sorted(rules) == [("rule2", "total_processed"), ("rule3", "granted")]
+
+
+@pytest.mark.slow
+def test_real_subprocess(inputs):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "assets.cli", "parse", str(inputs["seed"]), str(inputs["empty"])],
+                          capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert done.returncode == 1
+    (line,) = done.stdout.splitlines()
+    assert json.loads(line)["agency"] == expected(inputs["seed"])["agency"]
+    (error,) = done.stderr.splitlines()
+    assert error.startswith(f"xxgk parse: {inputs['empty']}: ") and "Traceback" not in done.stderr
