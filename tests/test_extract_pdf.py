@@ -70,12 +70,16 @@ def test_unruled_columns_split_at_gaps():
     assert doc.text.splitlines() == ["行政复议情况如下", "结果维持 | 结果纠正 | 总计", "1 | 0 | 1"]
 
 
-def test_a_table_continued_on_the_next_page_is_one_grid():
+def test_a_table_continued_on_the_next_page_is_one_grid_despite_page_numbers():
     def draw(canvas):
         ruled_table(canvas, 200, [("一、新收", 60, 200, 0, 20), ("1", 200, 260, 0, 20)])
+        canvas.drawString(280, 40, "- 1 -")
         canvas.showPage()
         ruled_table(canvas, 780, [("四、结转", 60, 200, 0, 20), ("0", 200, 260, 0, 20)])
-    assert read_document(pdf(draw), "r.pdf").tables == [[["一、新收", "1"], ["四、结转", "0"]]]
+        canvas.drawString(280, 40, "第2页")
+    doc = read_document(pdf(draw), "r.pdf")
+    assert doc.tables == [[["一、新收", "1"], ["四、结转", "0"]]]
+    assert doc.text.splitlines() == ["一、新收 | 1", "四、结转 | 0"]
 
 
 def test_rendered_pdf_reads_back_the_same_grids_as_rendered_html():

@@ -29,3 +29,14 @@ class Document:
     published_on: str | None = None  # ISO date when page metadata gives one
     attachments: list[Attachment] = field(default_factory=list)
     encoding: str | None = None  # the charset the bytes were decoded with
+
+
+def title_line(lines: list[str]) -> str | None:
+    """The title of a document without title markup (DOCX, PDF): an early short line naming a 报告.
+
+    Short, because the preamble sentence ("本报告根据…") names the report too.
+    """
+    for line in lines[:10]:
+        if "报告" in line and len(line) <= 60 and " | " not in line:
+            return line
+    return lines[0] if lines else None

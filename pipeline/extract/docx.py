@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from pipeline.errors import ExtractError
-from pipeline.extract.document import Document, Grid
+from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -27,7 +27,7 @@ def read_docx(data: bytes, source: str) -> Document:
     body = _body(data)
     lines: list[str] = []
     tables: list[Grid] = []
-    for element in _blocks(body):
+    for element in _children(body, (_P, _TBL)):
         if element.tag == _P:
             lines.extend(line for line in (clean_cell(part) for part in _paragraph_text(element).split("\n")) if line)
         else:
@@ -35,7 +35,7 @@ def read_docx(data: bytes, source: str) -> Document:
             if grid:
                 tables.append(grid)
                 lines.extend(row_line(row) for row in grid)
-    return Document(source=source, source_format="docx", text="\n".join(lines), tables=tables, title=_title(lines))
+    return Document(source=source, source_format="docx", text="\n".join(lines), tables=tables, title=title_line(lines))
 
 
 def _body(data: bytes) -> ElementTree.Element:
@@ -55,15 +55,15 @@ def _body(data: bytes) -> ElementTree.Element:
     return body
 
 
-def _blocks(parent: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    """Body-level paragraphs and tables in order, looking through content controls (w:sdt)."""
+def _children(parent: ElementTree.Element, tags: tuple[str, ...]) -> Iterator[ElementTree.Element]:
+    """Children with these tags in order, looking through content controls (w:sdt) that wrap them."""
     for child in parent:
-        if child.tag in (_P, _TBL):
+        if child.tag in tags:
             yield child
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from _blocks(content)
+                yield from _children(content, tags)
 
 
 def _paragraph_text(paragraph: ElementTree.Element) -> str:
@@ -87,16 +87,6 @@ def _int(element: ElementTree.Element | None, default: int) -> int:
         return default
 
 
-def _cells(row: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    for child in row:
-        if child.tag == _TC:
-            yield child
-        elif child.tag == _SDT:
-            content = child.find(_SDT_CONTENT)
-            if content is not None:
-                yield from _cells(content)
-
-
 def _grid(table: ElementTree.Element) -> Grid:
     """Cells at their grid columns; vMerge continuations and gridBefore/After gaps are None.
 
@@ -107,7 +97,7 @@ def _grid(table: ElementTree.Element) -> Grid:
     for row in table.findall(_TR):
         properties = row.find(f"{_W}trPr")
         cells: list[str | None] = [None] * (_int(properties.find(f"{_W}gridBefore"), 0) if properties is not None else 0)
-        for cell in _cells(row):
+        for cell in _children(row, (_TC,)):
             properties = cell.find(f"{_W}tcPr")
             span, continued = 1, False
             if properties is not None:
@@ -122,10 +112,3 @@ def _grid(table: ElementTree.Element) -> Grid:
         grid.append(cells)
     width = max((len(row) for row in grid), default=0)
     return [row + [None] * (width - len(row)) for row in grid] if width else []
-
-
-def _title(lines: list[str]) -> str | None:
-    for line in lines[:10]:
-        if "报告" in line and "|" not in line:
-            return line
-    return lines[0] if lines else None

@@ -11,16 +11,18 @@ rulings is read as a table split at the gaps. pdfminer runs without its layout a
 from __future__ import annotations
 
 import io
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.errors import ExtractError
-from pipeline.extract.document import Document, Grid
+from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
 
 _TOL = 1.5  # points: coordinates closer than this are the same ruling
 _MAX_PAGES = 300
+_PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 
 
 @dataclass
@@ -65,10 +67,11 @@ def read_pdf(data: bytes, source: str) -> Document:
     tables: list[Grid] = []
     previous: _Table | None = None
     for page in pages:
-        for top, item in _page_items(page):
+        for _, item in _page_items(page):
             if isinstance(item, str):
-                lines.append(item)
-                previous = None
+                if not _PAGE_NUMBER.match(item):  # page furniture would split a table running over pages
+                    lines.append(item)
+                    previous = None
                 continue
             if previous is not None and _same_columns(previous.xs, item.xs):
                 previous.grid.extend(item.grid)  # a table continued from the previous page
@@ -76,17 +79,16 @@ def read_pdf(data: bytes, source: str) -> Document:
                 tables.append(item.grid)
                 previous = item
             lines.extend(row_line(row) for row in item.grid)
-    title = next((line for line in lines[:10] if "报告" in line and "|" not in line), lines[0] if lines else None)
-    return Document(source=source, source_format="pdf", text="\n".join(lines), tables=tables, title=title)
+    return Document(source=source, source_format="pdf", text="\n".join(lines), tables=tables,
+                    title=title_line(lines))
 
 
 def _pages(data: bytes) -> list[_Page]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfdocument import PDFEncryptionError
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psexceptions import PSException
 
     manager = PDFResourceManager(caching=True)
@@ -111,9 +113,9 @@ def _pages(data: bytes) -> list[_Page]:
             page = _Page()
             collect(device.get_result(), page)
             pages.append(page)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
+    except PDFEncryptionError:
         raise ExtractError("encrypted_pdf", "the PDF is encrypted with a password") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+    except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, ZeroDivisionError) as error:
         raise ExtractError("corrupt_pdf", f"the PDF cannot be read ({type(error).__name__})") from None
     if not pages:
         raise ExtractError("corrupt_pdf", "the PDF has no pages")
