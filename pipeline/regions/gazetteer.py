@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+import re
+from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,6 +33,7 @@ class Place:
     level: str  # province | city | county | zone | township
     parent: Place | None = field(default=None, repr=False)
 
+    @cached_property
     def lineage(self) -> tuple[Place, ...]:
         """This place and its ancestors, nearest first."""
         chain: list[Place] = []
@@ -44,12 +46,12 @@ class Place:
     def within(self, other: Place) -> bool:
         """True when `other` is this place or one of its ancestors (compared by code and name,
         so the same unit found through a neighbouring year's map still counts)."""
-        return any(node.code == other.code and node.name == other.name for node in self.lineage())
+        return any(node.code == other.code and node.name == other.name for node in self.lineage)
 
     def division(self, level: str) -> Place | None:
         """The province, city or county this place belongs to (itself included); a municipality is
         its own city."""
-        for node in self.lineage():
+        for node in self.lineage:
             if node.level == level:
                 return node
         if level == "city":
@@ -58,13 +60,14 @@ class Place:
                 return province
         return None
 
+    @cached_property
     def key(self) -> tuple[str | None, str | None, str | None]:
         """The (province, city, county) codes: places with the same key resolve identically."""
         return tuple(p.code if p else None for p in (self.division(l) for l in ("province", "city", "county")))  # type: ignore[return-value]
 
     def label(self) -> str:
         """Full path for messages: 吉林省长春市朝阳区 (220104)."""
-        parts = [p.name for p in reversed(self.lineage()) if p.level != "township" or p is self]
+        parts = [p.name for p in reversed(self.lineage) if p.level != "township" or p is self]
         return "".join(dict.fromkeys(parts)) + (f" ({self.code})" if self.code else "")
 
 
@@ -99,9 +102,12 @@ def _divisions() -> tuple[DivisionRow, ...]:
 def _townships() -> dict[str, tuple[str, ...]]:
     """Township name (and alias) -> parent codes."""
     parents: dict[str, list[str]] = defaultdict(list)
-    for row in _rows("townships.csv"):
-        for alias in (row["name"], *names.township_aliases(row["name"])):
-            parents[alias].append(row["parent_code"])
+    with (DATA_DIR / "townships.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows)  # header: name,parent_code
+        for name, parent_code in rows:
+            for alias in (name, *names.township_aliases(name)):
+                parents[alias].append(parent_code)
     return {name: tuple(dict.fromkeys(codes)) for name, codes in parents.items()}
 
 
@@ -181,17 +187,30 @@ class Lexicon:
         first, last = year_span()
         self.year = min(max(year, first), last)
         self.atlases = [atlas_for(y) for y in (self.year, self.year + 1, self.year - 1) if first <= y <= last]
-        division_keys = set().union(*(a.index.keys() for a in self.atlases))
-        self.keys = frozenset(division_keys | set(_townships()))
-        self.lengths = _lengths_by_first_char(self.keys)  # for agency names: every name form
-        self.division_lengths = _lengths_by_first_char(division_keys)  # for running text
+        self.division_keys = frozenset().union(*(a.index.keys() for a in self.atlases))
+        division_lengths = _lengths_by_first_char(self.division_keys)
+        township_lengths = _township_lengths()
+        self.lengths = {  # for agency names: every name form, by first character
+            char: tuple(sorted(set(division_lengths.get(char, ())) | set(township_lengths.get(char, ())), reverse=True))
+            for char in division_lengths.keys() | township_lengths.keys()
+        }
+        # For running text: full names only, by last character. Full names end in a type character
+        # (市, 县, 区, 旗 …), so scanning from those few characters skips most of the text.
+        self.full_keys = frozenset(
+            key for a in self.atlases for key, entries in a.index.items() if any(e.strength == FULL for e in entries)
+        )
+        by_last: dict[str, set[int]] = defaultdict(set)
+        for key in self.full_keys:
+            by_last[key[-1]].add(len(key))
+        self.full_lengths_by_last = {char: tuple(sorted(v, reverse=True)) for char, v in by_last.items()}
+        self.full_name_ends = re.compile("[" + re.escape("".join(sorted(by_last))) + "]")
         self._found: dict[str, tuple[Entry, ...]] = {}
 
     def lookup(self, key: str) -> tuple[Entry, ...]:
         """Entries for a name in the report's year, else in the nearest neighbouring year that
         knows it; () for a string that is no name (checked against the key set first, so the
         cache only ever holds real names)."""
-        if key not in self.keys:
+        if key not in self.division_keys and key not in _townships():
             return ()
         found = self._found.get(key)
         if found is None:
@@ -213,6 +232,11 @@ def _lengths_by_first_char(keys: set[str] | frozenset[str]) -> dict[str, tuple[i
     for key in keys:
         by_first[key[0]].add(len(key))
     return {char: tuple(sorted(lengths, reverse=True)) for char, lengths in by_first.items()}
+
+
+@cache
+def _township_lengths() -> dict[str, tuple[int, ...]]:
+    return _lengths_by_first_char(frozenset(_townships()))
 
 
 @cache

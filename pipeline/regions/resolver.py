@@ -12,6 +12,7 @@ from pipeline.regions.scan import Reading, anchors, read_name
 
 WINDOW = 600  # characters of text read at each end: the preamble and the signature
 SIGNATURE_LINE_MAX = 40  # a signature names the agency on a short line of its own
+SIGNATURE_LINES = 6  # among the last non-empty lines (agency, date, attachment notes)
 REGION_RULES = ("ambiguous_region", "unknown_region")
 
 
@@ -37,32 +38,35 @@ def title_agency(title: str) -> str:
 
 
 def _signature(text: str, lexicon: Lexicon) -> Source:
-    for line in reversed(text[-WINDOW:].splitlines()):
-        line = names.NOISE.sub("", line)
-        if not (2 <= len(line) <= SIGNATURE_LINE_MAX) or "《" in line:
-            continue
-        reading = read_name(line, lexicon)
-        if reading.candidates:
-            return Source("signature", reading, anchors(line, lexicon))
-    return Source("signature", None, [])
+    """The signing agency: the last short line among the closing lines that names a place. The
+    whole closing window's divisions serve to narrow other sources."""
+    tail = text[-WINDOW:]
+    lines = [line for line in (names.NOISE.sub("", raw) for raw in tail.splitlines()) if line]
+    reading = None
+    for line in reversed(lines[-SIGNATURE_LINES:]):
+        if len(line) <= SIGNATURE_LINE_MAX and "《" not in line:
+            candidate = read_name(line, lexicon)
+            if candidate.candidates:
+                reading = candidate
+                break
+    return Source("signature", reading, anchors(tail, lexicon)[0])
 
 
 def _preamble(text: str, lexicon: Lexicon) -> Source:
     """The governments the opening cites (樟树市人民政府网站); the innermost of each branch is where
     a body with no place in its own name sits."""
-    head = text[:WINDOW]
-    governments = anchors(head, lexicon, governments_only=True)
+    places, governments = anchors(text[:WINDOW], lexicon)
     reading = None
     if governments:
-        innermost = [p for p in governments if not any(q.within(p) and q.key() != p.key() for q in governments)]
+        innermost = [p for p in governments if not any(q.within(p) and q.key != p.key for q in governments)]
         reading = Reading(innermost, True, "", [], [p.name for p in innermost])
-    return Source("preamble", reading, anchors(head, lexicon))
+    return Source("preamble", reading, places)
 
 
 def _distinct(places: list[Place]) -> list[Place]:
     seen: dict[tuple[str | None, ...], Place] = {}
     for place in places:
-        seen.setdefault(place.key(), place)
+        seen.setdefault(place.key, place)
     return list(seen.values())
 
 
@@ -102,7 +106,7 @@ def _kind(body: str, place: Place | None) -> str:
 def _level(body: str, place: Place) -> str:
     if place.level == "township" or names.TOWNSHIP_BODY.match(body):
         return "township"
-    for node in place.lineage():
+    for node in place.lineage:
         if node.level in ("province", "city", "county"):
             return node.level
     return place.level
@@ -151,7 +155,7 @@ class _Sources:
             return Source(method, read_name(self.agency, self.lexicon) if self.agency else None, [])
         if method == "title":
             reading = read_name(title_agency(self.title), self.lexicon) if self.title else None
-            return Source(method, reading, anchors(self.title, self.lexicon))
+            return Source(method, reading, anchors(self.title, self.lexicon)[0])
         if method == "signature":
             return _signature(self.text, self.lexicon)
         return _preamble(self.text, self.lexicon)

@@ -42,12 +42,12 @@ def _stem_holds(mention: Mention, text: str, following: Mention | None) -> bool:
     return any(word in text[mention.end : mention.end + names.ZONE_NAME_REACH] for word in names.ZONE_WORDS)
 
 
-def mentions(text: str, lexicon: Lexicon, *, agency: bool) -> list[Mention]:
-    """Every place name in `text`, longest first at each position; `agency` enables the agency-only
-    name forms (bare stems, townships)."""
+def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
+    """Every place name in an agency-like string, longest first at each position, in every name
+    form (bare stems and townships included, under the conditions of `_usable`)."""
     found: list[Mention] = []
     position, size = 0, len(text)
-    lengths = lexicon.lengths if agency else lexicon.division_lengths
+    lengths = lexicon.lengths
     while position < size:
         match = None
         previous = found[-1] if found else None
@@ -55,7 +55,7 @@ def mentions(text: str, lexicon: Lexicon, *, agency: bool) -> list[Mention]:
             if position + length > size:
                 continue
             key = text[position : position + length]
-            entries = tuple(e for e in lexicon.lookup(key) if _usable(e, key, position, previous, agency))
+            entries = tuple(e for e in lexicon.lookup(key) if _usable(e, key, position, previous, True))
             if entries:
                 stem = all(e.strength == SHORT for e in entries)
                 match = Mention(position, position + length, key, entries, stem)
@@ -114,19 +114,45 @@ def read_chain(found: list[Mention], text: str) -> Reading:
     return Reading(frontier, confirmed, body, conflict, [m.text for m in found])
 
 
+def text_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
+    """Full division names in running text, longest at each end position, scanning only from the
+    characters a full name can end with; a match inside a longer one is dropped."""
+    found: list[Mention] = []
+    for last in lexicon.full_name_ends.finditer(text):
+        end = last.end()
+        for length in lexicon.full_lengths_by_last[last.group()]:
+            start = end - length
+            key = text[start:end]
+            if start < 0 or key not in lexicon.full_keys:
+                continue
+            previous = found[-1] if found else None
+            if previous is not None and start < previous.end:
+                if start > previous.start:
+                    break
+                found.pop()
+                previous = found[-1] if found else None
+            entries = tuple(e for e in lexicon.lookup(key) if e.strength == FULL and _usable(e, key, start, previous, False))
+            if entries:
+                found.append(Mention(start, end, key, entries, False))
+            break
+    return found
+
+
 def read_name(text: str, lexicon: Lexicon) -> Reading:
     """Read an agency-like string (an agency name, a title's lead, a signature line)."""
     clean = names.NOISE.sub("", text)
-    return read_chain(mentions(clean, lexicon, agency=True), clean)
+    return read_chain(mentions(clean, lexicon), clean)
 
 
-def anchors(text: str, lexicon: Lexicon, *, governments_only: bool = False) -> list[Place]:
-    """The divisions running text names by full name; with `governments_only`, only those followed
-    by 人民政府/政府 (樟树市人民政府网站, 金塔县人民政府办公室), the governments a preamble cites."""
+def anchors(text: str, lexicon: Lexicon) -> tuple[list[Place], list[Place]]:
+    """The divisions running text names by full name, and of those the ones followed by
+    人民政府/政府 (樟树市人民政府网站, 金塔县人民政府办公室): the governments a preamble cites."""
     clean = names.NOISE.sub("", text)
     places: list[Place] = []
-    for mention in mentions(clean, lexicon, agency=False):
-        if governments_only and not clean.startswith(names.GOVERNMENT_ANCHORS, mention.end):
-            continue
-        places.extend(e.place for e in mention.entries if e.strength == FULL)
-    return places
+    governments: list[Place] = []
+    for mention in text_mentions(clean, lexicon):
+        found = [e.place for e in mention.entries]
+        places.extend(found)
+        if clean.startswith(names.GOVERNMENT_ANCHORS, mention.end):
+            governments.extend(found)
+    return places, governments
