@@ -1,7 +1,8 @@
-"""Placing table cells on their grid, shared by the HTML, DOCX and PDF readers.
+"""Table cells on their grid, and the cell text conventions every reader shares.
 
-Every reader knows each cell's row, text and spans; only this module decides positions, so a
-rowspan from an earlier row pushes later cells right the same way whatever the format.
+HTML lists each row's cells with their spans, so positions must be computed: a rowspan from an
+earlier row pushes later cells right. The renderers place their cells with the same function, so
+what they write and what the HTML reader reads agree by construction of one rule, not two.
 """
 
 from __future__ import annotations
@@ -13,41 +14,42 @@ from typing import TypeVar
 Cell = tuple[str, int, int]
 T = TypeVar("T")
 
-_FREE = object()
-
 
 def place_cells(rows: Sequence[Iterable[tuple[T, int, int]]]) -> list[list[T | None]]:
     """Grid of the rows: each cell's text at its origin, None on positions its spans cover.
 
-    Spans reaching past the last row are clipped; positions no cell reaches (ragged rows) are None
-    too, because no cell exists there to be blank.
+    `carry` counts, per column, how many more rows a rowspan from above still covers; a row's
+    cells skip those columns. Positions no cell reaches (ragged rows) are None too, because no
+    cell exists there to be blank.
     """
-    n_rows = len(rows)
-    grid: list[list[object]] = [[] for _ in range(n_rows)]
-    for r, cells in enumerate(rows):
-        row = grid[r]
+    grid: list[list[T | None]] = []
+    carry: dict[int, int] = {}
+    for cells in rows:
+        row: list[T | None] = []
         c = 0
         for text, rowspan, colspan in cells:
-            while c < len(row) and row[c] is not _FREE:
+            while carry.get(c):
+                carry[c] -= 1
+                row.append(None)
                 c += 1
-            if rowspan <= 1 and colspan == 1:  # the common cell: no covering to record
-                if c == len(row):
-                    row.append(text)
-                else:
-                    row[c] = text
-                c += 1
-                continue
-            for rr in range(r, min(r + max(rowspan, 1), n_rows)):
-                target = grid[rr]
-                if len(target) < c + colspan:
-                    target.extend([_FREE] * (c + colspan - len(target)))
-                for cc in range(c, c + colspan):
-                    target[cc] = None
-            row[c] = text
+            row.append(text)
+            if colspan > 1:
+                row.extend([None] * (colspan - 1))
+            if rowspan > 1:
+                for covered in range(c, c + colspan):
+                    carry[covered] = rowspan - 1
             c += colspan
+        if carry:  # rowspans from above covering the end of this row
+            for column in range(c, max(carry) + 1):
+                if carry.get(column):
+                    carry[column] -= 1
+                row.append(None)
+        grid.append(row)
     width = max((len(row) for row in grid), default=0)
-    return [[None if cell is _FREE else cell for cell in row] + [None] * (width - len(row))  # type: ignore[misc]
-            for row in grid]
+    for row in grid:
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+    return grid
 
 
 def row_line(row: Sequence[str | None]) -> str:
