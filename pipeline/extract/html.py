@@ -141,9 +141,12 @@ def _span(cell: LexborNode, name: str) -> int:
 
 def _content_root(tree: LexborHTMLParser) -> LexborNode:
     for selector in CONTENT_SELECTORS:
-        candidates = [(len(node.text(deep=True).strip()), node) for node in tree.css(selector)]
+        candidates = tree.css(selector)
+        if len(candidates) == 1 and candidates[0].css_first("table") is not None:
+            return candidates[0]  # the usual page: one container holding the tables; no text to measure
         if candidates:
-            length, best = max(candidates, key=lambda candidate: candidate[0])
+            length, best = max(((len(node.text(deep=True).strip()), node) for node in candidates),
+                               key=lambda candidate: candidate[0])
             if length >= 50 or best.css_first("table") is not None:
                 return best
     return tree.body or tree.root
