@@ -66,6 +66,10 @@ def test_title_prefers_article_title_meta_then_heading_then_title_tag():
     heading = "<h1>站点</h1><h2>乙县2023年政府信息公开工作年度报告</h2>"
     assert read_html(wrap("<p>正文</p>", chrome=heading), SOURCE).title == "乙县2023年政府信息公开工作年度报告"
     assert read_html(wrap("<p>正文</p>"), SOURCE).title == "年报"
+    logo = "<h1 class='logo'>某县人民政府</h1><div class='title'>丙县2023年政府信息公开工作年度报告</div>"
+    assert read_html(wrap("<p>正文</p>", chrome=logo), SOURCE).title == "丙县2023年政府信息公开工作年度报告"
+    page_title = "<html><head><title>丁县2023年政府信息公开工作年度报告_丁县人民政府</title></head><body><h1>丁县人民政府</h1></body></html>"
+    assert read_html(page_title, SOURCE).title == "丁县2023年政府信息公开工作年度报告"
 
 
 def test_publication_date_from_meta_then_chrome_labels():

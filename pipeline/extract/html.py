@@ -37,6 +37,7 @@ _DATE_LABELS = (re.compile(r"(?:发布日期|发布时间|公开日期)\s*[:：]
                 re.compile(r"成文日期\s*[:：]?\s*" + _DATE),
                 re.compile(r"日期\s*[:：]\s*" + _DATE))
 _BARE_DATE = re.compile(_DATE)
+_TITLE_SELECTORS = "h1, h2, h3, .title, .article-title, .art_title, #title, .bt, .tit"
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+")
 
 
@@ -153,19 +154,20 @@ def _content_root(tree: LexborHTMLParser) -> LexborNode:
 
 
 def _title(tree: LexborHTMLParser) -> str | None:
+    """The article title: CMS metadata, else a heading naming a 报告, else the page title.
+
+    Headings alone are not trusted first: portals put their own name in an `<h1>` logo.
+    """
     meta = tree.css_first('meta[name="ArticleTitle"]')
     if meta is not None and (content := clean_cell(meta.attributes.get("content") or "")):
         return content
-    headings = [clean_cell(h.text(deep=True)) for h in tree.css("h1, h2")]
-    for heading in headings:
-        if "报告" in heading:
-            return heading
-    if headings and headings[0]:
-        return headings[0]
-    title = tree.css_first("title")
-    if title is not None and (text := clean_cell(title.text(deep=True))):
-        return _TITLE_SPLIT.split(text)[0] or text
-    return None
+    headings = [clean_cell(h.text(deep=True)) for h in tree.css(_TITLE_SELECTORS)]
+    page_title = tree.css_first("title")
+    segments = _TITLE_SPLIT.split(clean_cell(page_title.text(deep=True))) if page_title is not None else []
+    for candidate in (*headings, *segments):
+        if "报告" in candidate and len(candidate) <= 100:
+            return candidate
+    return next((text for text in (*headings[:1], *segments[:1]) if text), None)
 
 
 def _published_on(tree: LexborHTMLParser) -> str | None:
