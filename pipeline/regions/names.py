@@ -92,3 +92,8 @@ GOVERNMENT_ANCHORS: Final[tuple[str, ...]] = ("人民政府", "政府")
 # Where a report title stops naming its agency.
 TITLE_AGENCY_END: Final = re.compile(r"(?:19|20)\d\d|政府信息公开|年度报告|政务公开")
 NOISE: Final = re.compile(r"[\s\u3000\xa0]+")
+ASIDE: Final = re.compile(r"[（(][^）)]*[）)]")  # 樟树市人民政府办公室（樟树市外事办公室）: a second name
+
+
+def is_zone_name(name: str) -> bool:
+    return any(word in name for word in ZONE_WORDS)

@@ -4,6 +4,7 @@ preamble, in that order of trust; leave it null with a finding rather than guess
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from pipeline.record import Finding, Region, Report
 from pipeline.regions import names
@@ -59,7 +60,7 @@ def _preamble(text: str, lexicon: Lexicon) -> Source:
     reading = None
     if governments:
         innermost = [p for p in governments if not any(q.within(p) and q.key != p.key for q in governments)]
-        reading = Reading(innermost, True, "", [], [p.name for p in innermost])
+        reading = Reading(innermost, True, "", "", [], [p.name for p in innermost])
     return Source("preamble", reading, places)
 
 
@@ -78,7 +79,15 @@ def _labels(places: list[Place]) -> str:
     return ", ".join(p.label() for p in places)
 
 
-def _region(place: Place, method: str, body: str | None) -> Region:
+class Naming(NamedTuple):
+    """The agency's name around its places: `body` after the last (人民政府办公室, 公安分局),
+    `words` after the first, where a zone's type shows (广州开发区管理委员会)."""
+
+    body: str
+    words: str
+
+
+def _region(place: Place, method: str, naming: Naming | None) -> Region:
     """The region of `place`; the body's level and kind when its name is known (None when only a
     preamble placed a body the document never names)."""
     province, city, county = (place.division(level_) for level_ in ("province", "city", "county"))
@@ -89,22 +98,27 @@ def _region(place: Place, method: str, body: str | None) -> Region:
         city_code=city.code if city else None,
         county=county.name if county else None,
         county_code=county.code if county else None,
-        agency_level=_level(body, place) if body is not None else None,
-        agency_kind=_kind(body, place) if body is not None else None,
+        agency_level=_level(naming, place) if naming is not None else None,
+        agency_kind=_kind(naming, place) if naming is not None else None,
         region_method=method,
     )
 
 
-def _kind(body: str, place: Place | None) -> str:
-    if (place is not None and place.level == "zone") or any(w in body for w in names.ZONE_WORDS):
+def _is_zone(place: Place | None) -> bool:
+    return place is not None and (place.level == "zone" or (place.level == "township" and names.is_zone_name(place.name)))
+
+
+def _kind(naming: Naming, place: Place | None) -> str:
+    if _is_zone(place) or names.is_zone_name(naming.words):
         return "zone"
-    if names.GOVERNMENT_BODY.match(body) or names.TOWNSHIP_BODY.match(body):
+    if names.GOVERNMENT_BODY.match(naming.body) or names.TOWNSHIP_BODY.match(naming.body):
         return "government"
     return "department"
 
 
-def _level(body: str, place: Place) -> str:
-    if place.level == "township" or names.TOWNSHIP_BODY.match(body):
+def _level(naming: Naming, place: Place) -> str:
+    """A zone belongs to the government above it (金塔工业集中区 → county), whatever list it is in."""
+    if not _is_zone(place) and (place.level == "township" or names.TOWNSHIP_BODY.match(naming.body)):
         return "township"
     for node in place.lineage:
         if node.level in ("province", "city", "county"):
@@ -112,13 +126,13 @@ def _level(body: str, place: Place) -> str:
     return place.level
 
 
-def _unplaced(body: str, candidates: list[Place]) -> Region:
+def _unplaced(naming: Naming, candidates: list[Place]) -> Region:
     """No region, but what the agency's name still says: its kind, and its level when it is a
     township body (洋湖乡人民政府 is a township wherever it is)."""
-    township = bool(candidates) and all(c.level == "township" for c in candidates)
+    township = bool(candidates) and all(c.level == "township" and not _is_zone(c) for c in candidates)
     return Region(
-        agency_level="township" if township or names.TOWNSHIP_BODY.match(body) else None,
-        agency_kind=_kind(body, None) if body else None,
+        agency_level="township" if township or names.TOWNSHIP_BODY.match(naming.body) else None,
+        agency_kind=_kind(naming, None) if naming.body or naming.words else None,
     )
 
 
@@ -179,31 +193,32 @@ def resolve(
     if portal_region_code and portal is None:
         findings.append(Finding("unknown_region", message=f"portal region code {portal_region_code} is not a division in {lexicon.year}"))
     sources = _Sources(agency, title, text, lexicon)
-    body = names.NOISE.sub("", agency or "")
+    own = names.ASIDE.sub("", names.NOISE.sub("", agency or ""))
+    naming = Naming(own, own)
     primary = sources.primary()
     if primary is None or primary.reading is None:
         if portal is None:
             findings.append(Finding("unknown_region", message=f"no province, city or county named in agency {agency!r}, its title, signature or preamble"))
-            return Resolution(_unplaced(body, []), findings)
-        return Resolution(_region(portal, "portal", body), findings)
+            return Resolution(_unplaced(naming, []), findings)
+        return Resolution(_region(portal, "portal", naming), findings)
 
     reading = primary.reading
-    if primary.method != "preamble":  # an agency-like string: what follows its last place names the body
-        body = title_agency(reading.body)
-    unnamed = not body and primary.method == "preamble"  # placed by its context, body never named
+    if primary.method != "preamble":  # an agency-like string: what follows its places names the body
+        naming = Naming(title_agency(reading.body), title_agency(reading.words))
+    unnamed = not naming.body and primary.method == "preamble"  # placed by its context, body never named
     candidates, method, confirmed = _distinct(reading.candidates), primary.method, reading.confirmed
-    unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(body) if primary.method != "preamble" else None
+    unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(naming.body) if primary.method != "preamble" else None
     if unknown:
         findings.append(Finding("unknown_region", message=f"{unknown.group('name')} is not a division of {_labels(candidates)} in {lexicon.year}"))
-        return Resolution(_unplaced(body, []), findings)
+        return Resolution(_unplaced(naming, []), findings)
     if reading.conflict:
         findings.append(Finding("ambiguous_region", message=f"{primary.method} names unrelated places: {_labels(candidates + _distinct(reading.conflict))}"))
-        return Resolution(_unplaced(body, candidates), findings)
+        return Resolution(_unplaced(naming, candidates), findings)
     if portal is not None:
         picked = _distinct(_portal_pick(candidates, portal, primary.method == "agency_name"))
         if not picked:
             findings.append(Finding("ambiguous_region", message=f"{primary.method} names {_labels(candidates)} but the portal's region is {portal.label()}"))
-            return Resolution(_unplaced(body, candidates), findings)
+            return Resolution(_unplaced(naming, candidates), findings)
         if len(picked) < len(candidates) or not confirmed:
             method = "portal" if confirmed else "township_alias"
         candidates, confirmed = picked, True
@@ -218,12 +233,12 @@ def resolve(
             candidates, confirmed = narrowed, True
     if len(candidates) > 1:
         findings.append(Finding("ambiguous_region", message=f"{'/'.join(dict.fromkeys(reading.names))} could be {_labels(candidates)}; nothing in the document decides"))
-        return Resolution(_unplaced(body, candidates), findings)
+        return Resolution(_unplaced(naming, candidates), findings)
     place = candidates[0]
     if not confirmed:
         findings.append(Finding("unknown_region", message=f"{place.name} is listed only under {place.label()}, but the document names no county or city to confirm it"))
-        return Resolution(_unplaced(body, candidates), findings)
-    return Resolution(_region(place, method, None if unnamed else body), findings)
+        return Resolution(_unplaced(naming, candidates), findings)
+    return Resolution(_region(place, method, None if unnamed else naming), findings)
 
 
 def apply_region(report: Report, portal_region_code: str | None = None) -> Report:

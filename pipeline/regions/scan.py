@@ -79,12 +79,28 @@ class Reading:
     candidates: list[Place]  # the deepest places consistent with every name in the string
     confirmed: bool  # False when the places rest only on the township list (names repeat)
     body: str  # the words after the last place name: 人民政府办公室, 公安分局, 工业集中区管理委员会
+    words: str  # the words after the first place name, where a zone's type shows (广州开发区管理委员会)
     conflict: list[Place]  # a second, unrelated division named in the same string
     names: list[str]  # the names matched, for messages
 
 
 def _strong(mention: Mention) -> bool:
     return any(e.strength != TOWNSHIP for e in mention.entries)
+
+
+def _self_named(mention: Mention) -> list[Place]:
+    """Township-list candidates whose own name begins with one of their ancestors' names: 北京经济
+    技术开发区 under 北京市 says where it is by itself."""
+    return [
+        e.place
+        for e in mention.entries
+        if any(
+            mention.text.startswith(name)
+            for node in e.place.lineage[1:]
+            for name in (node.name, names.short_name(node.name))
+            if name
+        )
+    ]
 
 
 def read_chain(found: list[Mention], text: str) -> Reading:
@@ -97,6 +113,8 @@ def read_chain(found: list[Mention], text: str) -> Reading:
         places = [e.place for e in mention.entries]
         if not frontier:
             frontier, confirmed = places, _strong(mention)
+            if not confirmed and (self_named := _self_named(mention)):
+                frontier, confirmed = self_named, True
             continue
         inner = [p for p in places if any(p.within(f) for f in frontier)]
         outer = [f for f in frontier if any(f.within(p) for p in places)]
@@ -111,7 +129,8 @@ def read_chain(found: list[Mention], text: str) -> Reading:
             continue
         confirmed = confirmed or _strong(mention)
     body = text[found[-1].end :] if found else text
-    return Reading(frontier, confirmed, body, conflict, [m.text for m in found])
+    words = text[found[0].end :] if found else text
+    return Reading(frontier, confirmed, body, words, conflict, [m.text for m in found])
 
 
 def text_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
@@ -140,7 +159,7 @@ def text_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
 
 def read_name(text: str, lexicon: Lexicon) -> Reading:
     """Read an agency-like string (an agency name, a title's lead, a signature line)."""
-    clean = names.NOISE.sub("", text)
+    clean = names.ASIDE.sub("", names.NOISE.sub("", text))
     return read_chain(mentions(clean, lexicon), clean)
 
 
