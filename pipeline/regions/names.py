@@ -89,8 +89,9 @@ UNKNOWN_DIVISION_GOVERNMENT: Final = re.compile(
     r"^(?:人民政府)?(?P<name>[\u4e00-\u9fff]{1,8}?(?:自治县|自治旗|新区|林区|特区|县|区|市|旗))(?:人民政府|政府)"
 )
 GOVERNMENT_ANCHORS: Final[tuple[str, ...]] = ("人民政府", "政府")
-# Where a report title stops naming its agency.
+# Where a report title stops naming its agency, and a year phrase some titles open with.
 TITLE_AGENCY_END: Final = re.compile(r"(?:19|20)\d\d|政府信息公开|年度报告|政务公开")
+TITLE_YEAR_LEAD: Final = re.compile(r"^(?:19|20)\d\d年度?")
 NOISE: Final = re.compile(r"[\s\u3000\xa0]+")
 ASIDE: Final = re.compile(r"[（(][^）)]*[）)]")  # 樟树市人民政府办公室（樟树市外事办公室）: a second name
 

@@ -14,6 +14,7 @@ from pipeline.regions.scan import Reading, anchors, read_name
 WINDOW = 600  # characters of text read at each end: the preamble and the signature
 SIGNATURE_LINE_MAX = 40  # a signature names the agency on a short line of its own
 SIGNATURE_LINES = 6  # among the last non-empty lines (agency, date, attachment notes)
+MESSAGE_PLACES = 6  # candidates named in a finding's message before "and N more"
 REGION_RULES = ("ambiguous_region", "unknown_region")
 
 
@@ -33,7 +34,9 @@ class Source:
 
 
 def title_agency(title: str) -> str:
-    """The lead of a report title, which names the agency: 雄关街道2024年… → 雄关街道."""
+    """The lead of a report title, which names the agency: 雄关街道2024年… → 雄关街道, and
+    2023年度樟树市人民政府政府信息公开… → 樟树市人民政府."""
+    title = names.TITLE_YEAR_LEAD.sub("", title)
     cut = names.TITLE_AGENCY_END.search(title)
     return title[: cut.start()] if cut else title
 
@@ -72,11 +75,14 @@ def _distinct(places: list[Place]) -> list[Place]:
 
 
 def _narrow(candidates: list[Place], places: list[Place]) -> list[Place]:
-    return [c for c in candidates if any(c.within(p) for p in places)]
+    """Candidates lying inside a place the source names. Only a place above the candidate counts:
+    a text repeating the ambiguous name itself (白云区) says nothing about which one."""
+    return [c for c in candidates if any(c.within(p) and (p.code, p.name) != (c.code, c.name) for p in places)]
 
 
 def _labels(places: list[Place]) -> str:
-    return ", ".join(p.label() for p in places)
+    shown = ", ".join(p.label() for p in places[:MESSAGE_PLACES])
+    return shown + (f" and {len(places) - MESSAGE_PLACES} more" if len(places) > MESSAGE_PLACES else "")
 
 
 class Naming(NamedTuple):

@@ -79,7 +79,7 @@ class Reading:
     candidates: list[Place]  # the deepest places consistent with every name in the string
     confirmed: bool  # False when the places rest only on the township list (names repeat)
     body: str  # the words after the last place name: 人民政府办公室, 公安分局, 工业集中区管理委员会
-    words: str  # the words after the first place name, where a zone's type shows (广州开发区管理委员会)
+    words: str  # the words around and after the division names, where a zone's type shows (广州开发区管理委员会)
     conflict: list[Place]  # a second, unrelated division named in the same string
     names: list[str]  # the names matched, for messages
 
@@ -129,7 +129,8 @@ def read_chain(found: list[Mention], text: str) -> Reading:
             continue
         confirmed = confirmed or _strong(mention)
     body = text[found[-1].end :] if found else text
-    words = text[found[0].end :] if found else text
+    divisions = [m for m in found if _strong(m)]
+    words = "".join(text[a.end : b.start] for a, b in zip(divisions, divisions[1:] + [Mention(len(text), 0, "", (), False)])) if divisions else text
     return Reading(frontier, confirmed, body, words, conflict, [m.text for m in found])
 
 
