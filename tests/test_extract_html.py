@@ -104,3 +104,8 @@ def test_attachments_resolve_against_the_page_and_unwrap_viewers():
 def test_base_href_changes_resolution():
     html = wrap('<a href="a.pdf">a</a>', head='<base href="http://cdn.example.gov.cn/files/">')
     assert [a.url for a in read_html(html, SOURCE).attachments] == ["http://cdn.example.gov.cn/files/a.pdf"]
+
+
+def test_malformed_links_are_skipped_not_fatal():
+    html = wrap('<a href="http://[broken/a.pdf">x</a><a href="ok.pdf">ok</a>', head='<base href="http://[bad/">')
+    assert [a.url for a in read_html(html, SOURCE).attachments] == ["http://www.example.gov.cn/xxgk/ndbg/2024/ok.pdf"]

@@ -15,6 +15,8 @@ from pipeline.contract import (
     PROACTIVE_2021,
     REVIEW_GROUPS,
 )
+from pipeline.errors import ExtractError
+from pipeline.extract import read_document
 from pipeline.parse import parse_bytes
 from pipeline.render import EXTENSIONS, LAYOUTS, RenderOptions, render_report
 
@@ -22,6 +24,10 @@ AGENCIES = ("汝州市钟楼街道办事处", "宽城满族自治县人民政府
             "上海市浦东新区教育局", "广州市天河区公安分局", "樟树市洋湖乡人民政府", "酒泉市生态环境局")
 FIXED = ("new_received", "carried_over", "total_processed", "carried_forward")
 BLANK_TOKENS = (None, "—", "/", "无")
+SAMPLE = {"agency": "汝州市钟楼街道办事处", "year": 2023, "template": "2021", "published_on": "2024-01-20",
+          "proactive": {field: 1 for field in PROACTIVE_2021},
+          "applications": {item: [1, 0, 0, 0, 0, 0, 1] for item in ITEMS if item not in ITEMS_2019_ONLY},
+          "review_litigation": {group: [0, 0, 0, 0, 0] for group in REVIEW_GROUPS}}
 counts = st.one_of(st.integers(0, 9), st.integers(10, 999), st.integers(1000, 250_000))
 
 
@@ -89,3 +95,20 @@ def test_rendered_reports_parse_back_exactly(values, layout, render_options):
     assert report.review_litigation == values["review_litigation"]
     for key, token in values["raw_tokens"].items():
         assert report.raw_tokens.get(key) == token, key
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layout=st.sampled_from(LAYOUTS), cut=st.floats(0.0, 1.0),
+       damage=st.lists(st.tuples(st.floats(0.0, 1.0), st.integers(0, 255)), max_size=8))
+def test_damaged_files_give_a_document_or_an_extract_error(layout, cut, damage):
+    """Truncated or byte-flipped renderings never escape as anything but ExtractError."""
+    data = bytearray(render_report(SAMPLE, layout))
+    for position, byte in damage:
+        data[int(position * (len(data) - 1))] = byte
+    data = bytes(data[: max(1, int(cut * len(data)))])
+    try:
+        document = read_document(data, f"http://demo.example.gov.cn/ndbg/r{EXTENSIONS[layout]}")
+    except ExtractError as error:
+        assert error.reason and "\n" not in error.message
+    else:
+        assert isinstance(document.text, str)

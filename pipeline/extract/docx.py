@@ -47,8 +47,8 @@ def _body(data: bytes) -> ElementTree.Element:
         raise ExtractError("corrupt_docx", "the DOCX file is not a readable zip archive") from None
     except KeyError:
         raise ExtractError("corrupt_docx", "the DOCX archive has no word/document.xml") from None
-    except (ElementTree.ParseError, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
-        raise ExtractError("corrupt_docx", f"the DOCX document.xml cannot be read ({error})") from None
+    except Exception as error:  # damaged XML, unsupported compression, encrypted zip, truncated stream...
+        raise ExtractError("corrupt_docx", f"the DOCX document.xml cannot be read ({type(error).__name__})") from None
     body = root.find(f"{_W}body")
     if body is None:
         raise ExtractError("corrupt_docx", "the DOCX document.xml has no body")

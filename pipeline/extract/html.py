@@ -194,15 +194,23 @@ def _iso(match: re.Match[str] | None) -> str | None:
 
 def _attachments(tree: LexborHTMLParser, source: str) -> list[Attachment]:
     base_node = tree.css_first("base[href]")
-    base = urljoin(source, base_node.attributes.get("href") or "") if base_node is not None else source
+    base = source
+    if base_node is not None:
+        try:
+            base = urljoin(source, base_node.attributes.get("href") or "")
+        except ValueError:
+            pass
     found: dict[str, Attachment] = {}
     for node in tree.css("a[href], iframe[src], embed[src], object[data]"):
         attrs = node.attributes
         link = attrs.get("href") or attrs.get("src") or attrs.get("data") or ""
-        target = _attachment_target(link.strip())
-        if target is None:
+        try:
+            target = _attachment_target(link.strip())
+            url = urljoin(base, target) if target is not None else None
+        except ValueError:  # a malformed URL (e.g. a broken IPv6 host) is not a link we can follow
             continue
-        url = urljoin(base, target)
+        if url is None:
+            continue
         if url not in found:
             label = clean_cell(node.text(deep=True)) or attrs.get("title") or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
             found[url] = Attachment(url=url, text=label)

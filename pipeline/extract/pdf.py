@@ -89,7 +89,6 @@ def _pages(data: bytes) -> list[_Page]:
     from pdfminer.pdfdocument import PDFEncryptionError
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
-    from pdfminer.psexceptions import PSException
 
     manager = PDFResourceManager(caching=True)
     device = PDFPageAggregator(manager, laparams=None)
@@ -115,7 +114,7 @@ def _pages(data: bytes) -> list[_Page]:
             pages.append(page)
     except PDFEncryptionError:
         raise ExtractError("encrypted_pdf", "the PDF is encrypted with a password") from None
-    except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, ZeroDivisionError) as error:
+    except Exception as error:  # pdfminer on damaged input raises anything from PSException to struct.error
         raise ExtractError("corrupt_pdf", f"the PDF cannot be read ({type(error).__name__})") from None
     if not pages:
         raise ExtractError("corrupt_pdf", "the PDF has no pages")
