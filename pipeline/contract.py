@@ -197,12 +197,12 @@ ITEM_PATTERNS: Final[dict[str, str]] = {
     "carried_forward": r"结转下年度|下年度继续办理",
 }
 
-# Section headings of the report body (matched at the start of a line, after normalisation).
+# Section headings of the report body (matched at the start of a line of the raw text).
 SECTION_HEADING_PATTERNS: Final[dict[str, str]] = {
-    "proactive": r"二\s*[、.]?[^\n]{0,20}主动公开[^\n]{0,20}",
-    "applications": r"三\s*[、.]?[^\n]{0,20}收到和处理[^\n]{0,30}",
-    "review_litigation": r"四\s*[、.]?[^\n]{0,30}行政复议[^\n]{0,30}",
-    "problems": r"[五六]\s*[、.][^\n]{0,40}",
+    "proactive": r"二\s*[、.．]?[^\n]{0,20}主动公开[^\n]{0,20}",
+    "applications": r"三\s*[、.．]?[^\n]{0,20}收到和处理[^\n]{0,30}",
+    "review_litigation": r"四\s*[、.．]?[^\n]{0,30}行政复议[^\n]{0,30}",
+    "problems": r"[五六]\s*[、.．][^\n]{0,40}",
 }
 # Fallback anchors when a heading is missing: a fragment that only the section's table carries.
 SECTION_ANCHORS: Final[dict[str, str]] = {

@@ -12,7 +12,6 @@ from functools import cache
 from pipeline import contract
 from pipeline.errors import ParseError
 from pipeline.extract.document import Document
-from pipeline.parse.cells import normalize
 from pipeline.parse.findings import assemble_findings, check_applications_complete
 from pipeline.parse.metadata import Metadata, read_metadata
 from pipeline.parse.sections import grid_sections, text_sections
@@ -39,8 +38,8 @@ def _check_is_report(text: str, meta: Metadata, has_table: bool) -> None:
 def parse_document(doc: Document) -> Report:
     """The report a document holds. Raises ParseError: not_a_report, unsupported_template,
     no_statistics_table, truncated."""
-    text = normalize(doc.text)
-    meta = read_metadata(text, doc.title and normalize(doc.title), doc.published_on)
+    text = doc.text
+    meta = read_metadata(text, doc.title, doc.published_on)
     sections, runs_to_end = text_sections(text)
     if doc.tables:
         from_grids = grid_sections(doc.tables)

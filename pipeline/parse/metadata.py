@@ -12,23 +12,34 @@ import re
 from dataclasses import dataclass
 
 from pipeline import contract
+from pipeline.parse.cells import normalize
 
+# Read on the raw text (normalising prose costs more than the whole table parse), so every
+# pattern accepts full-width digits, brackets and colons; matched pieces are normalised after.
 _CJK = r"\u4e00-\u9fff"
-_TITLE_RE = re.compile(
-    rf"(?P<agency>[{_CJK}()]*?)[ \t]*(?P<year>(?:19|20)\d{{2}})[ \t]*年[ \t]*(?:度[ \t]*)?"
-    rf"(?P<kind>{contract.REPORT_TITLE_PATTERN})"
-)
-_PERIOD_RE = re.compile(contract.STATISTICS_PERIOD_PATTERN)
-_DATE = r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
-_LABELED_DATE_RE = re.compile(rf"(?:{'|'.join(contract.DATE_LABELS)})\s*:?\s*{_DATE}")
-_LINE_DATE_RE = re.compile(rf"(?m)^[ \t]*{_DATE}(?:日|[ \t]|$)")
-_SIGNATURE_DATE_RE = re.compile(r"\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*")
-_AGENCY_LINE_RE = re.compile(rf"[{_CJK}()]{{2,40}}(?:{'|'.join(contract.AGENCY_SUFFIXES)})")
-_CONTACT_RE = re.compile(rf"与\s*([{_CJK}()]{{4,40}}?)\s*联系")
-_FIRST_SECTION_RE = re.compile(r"(?m)^[ \t]*一\s*[、.]")
-_TITLE_SEARCH_LIMIT = 4000
-_HEAD_LIMIT = 2000
+_D = "[0-9０-９]"
+_S = r"[\s\u3000]*"
+_TITLE_RE = re.compile(rf"([12１２]{_D}{{3}}){_S}年{_S}(?:度{_S})?{contract.REPORT_TITLE_PATTERN}")
+_AGENCY_BEFORE_RE = re.compile(rf"[{_CJK}()（）]{{1,40}}[ \t\u3000\xa0]*$")
+_PERIOD_RE = re.compile(contract.STATISTICS_PERIOD_PATTERN.replace(r"\d", _D))
+_DATE = rf"({_D}{{4}}){_S}[-－年/.．]{_S}({_D}{{1,2}}){_S}[-－月/.．]{_S}({_D}{{1,2}})"
+_LABELED_DATE_RE = re.compile(rf"(?:{'|'.join(contract.DATE_LABELS)}){_S}[:：]?{_S}{_DATE}")
+_LINE_DATE_RE = re.compile(rf"(?m)^[ \t\u3000\xa0]*{_DATE}(?:日|[ \t]|$)")
+_SIGNATURE_DATE_RE = re.compile(rf"{_S}({_D}{{4}}){_S}年{_S}({_D}{{1,2}}){_S}月{_S}({_D}{{1,2}}){_S}日{_S}")
+_AGENCY_LINE_RE = re.compile(rf"[{_CJK}()（）]{{2,40}}(?:{'|'.join(contract.AGENCY_SUFFIXES)})")
+_CONTACT_RE = re.compile(rf"与{_S}([{_CJK}()（）]{{4,40}}?){_S}联系")
+_FIRST_SECTION_RE = re.compile(r"(?m)^[ \t\u3000\xa0]*一\s*[、.．]")
+_HEAD_LIMIT = 4000  # title, chrome and preamble live here
+_TAIL_CHARS = 1500  # signature
 _TAIL_LINES = 8
+_PERIOD_WINDOW = 40
+
+
+@dataclass
+class Title:
+    text: str
+    agency: str | None
+    year: int
 
 
 @dataclass
@@ -41,23 +52,28 @@ class Metadata:
 
 
 def _iso(m: re.Match[str]) -> str | None:
-    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    year, month, day = (int(normalize(m.group(i))) for i in (1, 2, 3))
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _title(text: str) -> re.Match[str] | None:
+def _title(text: str) -> Title | None:
     """The first "{agency}{year}年政府信息公开工作年度报告", skipping mentions inside other titles
-    (…关于做好2024年政府信息公开工作年度报告编制发布有关事项的通知)."""
-    for m in _TITLE_RE.finditer(text, 0, _TITLE_SEARCH_LIMIT):
-        if "关于" not in m.group("agency") and text[max(m.start() - 1, 0)] != "《":
-            return m
+    (…关于做好2024年政府信息公开工作年度报告编制发布有关事项的通知). The agency is the run of
+    Chinese characters right before the year."""
+    for m in _TITLE_RE.finditer(text):
+        before = _AGENCY_BEFORE_RE.search(text, max(m.start() - 48, 0), m.start())
+        agency = before.group(0).strip() if before else ""
+        start = before.start() if before else m.start()
+        if "关于" not in agency and text[max(start - 1, 0)] != "《":
+            return Title(normalize(text[start : m.end()]).strip(), normalize(agency) or None,
+                         int(normalize(m.group(1))))
     return None
 
 
 def _tail(text: str) -> list[str]:
-    lines = [line.strip() for line in text[-1500:].split("\n")]
+    lines = [line.strip() for line in text.replace("\r", "\n").split("\n")]
     return [line for line in lines if line][-_TAIL_LINES:]
 
 
@@ -67,17 +83,17 @@ def _signature(text: str) -> tuple[str | None, str | None]:
     for i in range(len(lines) - 1, -1, -1):
         m = _SIGNATURE_DATE_RE.fullmatch(lines[i])
         if m:
-            agency = lines[i - 1] if i and _AGENCY_LINE_RE.fullmatch(lines[i - 1]) else None
+            agency = normalize(lines[i - 1]) if i and _AGENCY_LINE_RE.fullmatch(lines[i - 1]) else None
             return agency, _iso(m)
     return None, None
 
 
 def _contact_agency(text: str) -> str | None:
     """The body named in the preamble's "请与…联系", without the office that takes the calls."""
-    m = _CONTACT_RE.search(text, 0, _HEAD_LIMIT)
+    m = _CONTACT_RE.search(text)
     if not m:
         return None
-    name = m.group(1)
+    name = normalize(m.group(1))
     for suffix in contract.CONTACT_OFFICE_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 2:
             return name[: -len(suffix)]
@@ -86,8 +102,8 @@ def _contact_agency(text: str) -> str | None:
 
 def _head_date(text: str) -> str | None:
     """Publication date in the page chrome before the body (发布日期: 2024-01-26, 日期:…)."""
-    first = _FIRST_SECTION_RE.search(text, 0, _HEAD_LIMIT)
-    head_end = first.start() if first else _HEAD_LIMIT
+    first = _FIRST_SECTION_RE.search(text)
+    head_end = first.start() if first else len(text)
     for regex in (_LABELED_DATE_RE, _LINE_DATE_RE):
         m = regex.search(text, 0, head_end)
         if m and (iso := _iso(m)):
@@ -104,20 +120,32 @@ def _fullest(short: str | None, *others: str | None) -> str | None:
     return best
 
 
-def read_metadata(text: str, title: str | None = None, published_on: str | None = None) -> Metadata:
-    """Metadata of normalised report text; `title`/`published_on` from page metadata win when given."""
-    meta = Metadata(title=title, published_on=published_on)
-    m = _title(text) if title is None else (_title(title) or _title(text))
-    signature_agency, signature_date = _signature(text)
-    contact = _contact_agency(text)
+def _period_year(head: str, raw: str) -> int | None:
+    """Year of the statistics-period sentence, in the head or anywhere in the raw text."""
+    m = _PERIOD_RE.search(head)
+    if m is None and (at := raw.find("统计期限", _HEAD_LIMIT)) >= 0:
+        m = _PERIOD_RE.search(raw, at, at + _PERIOD_WINDOW)
+    return int(normalize(m.group(1))) if m else None
+
+
+def read_metadata(raw: str, title: str | None = None, published_on: str | None = None) -> Metadata:
+    """Metadata of report text; `title`/`published_on` from page metadata win when given.
+
+    Only the head (title, chrome, preamble) and the tail (signature) are read: the prose between
+    is most of a report and holds nothing needed here."""
+    head, tail = raw[:_HEAD_LIMIT], raw[-_TAIL_CHARS:]
+    meta = Metadata(title=title and normalize(title), published_on=published_on)
+    m = (title and _title(title)) or _title(head)
+    signature_agency, signature_date = _signature(tail)
+    contact = _contact_agency(head)
     if m:
         meta.title_found = True
-        meta.year = int(m.group("year"))
-        meta.title = meta.title or text[m.start() : m.end()].strip()
-        meta.agency = _fullest(m.group("agency") or None, signature_agency, contact)
+        meta.year = m.year
+        meta.title = meta.title or m.text
+        meta.agency = _fullest(m.agency, signature_agency, contact)
     else:
         meta.agency = _fullest(None, signature_agency, contact)
-    if meta.year is None and (period := _PERIOD_RE.search(text)):
-        meta.year = int(period.group(1))
-    meta.published_on = meta.published_on or _head_date(text) or signature_date
+    if meta.year is None:
+        meta.year = _period_year(head, raw)
+    meta.published_on = meta.published_on or _head_date(head) or signature_date
     return meta

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.parse.cells import EMPTY, Cell
+from pipeline.parse.cells import EMPTY, VALUE, Cell
 from pipeline.parse.digits import Split, recover
 
 Value = int | float | None
@@ -41,19 +41,21 @@ class Row:
 
 
 def _bounds(cells: list[Cell]) -> tuple[int, int]:
-    first = next((i for i, c in enumerate(cells) if c.kind != EMPTY), len(cells))
-    last = next((i for i in range(len(cells) - 1, -1, -1) if cells[i].kind != EMPTY), -1)
+    """Index of the first and last non-empty cell (first > last when there is none)."""
+    first, last = 0, len(cells) - 1
+    while first <= last and cells[first].kind == EMPTY:
+        first += 1
+    while last >= first and cells[last].kind == EMPTY:
+        last -= 1
     return first, last
 
 
-def _paddings(spans: list[Span]) -> dict[tuple[int, ...], set[tuple[int, int]]]:
+def _paddings(spans: list[Span], bounds: list[tuple[int, int]]) -> dict[tuple[int, ...], set[tuple[int, int]]]:
     """(leading, trailing) empty cells seen around complete rows, by the row's shape
     (width, labels, indent) and by width alone."""
     seen: dict[tuple[int, ...], set[tuple[int, int]]] = {}
-    for span in spans:
-        first, last = _bounds(span.cells)
-        core = span.cells[first : last + 1]
-        if len(core) == span.width and all(c.kind != EMPTY for c in core):
+    for span, (first, last) in zip(spans, bounds):
+        if last - first + 1 == span.width and all(c.kind != EMPTY for c in span.cells[first : last + 1]):
             pad = (first, len(span.cells) - last - 1)
             seen.setdefault((span.width, span.labels, span.indent), set()).add(pad)
             seen.setdefault((span.width,), set()).add(pad)
@@ -70,8 +72,8 @@ def _blank_placements(span: Span, first: int, last: int, pads: set[tuple[int, in
 
 
 def _from_cells(key: str, cells: list[Cell]) -> Row:
-    values = [None if c.kind == EMPTY else c.value for c in cells]
-    raw = [c.text if c.kind != EMPTY and c.value is None else None for c in cells]
+    values = [c.value for c in cells]
+    raw = [c.text if c.kind == VALUE and c.value is None else None for c in cells]
     return Row(key, len(cells), values, raw, found=sum(c.kind != EMPTY for c in cells))
 
 
@@ -81,12 +83,12 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
     Run-together digits are a local accident: they are recovered only in a table where complete
     rows exist (or a single-row table), so a table with a column missing everywhere is reported as
     such instead of being cut into invented numbers."""
-    paddings = _paddings(spans)
+    bounds = [_bounds(span.cells) for span in spans]
+    paddings = _paddings(spans, bounds)
     recoverable = single_row or bool(paddings)
     rows: list[Row] = []
-    for span in spans:
+    for span, (first, last) in zip(spans, bounds):
         cells, width = span.cells, span.width
-        first, last = _bounds(cells)
         core = cells[first : last + 1]
         found = sum(c.kind != EMPTY for c in core)
         if not core:
@@ -100,7 +102,7 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
             placements = _blank_placements(span, first, last, pads)
             if len(placements) == 1:
                 ((lead, trail),) = placements
-                blank = Cell(EMPTY, "")
+                blank = Cell(EMPTY, "")  # value None
                 rows.append(_from_cells(span.key, [blank] * lead + core + [blank] * trail))
                 continue
             if found == len(core) and recoverable:

@@ -1,7 +1,8 @@
 """Where the three statistics tables sit: regions of the text, or the document's grids.
 
 Headings are matched only at the start of a line, because prose (and seed 004's preamble) names
-the same sections in running text.
+the same sections in running text. They are matched on the raw text (their patterns accept
+full-width punctuation), so only the table regions need normalising.
 """
 
 from __future__ import annotations
@@ -10,19 +11,21 @@ import re
 
 from pipeline import contract
 from pipeline.extract.document import Grid
-from pipeline.parse.cells import Cell, grid_cells, label_key, text_cells
+from pipeline.parse.cells import Cell, grid_cells, label_key, normalize, text_cells
 
 SECTIONS = ("proactive", "applications", "review_litigation")
+# Each pattern starts with the literal "\n" so the regex engine skips ahead to line starts fast.
 _HEADING_RE = {
-    name: re.compile(rf"(?m)^[ \t]*{pattern}[ \t]*$") for name, pattern in contract.SECTION_HEADING_PATTERNS.items()
+    name: re.compile(rf"\n[ \t\xa0\u3000]*{pattern}[ \t\xa0\u3000]*(?=\n|$)")
+    for name, pattern in contract.SECTION_HEADING_PATTERNS.items()
 }
 
 
 def _start(text: str, name: str, pos: int) -> tuple[int, int] | None:
     """(start, body start) of a section from `pos`: its heading, else the line of its anchor."""
-    m = _HEADING_RE[name].search(text, pos)
+    m = _HEADING_RE[name].search(text, max(pos - 1, 0))
     if m:
-        return m.start(), m.end()
+        return m.start() + 1, m.end()
     anchor = contract.SECTION_ANCHORS.get(name)
     at = text.find(anchor, pos) if anchor else -1
     if at < 0:
@@ -33,6 +36,7 @@ def _start(text: str, name: str, pos: int) -> tuple[int, int] | None:
 
 def text_regions(text: str) -> tuple[dict[str, str], bool]:
     """The text of each section's table found, and whether section 三 runs to the end of the text."""
+    text = "\n" + text
     found: dict[str, tuple[int, int]] = {}
     pos = 0
     for name in SECTIONS:
@@ -42,18 +46,20 @@ def text_regions(text: str) -> tuple[dict[str, str], bool]:
             pos = at[1]
     regions: dict[str, str] = {}
     names = [n for n in SECTIONS if n in found]
-    end_problems = _HEADING_RE["problems"].search(text, pos)
+    end_problems = _HEADING_RE["problems"].search(text, max(pos - 1, 0))
     for i, name in enumerate(names):
         body = found[name][1]
-        end = found[names[i + 1]][0] if i + 1 < len(names) else (end_problems.start() if end_problems else len(text))
+        end = found[names[i + 1]][0] if i + 1 < len(names) else (end_problems.start() + 1 if end_problems else len(text))
         regions[name] = text[body:end]
     runs_to_end = names[-1:] == ["applications"] and end_problems is None if names else False
     return regions, runs_to_end
 
 
 def text_sections(text: str) -> tuple[dict[str, list[Cell]], bool]:
+    """Cells of each table section of raw text (normalised region by region: the prose around
+    the tables is most of the text and is never normalised)."""
     regions, runs_to_end = text_regions(text)
-    return {name: text_cells(region) for name, region in regions.items()}, runs_to_end
+    return {name: text_cells(normalize(region)) for name, region in regions.items()}, runs_to_end
 
 
 def _grid_section(grid: Grid) -> str | None:

@@ -43,24 +43,29 @@ class Table:
 def _spans(cells: list[Cell], match, width_of) -> list[Span]:
     """Cut the cells at row labels; `match(key)` names the row a label starts, or None."""
     spans: list[Span] = []
-    current: Span | None = None
     run = indent = 0
+    collected: list[Cell] | None = None
     for cell in cells:
-        if cell.kind == BREAK:
-            current, run, indent = None, 0, 0
-        elif cell.kind == LABEL:
+        kind = cell.kind
+        if kind == VALUE:
+            run = indent = 0
+        elif kind == LABEL:
             run += 1
             key = match(cell.text)
-            current = Span(key, width_of(key), run, indent, []) if key is not None else None
-            if current is not None:
+            if key is None:
+                collected = None
+            else:
+                current = Span(key, width_of(key), run, indent, [])
                 spans.append(current)
-        else:
-            if cell.kind == VALUE:
-                run = indent = 0
-            elif run == 0:
-                indent += 1
-            if current is not None:
-                current.cells.append(cell)
+                collected = current.cells
+            continue
+        elif kind == BREAK:
+            collected, run, indent = None, 0, 0
+            continue
+        elif run == 0:
+            indent += 1
+        if collected is not None:
+            collected.append(cell)
     return spans
 
 

@@ -1,0 +1,66 @@
+"""Parse throughput on text reports of 10–60 KB (the seeds, section 一 padded with prose).
+
+Run on demand: `uv run --frozen python benchmarks/parse_text_bench.py`. Prints reports per
+CPU-second (one core) for `parse_document` (template parsing only) and `parse_bytes` (decode + parse + regions).
+Target: >= 1,000 reports/s per core.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.extract.document import Document  # noqa: E402
+from pipeline.parse import parse_bytes, parse_document  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
+SIZES_KB = (10, 20, 40, 60)
+PROSE = ("本机关坚持以公开为常态、不公开为例外，围绕决策、执行、管理、服务、结果公开，"
+         "持续加强政策解读和回应关切，及时更新政府信息公开目录，规范依申请公开办理流程。\n")
+_FIRST_SECTION = re.compile(r"(?m)^[ \t\xa0]*一、[^\n]*\n")
+
+
+def padded(text: str, kilobytes: int) -> str:
+    """The report with section 一 padded by prose until it is about `kilobytes` of UTF-8."""
+    missing = kilobytes * 1024 - len(text.encode("utf-8"))
+    if missing <= 0:
+        return text
+    prose = PROSE * (missing // len(PROSE.encode("utf-8")) + 1)
+    m = _FIRST_SECTION.search(text)
+    at = m.end() if m else 0
+    return text[:at] + prose + text[at:]
+
+
+def rate(fn, docs: list, repeats: int = 5) -> tuple[float, float]:
+    """(best, median) documents per CPU-second over `repeats` passes. CPU time of this process,
+    not wall time: reports/s per core, and steady on a machine other jobs are loading."""
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        for doc in docs:
+            fn(doc)
+        times.append(time.process_time() - start)
+    return len(docs) / min(times), len(docs) / statistics.median(times)
+
+
+def main() -> None:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    parse_bytes(b"\xe6\x8a\xa5" + seeds[0].encode("utf-8"), "warmup.txt")  # load lazy data once
+    print(f"{'size':>6} {'docs':>5} {'parse_document best/median':>28} {'parse_bytes best/median':>26}")
+    for kb in SIZES_KB:
+        texts = [padded(t, kb) for t in seeds] * 20
+        docs = [Document(source=f"bench/{i}.txt", source_format="text", text=t) for i, t in enumerate(texts)]
+        blobs = [(t.encode("utf-8"), f"bench/{i}.txt") for i, t in enumerate(texts)]
+        avg_kb = sum(len(b) for b, _ in blobs) / len(blobs) / 1024
+        pd_best, pd_med = rate(parse_document, docs)
+        pb_best, pb_med = rate(lambda blob: parse_bytes(*blob), blobs)
+        print(f"{avg_kb:5.1f}K {len(docs):5d} {pd_best:13.0f} /{pd_med:6.0f} rep/s {pb_best:11.0f} /{pb_med:6.0f} rep/s")
+
+
+if __name__ == "__main__":
+    main()
