@@ -106,6 +106,10 @@ def _townships() -> dict[str, tuple[str, ...]]:
         rows = csv.reader(handle)
         next(rows)  # header: name,parent_code
         for name, parent_code in rows:
+            if names.is_zone_name(name):
+                # 开发区, 经济技术开发区: the list has a few of the country's many zones under such
+                # generic names, so matching them would pick whichever one it happens to have
+                continue
             for alias in (name, *names.township_aliases(name)):
                 parents[alias].append(parent_code)
     return {name: tuple(dict.fromkeys(codes)) for name, codes in parents.items()}
@@ -143,7 +147,9 @@ class Atlas:
             for alias in names.typed_short_names(place.name):
                 self.index[alias].append(Entry(place, FULL))
             short = names.short_name(place.name)
-            if short:
+            if short and not (place.level == "county" and place.name.endswith("区")):
+                # a district's stem is too often a word or another body's name (东湖 of 南昌市东湖区
+                # in 武汉's 东湖新技术开发区), so only provinces, prefectures and counties get one
                 self.index[short].append(Entry(place, SHORT))
         self._townships: dict[str, tuple[Place, ...]] = {}
         for code, name, parent_code in _zones():
