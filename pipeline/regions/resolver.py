@@ -209,11 +209,12 @@ def resolve(
         return Resolution(_region(portal, "portal", naming), findings)
 
     reading = primary.reading
-    if primary.method != "preamble":  # an agency-like string: what follows its places names the body
+    if primary.method == "agency_name" or (not own and primary.method != "preamble"):
+        # the agency's own name, or the title or signature standing in for a missing one
         naming = Naming(title_agency(reading.body), title_agency(reading.words))
     unnamed = not naming.body and primary.method == "preamble"  # placed by its context, body never named
     candidates, method, confirmed = _distinct(reading.candidates), primary.method, reading.confirmed
-    unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(naming.body) if primary.method != "preamble" else None
+    unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(naming.body) if primary.method == "agency_name" else None
     if unknown:
         findings.append(Finding("unknown_region", message=f"{unknown.group('name')} is not a division of {_labels(candidates)} in {lexicon.year}"))
         return Resolution(_unplaced(naming, []), findings)
