@@ -235,3 +235,30 @@ AGENCY_SUFFIXES: Final[tuple[str, ...]] = (
 )
 # Other kinds of report a portal lists next to the disclosure reports.
 OTHER_REPORT_KINDS: Final[tuple[str, ...]] = ("政府工作报告", "法治政府建设", "工作总结", "工作计划", "统计公报")
+
+# How the template prints the headings and header cells the renderers (pipeline/render) write:
+# one spelling each, the national template's own; the parser matches the patterns above.
+SECTION_TITLES: Final[dict[str, str]] = {
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other_matters": "六、其他需要报告的事项",
+}
+REPORT_TITLE_FORMAT: Final[str] = "{agency}{year}年政府信息公开工作年度报告"
+# Section 二 is printed in blocks, one per article of 条例 第二十条 (by item number).
+PROACTIVE_ARTICLE_LABELS: Final[dict[int, str]] = {
+    1: "第二十条第（一）项", 5: "第二十条第（五）项", 6: "第二十条第（六）项", 8: "第二十条第（八）项", 9: "第二十条第（九）项",
+}
+PROACTIVE_CONTENT_HEADER: Final[str] = "信息内容"
+APPLICATIONS_TABLE_LABELS: Final[dict[str, str]] = {
+    "balance_note": "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    "applicants": "申请人情况",
+    "organisations": "法人或其他组织",
+    "results": "三、本年度办理结果",
+    "partially_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+}
+REVIEW_LITIGATION_LABEL: Final[str] = "行政诉讼"
+# Page furniture of PDF exports: "- 3 -", "第3页", "第3页 共8页", "3/8".
+PAGE_NUMBER_PATTERN: Final[str] = r"^(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.contract import REPORT_TITLE_MARKERS
+
 # A table placed on its grid: rows of cells. A cell is its text ("" when blank); a position
 # covered by another cell's rowspan/colspan is None, so merged gaps are never mistaken for blanks.
 Grid = list[list[str | None]]
@@ -32,11 +34,9 @@ class Document:
 
 
 def title_line(lines: list[str]) -> str | None:
-    """The title of a document without title markup (DOCX, PDF): an early short line naming a 报告.
-
-    Short, because the preamble sentence ("本报告根据…") names the report too.
-    """
+    """The title of a document without title markup (DOCX, PDF): an early short line naming an
+    annual report. Short, because the preamble sentence names the report too."""
     for line in lines[:10]:
-        if "报告" in line and len(line) <= 60 and " | " not in line:
+        if len(line) <= 60 and " | " not in line and any(marker in line for marker in REPORT_TITLE_MARKERS):
             return line
     return lines[0] if lines else None

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from pipeline.contract import DATE_LABELS, REPORT_TITLE_MARKERS
 from pipeline.extract.document import Attachment, Document, Grid
 from pipeline.extract.grid import Cell, clean_cell, place_cells, row_line
 
@@ -32,10 +33,10 @@ _NO_SPAN = (1, 1)
 _DIGITS = re.compile(r"\s*(\d+)")
 _PUBDATE_META = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime", "publishtime")
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
-# Chrome labels for the publication date, in order of trust.
-_DATE_LABELS = (re.compile(r"(?:发布日期|发布时间|公开日期)\s*[:：]?\s*" + _DATE),
-                re.compile(r"成文日期\s*[:：]?\s*" + _DATE),
-                re.compile(r"日期\s*[:：]\s*" + _DATE))
+# Chrome labels for the publication date, in the contract's order of trust; a bare two-character
+# label must be followed by a colon to count, so running text ("时间2023年…") does not.
+_DATE_LABELS = tuple(re.compile(label + r"\s*[:：]" + ("?" if len(label) > 2 else "") + r"\s*" + _DATE)
+                     for label in DATE_LABELS)
 _BARE_DATE = re.compile(_DATE)
 _TITLE_SELECTORS = "h1, h2, h3, .title, .article-title, .art_title, #title, .bt, .tit"
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+")
@@ -154,7 +155,7 @@ def _content_root(tree: LexborHTMLParser) -> LexborNode:
 
 
 def _title(tree: LexborHTMLParser) -> str | None:
-    """The article title: CMS metadata, else a heading naming a 报告, else the page title.
+    """The article title: CMS metadata, else a heading naming an annual report, else the page title.
 
     Headings alone are not trusted first: portals put their own name in an `<h1>` logo.
     """
@@ -165,7 +166,7 @@ def _title(tree: LexborHTMLParser) -> str | None:
     page_title = tree.css_first("title")
     segments = _TITLE_SPLIT.split(clean_cell(page_title.text(deep=True))) if page_title is not None else []
     for candidate in (*headings, *segments):
-        if "报告" in candidate and len(candidate) <= 100:
+        if len(candidate) <= 100 and any(marker in candidate for marker in REPORT_TITLE_MARKERS):
             return candidate
     return next((text for text in (*headings[:1], *segments[:1]) if text), None)
 

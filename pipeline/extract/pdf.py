@@ -16,13 +16,14 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pipeline.contract import PAGE_NUMBER_PATTERN
 from pipeline.errors import ExtractError
 from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
 
 _TOL = 1.5  # points: coordinates closer than this are the same ruling
 _MAX_PAGES = 300
-_PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+_PAGE_NUMBER = re.compile(PAGE_NUMBER_PATTERN)
 
 
 @dataclass

@@ -10,23 +10,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.contract import (
+    APPLICANT_LABELS,
     APPLICANTS,
+    APPLICATIONS_TABLE_LABELS,
     ITEM_GROUP_LABELS,
     ITEM_LABELS,
     ITEMS,
     OUTCOME_LABELS,
+    ORGANISATION_APPLICANTS,
     OUTCOMES,
     PROACTIVE_2019_LABELS,
     PROACTIVE_2021_LABELS,
+    PROACTIVE_ARTICLE_LABELS,
+    PROACTIVE_CONTENT_HEADER,
+    REPORT_TITLE_FORMAT,
     REVIEW_GROUP_LABELS,
     REVIEW_GROUPS,
+    REVIEW_LITIGATION_LABEL,
+    SECTION_TITLES,
 )
 
-# Header words a portal splits over two lines inside one cell ("结果" / "维持").
-SPLIT_HEADERS: dict[str, str] = {
-    "商业企业": "商业\n企业", "科研机构": "科研\n机构", "社会公益组织": "社会公益\n组织", "法律服务机构": "法律服务\n机构",
-    "结果维持": "结果\n维持", "结果纠正": "结果\n纠正", "其他结果": "其他\n结果", "尚未审结": "尚未\n审结",
-}
+# Column headers a portal's narrow cells wrap before their last two characters (商业 / 企业, 尚未 / 审结).
+SPLIT_HEADERS = frozenset(label for label in (*APPLICANT_LABELS.values(), *OUTCOME_LABELS.values()) if len(label) >= 4)
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
@@ -86,8 +91,8 @@ class _Builder:
         self.tokens: dict[str, str] = values.get("raw_tokens") or {}
 
     def header(self, text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
-        if self.options.split_headers:
-            text = SPLIT_HEADERS.get(text, text)
+        if self.options.split_headers and text in SPLIT_HEADERS:
+            text = f"{text[:-2]}\n{text[-2:]}"
         return Cell(text, rowspan, colspan, header=True)
 
     def value(self, value: float | int | None, key: str, colspan: int = 1) -> Cell:
@@ -100,15 +105,15 @@ class _Builder:
         return self._proactive(proactive, PROACTIVE_2021_LABELS, _PROACTIVE_2021_BLOCKS)
 
     def _proactive(self, proactive: dict[str, Any], labels: dict[str, tuple[str, str]],
-                   blocks: tuple[tuple[str, tuple[str, ...]], ...]) -> Table:
+                   blocks: tuple[tuple[int, tuple[str, ...]], ...]) -> Table:
         """Template section 二: per article a heading row, a column-header row, one row per subject."""
         rows: list[list[Cell]] = []
         for article, fields in blocks:
             columns = list(dict.fromkeys(labels[f][1] for f in fields))
             subjects = list(dict.fromkeys(labels[f][0] for f in fields))
             last_span = 3 - len(columns)
-            rows.append([self.header(article, colspan=4)])
-            rows.append([self.header("信息内容")] + [self.header(c, colspan=1 + last_span * (i == len(columns) - 1))
+            rows.append([self.header(PROACTIVE_ARTICLE_LABELS[article], colspan=4)])
+            rows.append([self.header(PROACTIVE_CONTENT_HEADER)] + [self.header(c, colspan=1 + last_span * (i == len(columns) - 1))
                                                      for i, c in enumerate(columns)])
             for subject in subjects:
                 cells = [self.header(subject)]
@@ -123,10 +128,11 @@ class _Builder:
         applications = self.values.get("applications") or {}
         items = [item for item in ITEMS if item in applications]
         rows: list[list[Cell]] = [
-            [self.header("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3),
-             self.header("申请人情况", colspan=7)],
-            [self.header("自然人", rowspan=2), self.header("法人或其他组织", colspan=5), self.header("总计", rowspan=2)],
-            [self.header(text) for text in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
+            [self.header(APPLICATIONS_TABLE_LABELS["balance_note"], rowspan=3, colspan=3),
+             self.header(APPLICATIONS_TABLE_LABELS["applicants"], colspan=7)],
+            [self.header(APPLICANT_LABELS["natural_person"], rowspan=2), self.header(APPLICATIONS_TABLE_LABELS["organisations"], colspan=5),
+             self.header(APPLICANT_LABELS["total"], rowspan=2)],
+            [self.header(APPLICANT_LABELS[applicant]) for applicant in ORGANISATION_APPLICANTS],
         ]
         results = [item for item in items if item not in ("new_received", "carried_over", "carried_forward")]
         groups = {group: [item for item in results if item.startswith(group + "_") and item != "other_processed"]
@@ -134,15 +140,13 @@ class _Builder:
         for item in items:
             counts = applications.get(item) or [None] * len(APPLICANTS)
             values = [self.value(count, f"{item}.{applicant}") for count, applicant in zip(counts, APPLICANTS)]
-            label = ITEM_LABELS[item]
-            if item == "partially_granted":
-                label = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+            label = APPLICATIONS_TABLE_LABELS.get(item, ITEM_LABELS[item])
             if item in ("new_received", "carried_over", "carried_forward"):
                 rows.append([self.header(label, colspan=3), *values])
                 continue
             lead: list[Cell] = []
             if item == results[0]:
-                lead.append(self.header("三、本年度办理结果", rowspan=len(results)))
+                lead.append(self.header(APPLICATIONS_TABLE_LABELS["results"], rowspan=len(results)))
             group = next((g for g, members in groups.items() if item in members), None)
             if group is None:
                 rows.append([*lead, self.header(label, colspan=2), *values])
@@ -157,7 +161,7 @@ class _Builder:
         review = self.values.get("review_litigation") or {}
         outcome_labels = [OUTCOME_LABELS[o] for o in OUTCOMES]
         rows = [
-            [self.header(REVIEW_GROUP_LABELS["review"], colspan=5), self.header("行政诉讼", colspan=10)],
+            [self.header(REVIEW_GROUP_LABELS["review"], colspan=5), self.header(REVIEW_LITIGATION_LABEL, colspan=10)],
             [*(self.header(text, rowspan=2) for text in outcome_labels),
              self.header(REVIEW_GROUP_LABELS["litigation_direct"], colspan=5),
              self.header(REVIEW_GROUP_LABELS["litigation_after_review"], colspan=5)],
@@ -170,21 +174,21 @@ class _Builder:
 
 
 _PROACTIVE_2021_BLOCKS = (
-    ("第二十条第（一）项", ("rules_issued", "rules_repealed", "rules_in_force",
+    (1, ("rules_issued", "rules_repealed", "rules_in_force",
                         "normative_issued", "normative_repealed", "normative_in_force")),
-    ("第二十条第（五）项", ("licensing_decisions",)),
-    ("第二十条第（六）项", ("penalty_decisions", "compulsion_decisions")),
-    ("第二十条第（八）项", ("fees_10k_yuan",)),
+    (5, ("licensing_decisions",)),
+    (6, ("penalty_decisions", "compulsion_decisions")),
+    (8, ("fees_10k_yuan",)),
 )
 _PROACTIVE_2019_BLOCKS = (
-    ("第二十条第（一）项", ("rules_new_made", "rules_new_published", "rules_total_published",
+    (1, ("rules_new_made", "rules_new_published", "rules_total_published",
                         "normative_new_made", "normative_new_published", "normative_total_published")),
-    ("第二十条第（五）项", ("licensing_prev_items", "licensing_change", "licensing_decisions",
+    (5, ("licensing_prev_items", "licensing_change", "licensing_decisions",
                         "other_services_prev_items", "other_services_change", "other_services_decisions")),
-    ("第二十条第（六）项", ("penalty_prev_items", "penalty_change", "penalty_decisions",
+    (6, ("penalty_prev_items", "penalty_change", "penalty_decisions",
                         "compulsion_prev_items", "compulsion_change", "compulsion_decisions")),
-    ("第二十条第（八）项", ("fees_prev_items", "fees_change")),
-    ("第二十条第（九）项", ("procurement_items", "procurement_amount_yuan")),
+    (8, ("fees_prev_items", "fees_change")),
+    (9, ("procurement_items", "procurement_amount_yuan")),
 )
 
 
@@ -211,7 +215,7 @@ def build_report(values: dict[str, Any], options: RenderOptions | None = None) -
           f"要求，由{agency}编制。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议"
           f"和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。本报告中所列数据的统计期限自{year}年1月1日起至"
           f"{year}年12月31日止。如对本报告有疑问，请与{agency}联系。"),
-        p("一、总体情况", "heading"),
+        p(SECTION_TITLES["overview"], "heading"),
         p(f"{year}年，{agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《条例》，围绕中心工作，"
           f"扎实推进政府信息公开工作，不断提升政务公开质量和实效。"),
         p("（一）主动公开", "heading"),
@@ -225,18 +229,18 @@ def build_report(values: dict[str, Any], options: RenderOptions | None = None) -
         p("加强政府网站政府信息公开专栏建设，优化栏目设置，确保信息发布及时、准确、规范。"),
         p("（五）监督保障", "heading"),
         p("将政务公开工作纳入年度绩效考核，组织开展业务培训，持续强化监督检查。"),
-        p("二、主动公开政府信息情况", "heading"),
+        p(SECTION_TITLES["proactive"], "heading"),
         builder.proactive_table(),
-        p("三、收到和处理政府信息公开申请情况", "heading"),
+        p(SECTION_TITLES["applications"], "heading"),
         builder.applications_table(),
-        p("四、政府信息公开行政复议、行政诉讼情况", "heading"),
+        p(SECTION_TITLES["review_litigation"], "heading"),
         builder.review_table(),
-        p("五、存在的主要问题及改进情况", "heading"),
+        p(SECTION_TITLES["problems"], "heading"),
         p("政府信息公开工作仍存在公开内容不够全面、政策解读形式较为单一等问题。下一步将健全工作机制，"
           "拓展公开渠道，提升政策解读质量，推动政务公开工作再上新台阶。"),
-        p("六、其他需要报告的事项", "heading"),
+        p(SECTION_TITLES["other_matters"], "heading"),
         p("依据《政府信息公开信息处理费管理办法》，本年度未收取信息处理费。本年度无其他需要报告的事项。"),
         *_signature(values),
     ]
-    title = f"{agency}{year}年政府信息公开工作年度报告"
+    title = REPORT_TITLE_FORMAT.format(agency=agency, year=year)
     return ReportDoc(title, [p(title, "title"), *blocks])
