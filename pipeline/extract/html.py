@@ -21,6 +21,11 @@ from pipeline.extract.grid import Cell, clean_cell, place_cells, row_line
 CONTENT_SELECTORS = ("div.TRS_Editor", "div.Custom_UnionStyle", "#zoom", "#UCAP-CONTENT", ".article-content",
                      ".TRS_UEDITOR", ".zoom", "#content", ".content", "article")
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
+# Lexbor pre-filters links mentioning an attachment extension anywhere (path or query), so the
+# hundreds of navigation links on a portal page never reach Python; `_attachment_target` decides.
+_ATTACHMENT_SELECTOR = ", ".join(
+    [f'a[href*="{extension}" i]' for extension in (".pdf", ".doc", ".wps", ".xls")]
+    + ["iframe[src]", "embed[src]", "object[data]"])
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "nav", "header", "footer", "select",
                    "button", "input", "textarea", "svg", "iframe", "object", "embed", "-comment"})
@@ -202,7 +207,7 @@ def _attachments(tree: LexborHTMLParser, source: str) -> list[Attachment]:
         except ValueError:
             pass
     found: dict[str, Attachment] = {}
-    for node in tree.css("a[href], iframe[src], embed[src], object[data]"):
+    for node in tree.css(_ATTACHMENT_SELECTOR):
         attrs = node.attributes
         link = attrs.get("href") or attrs.get("src") or attrs.get("data") or ""
         try:
