@@ -48,7 +48,18 @@ def rate(fn, docs: list, repeats: int = 5) -> tuple[float, float]:
     return len(docs) / min(times), len(docs) / statistics.median(times)
 
 
+def calibration_ms() -> float:
+    """CPU ms of a bare 1M-iteration Python loop: ~40-60 ms on an idle core of this machine.
+    A larger figure means the core is shared (SMT, other jobs) and every rate below is lower."""
+    start = time.process_time()
+    total = 0
+    for i in range(1_000_000):
+        total += i
+    return (time.process_time() - start) * 1000
+
+
 def main() -> None:
+    print(f"calibration: bare 1M-iteration loop {calibration_ms():.0f} ms CPU (idle core: ~40-60 ms)")
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     parse_bytes(b"\xe6\x8a\xa5" + seeds[0].encode("utf-8"), "warmup.txt")  # load lazy data once
     print(f"{'size':>6} {'docs':>5} {'parse_document best/median':>28} {'parse_bytes best/median':>26}")

@@ -129,11 +129,9 @@ def _rows_per_line(lines: list[list[str]]) -> bool:
     """Whether each line holds a whole table row (pipes, tabs, markdown) rather than one cell."""
     wide = with_text = 0
     for pieces in lines:
-        if len(pieces) >= 3 and sum(1 for p in pieces if p and not p.isspace()) >= 3:
-            wide += 1
-            with_text += 1
-        elif any(p and not p.isspace() for p in pieces):
-            with_text += 1
+        filled = sum(1 for p in pieces[:4] if p and not p.isspace())  # the first cells tell
+        wide += filled >= 2
+        with_text += filled > 0
     return wide * 3 >= with_text > 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline import contract
 from pipeline.parse.cells import BREAK, EMPTY, LABEL, VALUE, Cell
@@ -69,7 +70,9 @@ def _spans(cells: list[Cell], match, width_of) -> list[Span]:
     return spans
 
 
+@lru_cache(maxsize=8192)
 def _item_of(key: str) -> str | None:
+    """The section-三 row a label starts (cached: the same template labels recur in every report)."""
     m = _ITEM_RE.search(key)
     return m.lastgroup if m else None
 
