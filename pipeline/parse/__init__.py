@@ -74,7 +74,7 @@ def parse_document(doc: Document) -> Report:
         review_litigation=dict(review.rows),
         text=doc.text,
     )
-    report.raw_tokens = {**applications.raw, **review.raw, **(proactive.raw if proactive else {})}
+    report.raw_tokens = {**applications.raw, **review.raw}
     report.findings = assemble_findings(applications, review, proactive, meta)
     return report
 

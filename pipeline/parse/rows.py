@@ -38,6 +38,7 @@ class Row:
     status: str = "ok"  # ok | recovered | ambiguous | column_count | empty
     candidates: list[Split] = field(default_factory=list)  # splits that add up, when ambiguous
     found: int = 0  # value cells present
+    cells: list[Cell] | None = None  # the cell of each column, when read from cells (not recovered)
 
 
 def _bounds(cells: list[Cell]) -> tuple[int, int]:
@@ -74,7 +75,7 @@ def _blank_placements(span: Span, first: int, last: int, pads: set[tuple[int, in
 def _from_cells(key: str, cells: list[Cell]) -> Row:
     values = [c.value for c in cells]
     raw = [c.text if c.kind == VALUE and c.value is None else None for c in cells]
-    return Row(key, len(cells), values, raw, found=sum(c.kind != EMPTY for c in cells))
+    return Row(key, len(cells), values, raw, found=sum(c.kind != EMPTY for c in cells), cells=cells)
 
 
 def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row: bool = False) -> list[Row]:

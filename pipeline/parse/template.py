@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from pipeline import contract
 from pipeline.parse.cells import BREAK, EMPTY, LABEL, VALUE, Cell
@@ -35,7 +36,7 @@ PROACTIVE_ROWS = {"2021": _rows_of(contract.PROACTIVE_2021_LABELS), "2019": _row
 class Table:
     """What one statistics table yielded: values by key, raw null tokens, and problems."""
 
-    rows: dict[str, list[int | float | None]] = field(default_factory=dict)
+    rows: dict[str, Any] = field(default_factory=dict)  # item/group -> counts; field -> value
     raw: dict[str, str] = field(default_factory=dict)  # "key.column" -> "—"
     problems: list[Row] = field(default_factory=list)  # rows that could not be read for sure
     found: list[str] = field(default_factory=list)  # keys whose label was found, in order
@@ -81,7 +82,7 @@ def _accept_applications(width: int, split: Split) -> bool:
     return total_is_sum(split, N_APPLICANTS)
 
 
-def _collect(table: Table, rows: list[Row], columns: tuple[str, ...] | None) -> None:
+def _collect(table: Table, rows: list[Row], columns: tuple[str, ...]) -> None:
     for row in rows:
         if row.key in table.rows:
             continue  # a label repeated (e.g. in a note) never overrides the first row read
@@ -89,9 +90,9 @@ def _collect(table: Table, rows: list[Row], columns: tuple[str, ...] | None) -> 
             table.problems.append(row)
             continue
         table.rows[row.key] = row.values
-        for i, token in enumerate(row.raw):
+        for column, token in zip(columns, row.raw):
             if token is not None:
-                table.raw[f"{row.key}.{columns[i] if columns else i}"] = token
+                table.raw[f"{row.key}.{column}"] = token
 
 
 def read_applications(cells: list[Cell]) -> Table:
@@ -153,8 +154,8 @@ def proactive_template(cells: list[Cell]) -> str | None:
 
 
 def read_proactive(cells: list[Cell], template: str) -> Table:
-    """Section 二: one value per field. Amounts are converted from 万元 to yuan where the 2019
-    procurement column or its cell says 万元; the 2021 fee column is in 万元 by definition."""
+    """Section 二: field -> value. The 2021 fee column is in 万元 by definition; the 2019
+    procurement amount is converted to yuan where its column header or its cell says 万元."""
     rows = PROACTIVE_ROWS[template]
 
     def match(key: str) -> str | None:
@@ -165,23 +166,21 @@ def read_proactive(cells: list[Cell], template: str) -> Table:
 
     spans = _spans(cells, match, lambda key: len(rows[key]))
     table = Table(found=[s.key for s in spans])
-    by_row = Table()
-    _collect(by_row, assemble(spans, lambda _w, _s: True), None)
-    table.problems = by_row.problems
     amount_in_wan = any(c.kind == LABEL and "采购总金额" in c.text and contract.TEN_THOUSAND_YUAN in c.text
                         for c in cells)
-    texts = {s.key: [c.text for c in s.cells if c.kind == VALUE] for s in spans}
-    for row_label, values in by_row.rows.items():
-        for i, (name, value) in enumerate(zip(rows[row_label], values)):
-            if name in contract.DECIMAL_PROACTIVE_FIELDS and value is not None:
+    for row in assemble(spans, lambda _w, _s: True):
+        if row.values is None:
+            table.problems.append(row)
+            continue
+        texts = [c.text for c in row.cells] if row.cells else [""] * row.width
+        for name, value, text in zip(rows[row.key], row.values, texts):
+            if name in table.rows:
+                continue  # a label repeated (e.g. in a note) never overrides the first row read
+            if value is not None and name in contract.DECIMAL_PROACTIVE_FIELDS:
                 value = float(value)
-                cell_text = texts[row_label][i] if i < len(texts[row_label]) else ""
-                if name == "procurement_amount_yuan" and (amount_in_wan or contract.TEN_THOUSAND_YUAN in cell_text):
+                if name == "procurement_amount_yuan" and (amount_in_wan or contract.TEN_THOUSAND_YUAN in text):
                     value *= 10000
-            table.rows[name] = value  # type: ignore[assignment]
-        for key, token in by_row.raw.items():
-            if key.startswith(f"{row_label}."):
-                table.raw[rows[row_label][int(key.rsplit(".", 1)[1])]] = token
+            table.rows[name] = value
     return table
 
 
