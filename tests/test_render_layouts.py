@@ -97,6 +97,13 @@ def test_2019_template_has_its_own_section_two_and_one_other_row():
     assert not any(line.startswith("3.其他 |") for line in lines)
 
 
+def test_section_two_columns_follow_the_fields_then_the_template():
+    empty_2019 = text(values_2019(proactive={}), "pipes")
+    assert "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |" in empty_2019
+    mixed = values_2019(template="2021", proactive={"rules_issued": 1})  # seed 000's mixture
+    assert "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |" in text(mixed, "pipes")
+
+
 def test_numbers_fullwidth_thousands_and_raw_tokens():
     values = values_2019(applications={**values_2019()["applications"], "new_received": [1234, None, 5, 0, 0, 0, 1239]},
                          raw_tokens={"new_received.commercial_enterprise": "—"})

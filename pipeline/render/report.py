@@ -99,8 +99,12 @@ class _Builder:
         return Cell(_number(value, self.tokens.get(key), self.options), 1, colspan)
 
     def proactive_table(self) -> Table:
+        """The 2019 columns when the values hold a 2019-only field, or say 2019 and hold no 2021-only
+        field (mixed reports such as seed 000 pair a 2021 section 二 with a 2019 section 三)."""
         proactive = self.values.get("proactive") or {}
-        if any(key in PROACTIVE_2019_LABELS and key not in PROACTIVE_2021_LABELS for key in proactive):
+        has_2019 = any(key not in PROACTIVE_2021_LABELS for key in proactive if key in PROACTIVE_2019_LABELS)
+        has_2021 = any(key not in PROACTIVE_2019_LABELS for key in proactive if key in PROACTIVE_2021_LABELS)
+        if has_2019 or (self.values.get("template") == "2019" and not has_2021):
             return self._proactive(proactive, PROACTIVE_2019_LABELS, _PROACTIVE_2019_BLOCKS)
         return self._proactive(proactive, PROACTIVE_2021_LABELS, _PROACTIVE_2021_BLOCKS)
 
