@@ -53,30 +53,19 @@ def _proactive_model() -> type[pa.DataFrameModel]:
 ProactiveModel = _proactive_model()
 
 
-class ApplicationsModel(pa.DataFrameModel):
-    report_id: str
-    year: pl.Int32 = pa.Field(nullable=True)
-    item: str = pa.Field(isin=contract.ITEMS)
-    applicant: str = pa.Field(isin=contract.APPLICANTS)
-    count: int = pa.Field(nullable=True, ge=0)
-    raw: str = pa.Field(nullable=True)
-
-    class Config:
-        strict = True
-        unique = ["report_id", "item", "applicant"]
+def _long_model(name: str, row: str, rows: tuple[str, ...], column: str, columns: tuple[str, ...]) -> type[pa.DataFrameModel]:
+    """A long-form table model: one count per (report, row, column), rows and columns from the
+    contract, counts non-negative (rule 4) or null for a blank cell."""
+    annotations = {"report_id": str, "year": pl.Int32, row: str, column: str, "count": int, "raw": str}
+    attrs = {"year": pa.Field(nullable=True), row: pa.Field(isin=rows), column: pa.Field(isin=columns),
+             "count": pa.Field(nullable=True, ge=0), "raw": pa.Field(nullable=True)}
+    config = type("Config", (), {"strict": True, "unique": ["report_id", row, column]})
+    return type(name, (pa.DataFrameModel,), {"__annotations__": annotations, **attrs, "Config": config})
 
 
-class ReviewLitigationModel(pa.DataFrameModel):
-    report_id: str
-    year: pl.Int32 = pa.Field(nullable=True)
-    group: str = pa.Field(isin=contract.REVIEW_GROUPS)
-    outcome: str = pa.Field(isin=contract.OUTCOMES)
-    count: int = pa.Field(nullable=True, ge=0)
-    raw: str = pa.Field(nullable=True)
-
-    class Config:
-        strict = True
-        unique = ["report_id", "group", "outcome"]
+ApplicationsModel = _long_model("ApplicationsModel", "item", contract.ITEMS, "applicant", contract.APPLICANTS)
+ReviewLitigationModel = _long_model("ReviewLitigationModel", "group", contract.REVIEW_GROUPS,
+                                    "outcome", contract.OUTCOMES)
 
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {

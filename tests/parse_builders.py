@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline import contract
+from pipeline.extract.document import Document
+from pipeline.parse import parse_document
+from pipeline.record import Report
 
 Rows = list[list[str]]
 
@@ -153,3 +156,8 @@ def fullwidth(text: str) -> str:
     """Digits, brackets, colons and commas in their full-width forms, as many portals print them."""
     table = {ord(c): chr(ord(c) + 0xFEE0) for c in "0123456789(),:"}
     return text.translate(table)
+
+
+def parse_text(text: str, source: str = "test.txt") -> Report:
+    """The report a plain-text document holds."""
+    return parse_document(Document(source=source, source_format="text", text=text))

@@ -6,13 +6,9 @@ import pytest
 
 from pipeline import contract
 from pipeline.errors import DocumentError, ParseError
-from pipeline.extract.document import Document
-from pipeline.parse import parse_bytes, parse_document
+from pipeline.parse import parse_bytes
 from tests import parse_builders as b
-
-
-def parse_text(text: str):
-    return parse_document(Document(source="bad.txt", source_format="text", text=text))
+from tests.parse_builders import parse_text
 
 
 def reason_of(text: str) -> ParseError:

@@ -10,10 +10,7 @@ from pipeline import contract
 from pipeline.extract.document import Document
 from pipeline.parse import parse_document
 from tests import parse_builders as b
-
-
-def parse_text(text: str):
-    return parse_document(Document(source="test.txt", source_format="text", text=text))
+from tests.parse_builders import parse_text
 
 
 def assert_values(report, values):

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.extract.document import Document
 from pipeline.frames import FINDINGS_SCHEMA, reports_to_frames
-from pipeline.parse import parse_document
 from pipeline.validate import consistency_findings, validate_frames
 from tests import parse_builders as b
 
 
 def report_of(values: dict, source: str):
-    return parse_document(Document(source=source, source_format="text", text=b.report_text(values, "pipes")))
+    return b.parse_text(b.report_text(values, "pipes"), source)
 
 
 def findings_of(frames) -> set[tuple]:

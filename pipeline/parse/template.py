@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from pipeline import contract
-from pipeline.parse.cells import BREAK, EMPTY, LABEL, VALUE, Cell
+from pipeline.parse.cells import BREAK, LABEL, VALUE, Cell
 from pipeline.parse.digits import Split, total_is_sum
 from pipeline.parse.rows import Row, Span, assemble
 
