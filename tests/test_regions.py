@@ -9,11 +9,14 @@ import pytest
 
 from pipeline.record import Finding, Report
 from pipeline.regions import apply_region, resolve
+from pipeline.regions.gazetteer import DATA_DIR
+from pipeline.regions.names import is_zone_name
 from tests.seeds import REGION_FIELDS, SEED_PATHS, expected, seed_text
 
 AGENCIES = Path(__file__).resolve().parent / "data" / "agencies.csv"
 CODED_FIELDS = ("province", "province_code", "city", "city_code", "county", "county_code")
 PROVINCES = 31
+TOWNSHIP_SAMPLE_STEP = 10
 
 
 def first_line(text: str) -> str:
@@ -125,3 +128,55 @@ def test_district_unknown_in_the_year_is_not_taken_for_its_city() -> None:
     assert resolution.region.city is None
     assert [f.rule for f in resolution.findings] == ["unknown_region"]
     assert "莱芜区" in resolution.findings[0].message
+
+
+def division_rows(year: int) -> list[dict[str, str]]:
+    with (DATA_DIR / "divisions.csv").open(encoding="utf-8", newline="") as handle:
+        return [r for r in csv.DictReader(handle) if int(r["valid_from"]) <= year <= int(r["valid_to"])]
+
+
+@pytest.mark.parametrize("year", [2024, 2010])
+def test_every_division_resolves_by_its_name_or_says_why(year: int) -> None:
+    """Every unit of the year's map, named alone (海淀区人民政府) and under its parent
+    (北京市海淀区人民政府): the right code, or no region and a finding; never another place.
+    Under its parent the name is never left unresolved."""
+    rows = division_rows(year)
+    by_code = {r["code"]: r for r in rows}
+    wrong, unresolved = [], []
+    for row in rows:
+        parent = by_code.get(row["parent_code"])
+        for agency in [row["name"] + "人民政府"] + ([parent["name"] + row["name"] + "人民政府"] if parent else []):
+            resolution = resolve(agency, None, "", year)
+            region = resolution.region
+            got = {"province": region.province_code, "city": region.city_code, "county": region.county_code}[row["level"]]
+            deeper = {"province": region.city_code if row["code"][:2] not in ("11", "12", "31", "50") else region.county_code,
+                      "city": region.county_code, "county": None}[row["level"]]
+            if got == row["code"] and not deeper:
+                continue
+            if region.province_code:
+                wrong.append(f"{agency}: {region}")
+            elif parent and agency.startswith(parent["name"]):
+                unresolved.append(f"{agency}: {resolution.findings}")
+            else:
+                assert {f.rule for f in resolution.findings} & {"ambiguous_region", "unknown_region"}, agency
+    assert not wrong, "\n".join(wrong[:20])
+    assert not unresolved, "\n".join(unresolved[:20])
+
+
+def test_townships_resolve_under_their_county() -> None:
+    """A sample of the township list, each named under its county (汝州市钟楼街道人民政府)."""
+    with (DATA_DIR / "townships.csv").open(encoding="utf-8", newline="") as handle:
+        townships = list(csv.DictReader(handle))[::TOWNSHIP_SAMPLE_STEP]
+    current = {r["code"]: r for r in division_rows(2024)}
+    checked, wrong = 0, []
+    for township in townships:
+        parent = current.get(township["parent_code"])
+        if parent is None or is_zone_name(township["name"]):
+            continue
+        region = resolve(parent["name"] + township["name"] + "人民政府", None, "", 2024).region
+        got = region.county_code if parent["level"] == "county" else region.city_code
+        checked += 1
+        if region.province_code and (got != parent["code"] or region.agency_level != "township"):
+            wrong.append(f"{parent['name']}{township['name']}: {region}")
+    assert checked > 3000
+    assert not wrong, "\n".join(wrong[:20])

@@ -155,6 +155,23 @@ def _portal_pick(candidates: list[Place], portal: Place, own_name: bool) -> list
     return picked
 
 
+def _narrow_by_context(
+    candidates: list[Place], confirmed: bool, method: str, primary: Source, sources: _Sources
+) -> tuple[list[Place], bool, str]:
+    """Let the other sources, in order, pick among several candidates or confirm a township-list
+    match; the method becomes the source that did (or township_alias when it confirmed one)."""
+    for other in _Sources.METHODS:
+        if len(candidates) == 1 and confirmed:
+            break
+        if other == primary.method:
+            continue
+        narrowed = _narrow(candidates, sources[other].places)
+        if narrowed and (len(narrowed) < len(candidates) or not confirmed):
+            method = other if confirmed else "township_alias"
+            candidates, confirmed = narrowed, True
+    return candidates, confirmed, method
+
+
 class _Sources:
     """The document's sources in order of trust, each read only when the decision needs it (most
     agency names decide alone, and scanning the text windows is the costly part)."""
@@ -215,7 +232,7 @@ def resolve(
     unnamed = not naming.body and primary.method == "preamble"  # placed by its context, body never named
     candidates, method, confirmed = _distinct(reading.candidates), primary.method, reading.confirmed
     unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(naming.body) if primary.method == "agency_name" else None
-    if unknown:
+    if unknown and not names.is_zone_name(unknown.group("name")):
         findings.append(Finding("unknown_region", message=f"{unknown.group('name')} is not a division of {_labels(candidates)} in {lexicon.year}"))
         return Resolution(_unplaced(naming, []), findings)
     if reading.conflict:
@@ -229,15 +246,7 @@ def resolve(
         if len(picked) < len(candidates) or not confirmed:
             method = "portal" if confirmed else "township_alias"
         candidates, confirmed = picked, True
-    for other in _Sources.METHODS:
-        if len(candidates) == 1 and confirmed:
-            break
-        if other == primary.method:
-            continue
-        narrowed = _narrow(candidates, sources[other].places)
-        if narrowed and (len(narrowed) < len(candidates) or not confirmed):
-            method = other if confirmed else "township_alias"
-            candidates, confirmed = narrowed, True
+    candidates, confirmed, method = _narrow_by_context(candidates, confirmed, method, primary, sources)
     if len(candidates) > 1:
         findings.append(Finding("ambiguous_region", message=f"{'/'.join(dict.fromkeys(reading.names))} could be {_labels(candidates)}; nothing in the document decides"))
         return Resolution(_unplaced(naming, candidates), findings)

@@ -88,21 +88,6 @@ def _strong(mention: Mention) -> bool:
     return any(e.strength != TOWNSHIP for e in mention.entries)
 
 
-def _self_named(mention: Mention) -> list[Place]:
-    """Township-list candidates whose own name begins with one of their ancestors' names: 北京经济
-    技术开发区 under 北京市 says where it is by itself."""
-    return [
-        e.place
-        for e in mention.entries
-        if any(
-            mention.text.startswith(name)
-            for node in e.place.lineage[1:]
-            for name in (node.name, names.short_name(node.name))
-            if name
-        )
-    ]
-
-
 def read_chain(found: list[Mention], text: str) -> Reading:
     """Narrow the places a string names, outer to inner (河南省 → 汝州市 → 钟楼街道): each name
     keeps the candidates that sit inside (or contain) what the earlier names left."""
@@ -113,8 +98,6 @@ def read_chain(found: list[Mention], text: str) -> Reading:
         places = [e.place for e in mention.entries]
         if not frontier:
             frontier, confirmed = places, _strong(mention)
-            if not confirmed and (self_named := _self_named(mention)):
-                frontier, confirmed = self_named, True
             continue
         inner = [p for p in places if any(p.within(f) for f in frontier)]
         outer = [f for f in frontier if any(f.within(p) for p in places)]
