@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipeline.contract import APPLICANTS, ITEM_GROUP_LABELS, OUTCOMES, PROACTIVE_FIELDS, REVIEW_GROUPS
+from pipeline.contract import APPLICANTS, ITEM_GROUP_LABELS, ITEMS, OUTCOMES, PROACTIVE_FIELDS, REVIEW_GROUPS
 from pipeline.warehouse.exports import export_marts
 from pipeline.warehouse.load import replace_table, replace_years
 from pipeline.warehouse.models import discover, run_models
@@ -87,7 +87,7 @@ def warehouse(tmp_path_factory):
         replace_years(con, _frames(reports), {r["year"] for r in reports})
         replace_table(con, "parse_failures", pl.DataFrame([FAILURE]))
         run_models(con)
-        keys = dict(con.execute("SELECT report_id, agency_key FROM staging.stg_reports").fetchall())
+        keys = dict(con.execute("SELECT report_id, agency_key FROM intermediate.int_reports").fetchall())
         yield con, reports, keys
 
 
@@ -100,33 +100,38 @@ def _outcome(item: str) -> str:
     return next((group for group in ITEM_GROUP_LABELS if item.startswith(group + "_")), item)
 
 
-def _mart(con, name: str, key_columns: str, value_columns: str) -> dict[tuple, tuple]:
-    rows = con.execute(f"SELECT {key_columns}, {value_columns} FROM marts.{name}").fetchall()
-    width = key_columns.count(",") + 1
-    return {row[:width]: row[width:] for row in rows}
+def _mart(con, name: str, keys: str) -> dict[tuple, dict]:
+    """Rows of a mart by their key columns, each as a column -> value dict."""
+    relation = con.sql(f"SELECT * FROM marts.{name}")
+    width = keys.count(",") + 1
+    rows = relation.fetchall()
+    columns = relation.columns
+    ordered = [c.strip().strip('"') for c in keys.split(",")]
+    return {tuple(row[columns.index(k)] for k in ordered): dict(zip(columns, row)) for row in rows} if width else {}
 
 
 def _share(numerator, denominator):
     return None if numerator is None or not denominator else numerator / denominator
 
 
-def _applications(reports, keys) -> dict[tuple, list]:
-    """(year, cut, unit, outcome) -> [reports, count, blank_cells] from the `total` column."""
-    acc: dict[tuple, list] = {}
+def _add(entry: list, value) -> None:
+    """Sum `value` into entry [count, blank_cells]: a blank cell is counted, never added as 0."""
+    if value is None:
+        entry[1] += 1
+    else:
+        entry[0] = (entry[0] or 0) + value
+
+
+def _applications(reports, keys) -> dict[tuple, dict]:
+    """(year, cut, unit) -> {"reports": n, outcome: [count, blank_cells]} from the `total` column."""
+    outcomes = dict.fromkeys(_outcome(item) for item in ITEMS)
+    acc: dict[tuple, dict] = {}
     for r in reports:
         for cut, unit in _units(r, keys):
-            seen = set()
+            entry = acc.setdefault((r["year"], cut, unit), {"reports": 0} | {o: [None, 0] for o in outcomes})
+            entry["reports"] += 1
             for item, counts in r["applications"].items():
-                k = (r["year"], cut, unit, _outcome(item))
-                entry = acc.setdefault(k, [0, None, 0])
-                if k not in seen:
-                    entry[0] += 1
-                    seen.add(k)
-                total = counts[-1]
-                if total is None:
-                    entry[2] += 1
-                else:
-                    entry[1] = (entry[1] or 0) + total
+                _add(entry[_outcome(item)], counts[-1])
     return acc
 
 
@@ -140,76 +145,88 @@ def test_agency_key_is_stable_across_years_and_name_prefixes(warehouse) -> None:
 def test_applications_by_region_equals_sums_by_hand(warehouse) -> None:
     con, reports, keys = warehouse
     expected = _applications(reports, keys)
-    got = _mart(con, "applications_by_region", "year, cut, unit_code, outcome",
-                "reports, count, blank_cells, share_of_processed")
+    got = _mart(con, "applications_by_region", "year, cut, unit_code")
     assert set(got) == set(expected)
-    for k, (n, count, blanks) in expected.items():
-        processed = expected[k[:3] + ("total_processed",)][1]
-        share = None if k[3] in FLOWS else _share(count, processed)
-        assert got[k][:3] == (n, count, blanks), k
-        assert got[k][3] == pytest.approx(share), k
+    for k, entry in expected.items():
+        row = got[k]
+        assert row["reports"] == entry["reports"], k
+        processed = entry["total_processed"][0]
+        for outcome, (count, blanks) in ((o, v) for o, v in entry.items() if o != "reports"):
+            assert (row[f"{outcome}_count"], row[f"{outcome}_blank"]) == (count, blanks), (k, outcome)
+            if outcome not in FLOWS:
+                assert row[f"{outcome}_share"] == pytest.approx(_share(count, processed)), (k, outcome)
     # Spot checks that the figures above are not vacuous.
-    assert got[(2023, "county", "130827", "unable")][1:3] == (25, 0)
-    assert got[(2024, "county", "130827", "granted")][1:4] == (None, 1, None)
-    assert got[(2023, "province", "130000", "granted")][3] == pytest.approx(6 / 35)
+    assert (got[(2023, "county", "130827")]["unable_count"], got[(2023, "county", "130827")]["unable_blank"]) == (25, 0)
+    assert got[(2024, "county", "130827")]["granted_count"] is None
+    assert got[(2024, "county", "130827")]["granted_blank"] == 1
+    assert got[(2023, "province", "130000")]["granted_share"] == pytest.approx(6 / 35)
 
 
 def test_denial_reasons_and_their_shares(warehouse) -> None:
     con, reports, keys = warehouse
-    got = _mart(con, "denial_reasons_by_region", "year, cut, unit_code, reason",
-                "count, blank_cells, share_of_denied, share_of_processed")
+    got = _mart(con, "denial_reasons_by_region", "year, cut, unit_code")
     apps = _applications(reports, keys)
+    expected: dict[tuple, dict] = {}
     for r in reports:
         for cut, unit in _units(r, keys):
-            denied = apps[(r["year"], cut, unit, "denied")][1]
-            processed = apps[(r["year"], cut, unit, "total_processed")][1]
+            entry = expected.setdefault((r["year"], cut, unit), {})
             for item, counts in r["applications"].items():
                 if _outcome(item) == "denied":
-                    count, blank, of_denied, of_processed = got[(r["year"], cut, unit, item)]
-                    assert (count, blank) == (counts[-1], int(counts[-1] is None))
-                    assert of_denied == pytest.approx(_share(counts[-1], denied))
-                    assert of_processed == pytest.approx(_share(counts[-1], processed))
-    assert got[(2024, "county", "130827", "denied_process_info")][2] == pytest.approx(1.0)
+                    _add(entry.setdefault(item, [None, 0]), counts[-1])
+    assert set(got) == set(expected)
+    for k, reasons in expected.items():
+        denied = apps[k]["denied"][0]
+        assert got[k]["denied_count"] == denied
+        assert got[k]["total_processed_count"] == apps[k]["total_processed"][0]
+        for reason, (count, blanks) in reasons.items():
+            assert (got[k][f"{reason}_count"], got[k][f"{reason}_blank"]) == (count, blanks), (k, reason)
+            assert got[k][f"{reason}_share"] == pytest.approx(_share(count, denied)), (k, reason)
+    assert got[(2024, "county", "130827")]["denied_process_info_share"] == pytest.approx(1.0)
 
 
 def test_review_litigation_by_region(warehouse) -> None:
     con, reports, keys = warehouse
-    got = _mart(con, "review_litigation_by_region", 'year, cut, unit_code, "group", outcome',
-                "count, blank_cells, share_of_total")
-    expected: dict[tuple, list] = {}
+    got = _mart(con, "review_litigation_by_region", 'year, cut, unit_code, "group"')
+    expected: dict[tuple, dict] = {}
     for r in reports:
         for cut, unit in _units(r, keys):
             for group in REVIEW_GROUPS:
+                entry = expected.setdefault((r["year"], cut, unit, group), {o: [None, 0] for o in OUTCOMES})
                 for outcome, count in zip(OUTCOMES, r["review_litigation"][group]):
-                    entry = expected.setdefault((r["year"], cut, unit, group, outcome), [None, 0])
-                    if count is None:
-                        entry[1] += 1
-                    else:
-                        entry[0] = (entry[0] or 0) + count
+                    _add(entry[outcome], count)
     assert set(got) == set(expected)
-    for k, (count, blanks) in expected.items():
-        assert got[k][:2] == (count, blanks), k
-        assert got[k][2] == pytest.approx(_share(count, expected[k[:4] + ("total",)][0])), k
-    assert got[(2023, "city", "130800", "review", "pending")] == (2, 0, 0.5)
-    assert got[(2024, "city", "130800", "review", "upheld")] == (1, 0, None)  # total blank: no share
+    for k, entry in expected.items():
+        for outcome, (count, blanks) in entry.items():
+            assert (got[k][f"{outcome}_count"], got[k][f"{outcome}_blank"]) == (count, blanks), (k, outcome)
+            if outcome != "total":
+                assert got[k][f"{outcome}_share"] == pytest.approx(_share(count, entry["total"][0])), (k, outcome)
+    assert got[(2023, "city", "130800", "review")]["pending_share"] == 0.5
+    assert got[(2024, "city", "130800", "review")]["upheld_share"] is None  # total left blank: no share
 
 
 def test_year_over_year_change(warehouse) -> None:
     con, reports, keys = warehouse
     apps = _applications(reports, keys)
-    got = _mart(con, "year_over_year", "year, cut, unit_code, measure", "value, previous_value, change, change_share")
-    for (year, cut, unit, outcome), (_, value, _) in apps.items():
-        previous = apps.get((year - 1, cut, unit, outcome), (None, None, None))[1]
-        change = None if value is None or previous is None else value - previous
-        assert got[(year, cut, unit, outcome)][:3] == (value, previous, change)
-        assert got[(year, cut, unit, outcome)][3] == pytest.approx(_share(change, previous))
-    assert got[(2024, "agency", keys["kuancheng2024"], "review_total")][:2] == (None, 4)
-    assert got[(2024, "county", "130827", "new_received")] == (35, 35, 0, 0.0)
+    got = {k: (v["value"], v["previous_value"], v["change"], v["change_share"])
+           for k, v in _mart(con, "year_over_year", "year, cut, unit_code, measure").items()}
+    expected = {}
+    for (year, cut, unit), entry in apps.items():
+        for outcome, (value, _) in ((o, v) for o, v in entry.items() if o != "reports"):
+            if value is None:
+                continue
+            previous = apps.get((year - 1, cut, unit), {}).get(outcome, [None])[0]
+            change = None if previous is None else value - previous
+            expected[(year, cut, unit, f"{outcome}_count")] = (value, previous, change, _share(change, previous))
+    assert {k: v for k, v in got.items() if not k[3].endswith("_total")} == expected
+    assert (2024, "agency", keys["kuancheng2024"], "review_total") not in got  # left blank: no value
+    assert got[(2023, "county", "130827", "review_total")] == (4, None, None, None)
+    assert got[(2024, "county", "130827", "new_received_count")] == (35, 35, 0, 0.0)
 
 
 def test_coverage_counts_reports_findings_and_parse_failures(warehouse) -> None:
     con, reports, keys = warehouse
-    got = _mart(con, "coverage_by_region", "year, cut, unit_code", "reports, reports_with_findings, findings, parse_failures")
+    columns = ("reports", "reports_with_findings", "findings", "parse_failures")
+    got = {k: tuple(v[c] for c in columns) for k, v in _mart(con, "coverage_by_region", "year, cut, unit_code").items()}
     expected: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
     for r in reports:
         for cut, unit in _units(r, keys):

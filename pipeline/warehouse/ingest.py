@@ -83,14 +83,15 @@ def _failure(doc: StoredDocument, stage: str, reason: str, message: str) -> dict
 
 
 def parse_document(data: bytes, doc: StoredDocument) -> Report:
-    """Parse one stored document; the region is resolved again with the portal's code, which
-    settles names the text alone leaves ambiguous (a 街道 name shared by several counties)."""
+    """Parse one stored document. When its own text does not place the agency, the region is
+    resolved again with the portal's code (a 街道 name shared by several counties); a report the
+    text does place keeps that region, even when a portal reposts another region's report."""
     from pipeline.errors import ParseError
     from pipeline.parse import parse_bytes
     from pipeline.regions import apply_region
 
     report = parse_bytes(data, doc.url, content_type=doc.content_type)
-    if doc.region_code:
+    if doc.region_code and not report.region.province_code:
         report = apply_region(report, portal_region_code=doc.region_code)
     if report.year is None:
         raise ParseError("no_year", "the statistics year could not be read")

@@ -1,7 +1,8 @@
 """Run the plain-SQL models in `sql/` in dependency order.
 
 Each file is one SELECT named by its path: `sql/staging/stg_x.sql` becomes the view
-`staging.stg_x`, `sql/marts/x.sql` the table `marts.x`. Dependencies are read from the SQL itself
+`staging.stg_x`, `sql/intermediate/int_x.sql` the table `intermediate.int_x`, `sql/marts/x.sql`
+the table `marts.x`. Dependencies are read from the SQL itself
 (every model or table named after FROM or JOIN), so adding a model is adding
 a file: no registry to keep in step, and Dagster draws the same graph.
 """
@@ -21,9 +22,10 @@ from pipeline.warehouse.schema import TABLES, ensure_schema
 
 SQL_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "sql"
 
-# Folder -> what its files become. Staging views stay cheap and always current; marts are tables
-# so exports and dashboards read precomputed figures.
-MATERIALIZATIONS: Final[dict[str, str]] = {"staging": "VIEW", "marts": "TABLE"}
+# Folder -> what its files become. Staging views stay cheap and always current; intermediate
+# tables hold what several marts join; marts are tables so exports and dashboards read
+# precomputed figures.
+MATERIALIZATIONS: Final[dict[str, str]] = {"staging": "VIEW", "intermediate": "TABLE", "marts": "TABLE"}
 
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 

@@ -1,27 +1,23 @@
--- Applications by year x cut (province, city, county, agency) x outcome, from each report's
--- `total` applicant column. `count` sums the cells that hold a number; `blank_cells` counts the
--- cells left blank beside it (never summed as 0). `share_of_processed` = count / the unit's
--- total_processed, for result outcomes only, NULL when total_processed is 0 or blank.
-WITH cells AS (
-    SELECT c.year, c.cut, c.unit_code, c.unit_name, c.province_code, c.city_code, c.county_code,
-           a.report_id, a.outcome, a.is_result, a.count
-    FROM staging.stg_applications AS a
-    JOIN staging.stg_cuts AS c ON c.kind = 'report' AND c.unit_id = a.report_id AND c.year = a.year
-    WHERE a.applicant = 'total'
+-- Applications by year x cut (province, city, county, agency) x unit, one row each, from each
+-- report's `total` applicant column. For every outcome (new_received, carried_over, granted,
+-- partially_granted, denied, unable, not_processed, other, total_processed, carried_forward):
+-- `<outcome>_count` sums the cells that hold a number (NULL when none does) and `<outcome>_blank`
+-- counts the cells left blank beside it (never summed as 0). For the six result outcomes,
+-- `<outcome>_share` = count / total_processed_count, NULL when that is 0 or blank.
+WITH sums AS (
+    SELECT c.year, c.cut, c.unit_code, count(*) AS reports,
+           sum(COLUMNS('_count$'))::BIGINT, coalesce(sum(COLUMNS('_blank$')), 0)::BIGINT
+    FROM intermediate.int_report_outcomes AS o
+    JOIN intermediate.int_region_cuts AS c ON c.kind = 'report' AND c.unit_id = o.report_id AND c.year = o.year
+    GROUP BY c.year, c.cut, c.unit_code
 ),
-sums AS (
-    SELECT year, cut, unit_code, province_code, city_code, county_code, outcome,
-           mode(unit_name) AS unit_name,
-           bool_or(is_result) AS is_result,
-           count(DISTINCT report_id) AS reports,
-           sum(count)::BIGINT AS count,
-           count_if(count IS NULL) AS blank_cells
-    FROM cells
-    GROUP BY ALL
+shares AS (
+    SELECT *,
+           COLUMNS('^((granted|partially_granted|denied|unable|not_processed|other)_)count$')
+               / nullif(total_processed_count, 0) AS '\1share'
+    FROM sums
 )
-SELECT s.year, s.cut, s.unit_code, s.unit_name, s.province_code, s.city_code, s.county_code,
-       s.outcome, s.reports, s.count, s.blank_cells,
-       CASE WHEN s.is_result THEN s.count / nullif(p.count, 0) END AS share_of_processed
-FROM sums AS s
-LEFT JOIN sums AS p
-  ON p.outcome = 'total_processed' AND p.year = s.year AND p.cut = s.cut AND p.unit_code = s.unit_code
+SELECT u.year, u.cut, u.unit_code, u.unit_name, u.province_code, u.city_code, u.county_code,
+       s.* EXCLUDE (year, cut, unit_code)
+FROM shares AS s
+JOIN marts.coverage_by_region AS u USING (year, cut, unit_code)

@@ -1,15 +1,18 @@
--- What the warehouse holds per year x cut x unit: reports loaded, reports with at least one
+-- What the warehouse holds per year x cut (province, city, county, agency) x unit, and the
+-- unit's name and parent codes for the other marts: reports loaded, reports with at least one
 -- finding, findings, and documents that failed to parse (placed by their title's year and the
--- portal's region; failures with neither are counted only in parse_failures).
+-- portal's region; failures with neither are counted only in parse_failures). `unit_name` is the
+-- spelling most reports use: units are keyed on codes, never on names.
 WITH report_findings AS (
-    SELECT report_id, year, count(*) AS findings FROM findings GROUP BY ALL
+    SELECT report_id, year, count(*) AS findings FROM findings GROUP BY report_id, year
 )
 SELECT c.year, c.cut, c.unit_code, mode(c.unit_name) AS unit_name,
-       c.province_code, c.city_code, c.county_code,
+       any_value(c.province_code) AS province_code, any_value(c.city_code) AS city_code,
+       any_value(c.county_code) AS county_code,
        count_if(c.kind = 'report') AS reports,
        count(f.report_id) AS reports_with_findings,
        coalesce(sum(f.findings), 0)::BIGINT AS findings,
        count_if(c.kind = 'parse_failure') AS parse_failures
-FROM staging.stg_cuts AS c
+FROM intermediate.int_region_cuts AS c
 LEFT JOIN report_findings AS f ON c.kind = 'report' AND f.report_id = c.unit_id AND f.year = c.year
-GROUP BY c.year, c.cut, c.unit_code, c.province_code, c.city_code, c.county_code
+GROUP BY c.year, c.cut, c.unit_code

@@ -5,7 +5,7 @@
 WITH carry AS (
     SELECT r.agency_key, a.year, a.report_id, a.item, a.applicant, a.count
     FROM applications AS a
-    JOIN staging.stg_reports AS r USING (report_id, year)
+    JOIN intermediate.int_reports AS r USING (report_id, year)
     WHERE a.item IN ('carried_forward', 'carried_over')
 ),
 stock AS (
@@ -37,5 +37,5 @@ SELECT b.year, b.agency_key, r.agency, b.rule, b.applicant,
        b.previous_report_id, b.report_id, b.expected, b.actual,
        b.rule || ': expected ' || b.expected::BIGINT || ', found ' || b.actual::BIGINT AS message
 FROM breaks AS b
-LEFT JOIN staging.stg_reports AS r ON r.report_id = b.report_id AND r.year = b.year
+LEFT JOIN intermediate.int_reports AS r ON r.report_id = b.report_id AND r.year = b.year
 WHERE b.expected IS NOT NULL AND b.actual IS NOT NULL AND b.expected <> b.actual

@@ -1,26 +1,19 @@
--- Denials (不予公开) by reason: year x cut x denied_* item from the `total` column, with blank
--- cells counted beside the sum, the share of all denials and the share of all processed
--- applications (NULL when the denominator is 0 or blank).
-WITH cells AS (
-    SELECT c.year, c.cut, c.unit_code, c.unit_name, c.province_code, c.city_code, c.county_code,
-           a.report_id, a.item, a.count
-    FROM staging.stg_applications AS a
-    JOIN staging.stg_cuts AS c ON c.kind = 'report' AND c.unit_id = a.report_id AND c.year = a.year
-    WHERE a.applicant = 'total' AND a.outcome = 'denied'
+-- Denials (不予公开) by year x cut x unit, one row each, from the `total` column: for each of the
+-- eight reasons (denied_state_secret ... denied_admin_query) `<reason>_count` beside
+-- `<reason>_blank`, and `<reason>_share` = count / all denials of the unit (`denied_count`), NULL
+-- when that is 0 or blank. `total_processed_count` is repeated for shares of all applications.
+WITH sums AS (
+    SELECT c.year, c.cut, c.unit_code, count(*) AS reports,
+           sum(COLUMNS('^denied_.*_count$'))::BIGINT, coalesce(sum(COLUMNS('_blank$')), 0)::BIGINT,
+           sum(all_denied)::BIGINT AS denied_count, sum(all_processed)::BIGINT AS total_processed_count
+    FROM staging.stg_report_denials AS d
+    JOIN intermediate.int_region_cuts AS c ON c.kind = 'report' AND c.unit_id = d.report_id AND c.year = d.year
+    GROUP BY c.year, c.cut, c.unit_code
 ),
-reasons AS (
-    SELECT year, cut, unit_code, province_code, city_code, county_code, item AS reason,
-           mode(unit_name) AS unit_name,
-           count(DISTINCT report_id) AS reports,
-           sum(count)::BIGINT AS count,
-           count_if(count IS NULL) AS blank_cells
-    FROM cells
-    GROUP BY ALL
+shares AS (
+    SELECT *, COLUMNS('^(denied_.+_)count$') / nullif(denied_count, 0) AS '\1share' FROM sums
 )
-SELECT r.year, r.cut, r.unit_code, r.unit_name, r.province_code, r.city_code, r.county_code,
-       r.reason, r.reports, r.count, r.blank_cells,
-       r.count / nullif(sum(r.count) OVER (PARTITION BY r.year, r.cut, r.unit_code), 0) AS share_of_denied,
-       r.count / nullif(p.count, 0) AS share_of_processed
-FROM reasons AS r
-LEFT JOIN marts.applications_by_region AS p
-  ON p.outcome = 'total_processed' AND p.year = r.year AND p.cut = r.cut AND p.unit_code = r.unit_code
+SELECT u.year, u.cut, u.unit_code, u.unit_name, u.province_code, u.city_code, u.county_code,
+       s.* EXCLUDE (year, cut, unit_code)
+FROM shares AS s
+JOIN marts.coverage_by_region AS u USING (year, cut, unit_code)

@@ -1,3 +1,4 @@
+-- A table: every regional mart and cross-year comparison reads it.
 -- One row per report, with `region_code` (its most specific GB/T 2260 code) and `agency_key`:
 -- the agency name without whitespace, punctuation or leading region names, within that code, so
 -- the same body matches across years however its title spells the prefix. A report without an

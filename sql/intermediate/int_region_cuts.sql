@@ -1,11 +1,12 @@
 -- Every report (kind 'report', unit_id = report_id) and parse failure (kind 'parse_failure',
 -- unit_id = source_url) once per regional cut it belongs to: province, city, county and agency.
+-- A table, not a view, because every regional mart joins it.
 -- Cuts key on codes; a unit without the code of a cut is left out of that cut (a city department
 -- is in no county). Parse failures have no agency, so they appear in the regional cuts only.
 WITH units AS (
     SELECT 'report' AS kind, report_id AS unit_id, year, province_code, province, city_code, city,
            county_code, county, agency_key, agency
-    FROM staging.stg_reports
+    FROM intermediate.int_reports
     UNION ALL
     SELECT 'parse_failure', source_url, year, province_code, NULL, city_code, NULL,
            county_code, NULL, NULL, NULL
