@@ -7,9 +7,9 @@ dict access, which keeps resolution cheap enough to run on every parsed report.
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-import re
 from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -17,6 +17,8 @@ from typing import NamedTuple
 from pipeline.regions import names
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "divisions"
+
+DIVISION_LEVELS = ("province", "city", "county")
 
 # How much a matched name can be trusted on its own.
 FULL = "full"  # an official full name or its everyday typed form (宽城县)
@@ -63,7 +65,12 @@ class Place:
     @cached_property
     def key(self) -> tuple[str | None, str | None, str | None]:
         """The (province, city, county) codes: places with the same key resolve identically."""
-        return tuple(p.code if p else None for p in (self.division(l) for l in ("province", "city", "county")))  # type: ignore[return-value]
+        province, city, county = (self.division(level) for level in DIVISION_LEVELS)
+        return (
+            province.code if province else None,
+            city.code if city else None,
+            county.code if county else None,
+        )
 
     def label(self) -> str:
         """Full path for messages: 吉林省长春市朝阳区 (220104)."""
@@ -134,7 +141,7 @@ class Atlas:
         rows = [r for r in _divisions() if r.valid_from <= year <= r.valid_to]
         by_code = {r.code: r for r in rows}
         self.places: dict[str, Place] = {}
-        for row in sorted(rows, key=lambda r: ("province", "city", "county").index(r.level)):
+        for row in sorted(rows, key=lambda r: DIVISION_LEVELS.index(r.level)):
             parent = self.places.get(row.parent_code) if row.parent_code else None
             if row.parent_code and parent is None and row.parent_code in by_code:
                 raise ValueError(f"divisions.csv: {row.code} listed before its parent {row.parent_code}")

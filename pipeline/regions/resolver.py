@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from pipeline.record import Finding, Region, Report
 from pipeline.regions import names
-from pipeline.regions.gazetteer import Lexicon, Place, lexicon_for
+from pipeline.regions.gazetteer import DIVISION_LEVELS, Lexicon, Place, lexicon_for
 from pipeline.regions.scan import Reading, anchors, read_name
 
 WINDOW = 600  # characters of text read at each end: the preamble and the signature
@@ -96,7 +96,7 @@ class Naming(NamedTuple):
 def _region(place: Place, method: str, naming: Naming | None) -> Region:
     """The region of `place`; the body's level and kind when its name is known (None when only a
     preamble placed a body the document never names)."""
-    province, city, county = (place.division(level_) for level_ in ("province", "city", "county"))
+    province, city, county = (place.division(level) for level in DIVISION_LEVELS)
     return Region(
         province=province.name if province else None,
         province_code=province.code if province else None,
@@ -127,7 +127,7 @@ def _level(naming: Naming, place: Place) -> str:
     if not _is_zone(place) and (place.level == "township" or names.TOWNSHIP_BODY.match(naming.body)):
         return "township"
     for node in place.lineage:
-        if node.level in ("province", "city", "county"):
+        if node.level in DIVISION_LEVELS:
             return node.level
     return place.level
 
@@ -212,7 +212,7 @@ def resolve(
     """Where the agency sits: province/city/county names and codes in the report year's map."""
     lexicon = lexicon_for(year)
     findings: list[Finding] = []
-    portal = lexicon.place(portal_region_code) if portal_region_code else None
+    portal = lexicon.place(portal_region_code.ljust(6, "0")) if portal_region_code else None
     if portal_region_code and portal is None:
         findings.append(Finding("unknown_region", message=f"portal region code {portal_region_code} is not a division in {lexicon.year}"))
     sources = _Sources(agency, title, text, lexicon)
