@@ -51,6 +51,13 @@ def test_grid_from_gridspan_vmerge_and_gridbefore():
     assert doc.title == "标题：某县2023年政府信息公开工作年度报告"
 
 
+def test_text_box_fallbacks_are_not_read_twice():
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    box = (f"<w:p><w:r><mc:AlternateContent {mc}><mc:Choice Requires='wps'><w:t>框内</w:t></mc:Choice>"
+           "<mc:Fallback><w:t>框内</w:t></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>之后</w:t></w:r></w:p>")
+    assert read_document(docx(box), "r.docx").text == "框内之后"
+
+
 def test_content_controls_are_looked_through():
     body = f"<w:sdt><w:sdtContent>{p('控件内段落')}</w:sdtContent></w:sdt>{p('之后')}"
     assert read_document(docx(body), "r.docx").text == "控件内段落\n之后"

@@ -109,3 +109,25 @@ def test_base_href_changes_resolution():
 def test_malformed_links_are_skipped_not_fatal():
     html = wrap('<a href="http://[broken/a.pdf">x</a><a href="ok.pdf">ok</a>', head='<base href="http://[bad/">')
     assert [a.url for a in read_html(html, SOURCE).attachments] == ["http://www.example.gov.cn/xxgk/ndbg/2024/ok.pdf"]
+
+
+WORD_EXPORT = """<div class="TRS_Editor"><div class="Custom_UnionStyle">
+<p class="MsoNormal" style="text-indent:32pt"><span style="font-family:仿宋_GB2312">二、主动公开政府信息情况</span><o:p></o:p></p>
+<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" width="600">
+ <tbody><tr style="height:20pt">
+  <td width="100" rowspan="2" valign="top"><p class="MsoNormal" align="center"><span lang="EN-US">信息<o:p></o:p></span></p>
+  <p class="MsoNormal"><span>内容</span></p></td>
+  <td width="50" colspan="2"><p align="center"><b><span>本年制发件数</span></b></p></td>
+ </tr>
+ <tr><td><p><span lang="EN-US">1,<span>234</span><o:p></o:p></span></p></td>
+  <td><p><span lang="EN-US"><o:p>&nbsp;</o:p></span></p></td></tr>
+ <![if !supportMisalignedColumns]>
+ <tr height="0"><td width="100" style="border:none"></td><td width="50" style="border:none"></td><td width="50"></td></tr>
+ <![endif]>
+</tbody></table></div></div>"""
+
+
+def test_word_exported_markup_reads_as_its_cells():
+    doc = read_html(wrap(WORD_EXPORT), SOURCE)
+    assert doc.tables == [[["信息内容", "本年制发件数", None], [None, "1,234", ""]]]
+    assert doc.text.splitlines()[1:] == ["二、主动公开政府信息情况", "信息内容 | 本年制发件数", "1,234 | "]

@@ -105,3 +105,33 @@ def test_truncated_pdf_is_corrupt():
     with pytest.raises(ExtractError) as error:
         read_document(data[:200], "r.pdf")
     assert error.value.reason == "corrupt_pdf"
+
+
+def glyph_id_pdf() -> bytes:
+    """A hand-written PDF whose CID font has no ToUnicode map: text extracts as glyph ids only."""
+    stream = b"BT /F1 12 Tf 72 700 Td <00410042004300440045> Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /XYZ /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /XYZ /DW 1000"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_text_without_unicode_mapping_counts_as_no_text_layer():
+    with pytest.raises(ExtractError) as error:
+        read_document(glyph_id_pdf(), "r.pdf")
+    assert error.value.reason == "no_text_layer" and "Unicode" in error.value.message

@@ -19,6 +19,7 @@ from pipeline.extract.grid import clean_cell, row_line
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
 _T, _TAB, _BR, _CR, _VAL = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}val"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _MAX_SPAN = 200
 
 
@@ -67,14 +68,20 @@ def _children(parent: ElementTree.Element, tags: tuple[str, ...]) -> Iterator[El
 
 
 def _paragraph_text(paragraph: ElementTree.Element) -> str:
-    parts = []
-    for node in paragraph.iter():
-        if node.tag == _T:
+    """Runs' text with tabs and breaks; an `mc:Fallback` repeats its `mc:Choice` (text boxes) and is skipped."""
+    parts: list[str] = []
+    stack = [paragraph]
+    while stack:
+        node = stack.pop()
+        tag = node.tag
+        if tag == _T:
             parts.append(node.text or "")
-        elif node.tag == _TAB:
+        elif tag == _TAB:
             parts.append("\t")
-        elif node.tag in (_BR, _CR):
+        elif tag in (_BR, _CR):
             parts.append("\n")
+        elif tag != _FALLBACK:
+            stack.extend(reversed(node))
     return "".join(parts)
 
 

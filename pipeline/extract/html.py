@@ -119,11 +119,16 @@ class _Walker:
                 tag = cell.tag
                 if tag == "td" or tag == "th":
                     rowspan, colspan = spans.get(cell.mem_id, _NO_SPAN) if spans else _NO_SPAN
-                    cells.append((" ".join(cell.text(deep=True, separator="").split()), rowspan, colspan))
+                    # Each text node stripped, then joined with nothing: source indentation between
+                    # `<p>`s and `<br>`-split header words rejoin ("商业<br>企业" -> "商业企业").
+                    text = cell.text(deep=True, separator="", strip=True)
+                    cells.append((" ".join(text.split()), rowspan, colspan))
             rows.append(cells)
-        if not rows:
+        # Rows with no text at all carry nothing; Word's HTML export adds one of empty cells to fix
+        # column widths (`<![if !supportMisalignedColumns]>`), which would otherwise read as data.
+        grid = [row for row in place_cells(rows) if any(row)]
+        if not grid:
             return
-        grid = place_cells(rows)
         self.tables.append(grid)
         self.lines.extend(row_line(row) for row in grid)
 

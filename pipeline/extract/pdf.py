@@ -11,6 +11,7 @@ rulings is read as a table split at the gaps. pdfminer runs without its layout a
 from __future__ import annotations
 
 import io
+import logging
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -20,6 +21,11 @@ from pipeline.contract import PAGE_NUMBER_PATTERN
 from pipeline.errors import ExtractError
 from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
+
+# pdfminer warns about damaged fonts through logging; without a handler Python prints those to
+# stderr. A NullHandler (the library convention) keeps them off the CLI while still propagating
+# to whatever handlers the application configures.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 _TOL = 1.5  # points: coordinates closer than this are the same ruling
 _MAX_PAGES = 300
@@ -62,8 +68,11 @@ class _Table:
 
 def read_pdf(data: bytes, source: str) -> Document:
     pages = _pages(data)
-    if not any(char.text.strip() for page in pages for char in page.chars):
+    glyphs = [char.text for page in pages for char in page.chars if char.text.strip()]
+    if not glyphs:
         raise ExtractError("no_text_layer", "PDF has no text layer (scanned image); OCR is not supported")
+    if sum(glyph.startswith("(cid:") for glyph in glyphs) * 2 > len(glyphs):
+        raise ExtractError("no_text_layer", "PDF text has no Unicode mapping (glyph ids only); OCR is not supported")
     lines: list[str] = []
     tables: list[Grid] = []
     previous: _Table | None = None
