@@ -109,23 +109,31 @@ def test_ambiguous_run_together_digits_become_a_finding():
     assert report.applications["unable_no_info"] == values["applications"]["unable_no_info"]
 
 
-def test_grids_with_spans_parse_exactly():
+def _grid(rows: b.Rows) -> list[list[str | None]]:
+    """Rows placed on a grid: numbered sub-rows sit under their group's rowspan (None first),
+    other single labels span both label columns (None second); short header rows are spanned."""
+    width = max(map(len, rows))
+    out: list[list[str | None]] = []
+    for r in rows:
+        placed: list[str | None] = list(r)
+        if len(r) == 8:
+            placed = [None, *r] if r[0][:1].isdigit() else [r[0], None, *r[1:]]
+        out.append(placed + [None] * (width - len(placed)))
+    return out
+
+
+@pytest.mark.parametrize("arrangement", ["one_table_per_section", "one_table", "split_by_page"])
+def test_grids_with_spans_parse_exactly(arrangement):
     values = b.consistent_values()
     values["applications"]["unable_unclear"] = [0, None, 0, 0, 0, 0, 0]
-
-    def grid(rows: b.Rows) -> list[list[str | None]]:
-        """Rows placed on a grid: numbered sub-rows sit under their group's rowspan (None first),
-        other single labels span both label columns (None second); short header rows are spanned."""
-        width = max(map(len, rows))
-        out: list[list[str | None]] = []
-        for r in rows:
-            placed: list[str | None] = list(r)
-            if len(r) == 8:
-                placed = [None, *r] if r[0][:1].isdigit() else [r[0], None, *r[1:]]
-            out.append(placed + [None] * (width - len(placed)))
-        return out
-
-    tables = [grid(b.proactive_rows(values)), grid(b.application_rows(values)), grid(b.review_rows(values))]
+    proactive, applications, review = (_grid(b.proactive_rows(values)), _grid(b.application_rows(values)),
+                                       _grid(b.review_rows(values)))
+    tables = {
+        "one_table_per_section": [proactive, applications, review],
+        "one_table": [proactive + applications + review],
+        "split_by_page": [proactive, applications[:12], applications[12:], review],
+    }[arrangement]
     text = "\n".join([f"{values['agency']}2023年政府信息公开工作年度报告", "正文", values["agency"], "2024年1月18日"])
     report = parse_document(Document(source="t.html", source_format="html", text=text, tables=tables))
     assert_values(report, values)
+    assert report.findings == []

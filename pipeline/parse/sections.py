@@ -62,24 +62,33 @@ def text_sections(text: str) -> tuple[dict[str, list[Cell]], bool]:
     return {name: text_cells(normalize(region)) for name, region in regions.items()}, runs_to_end
 
 
-def _grid_section(grid: Grid) -> str | None:
-    joined = label_key("".join(cell for row in grid for cell in row if cell))
-    if contract.SECTION_ANCHORS["applications"] in joined:
-        return "applications"
-    if contract.SECTION_ANCHORS["review_litigation"] in joined and ("维持" in joined or "纠正" in joined):
-        return "review_litigation"
-    if contract.SECTION_ANCHORS["proactive"] in joined or any(
-        m in joined for m in contract.PROACTIVE_2021_MARKERS + contract.PROACTIVE_2019_MARKERS
-    ):
-        return "proactive"
+# What opens each section in a grid row; sections only ever advance in document order.
+_GRID_STARTS = (
+    ("review_litigation", ("行政复议",)),
+    ("applications", ("申请人情况", "勾稽关系", contract.SECTION_ANCHORS["applications"])),
+    ("proactive", (contract.SECTION_ANCHORS["proactive"], *contract.PROACTIVE_2021_MARKERS,
+                   *contract.PROACTIVE_2019_MARKERS)),
+)
+
+
+def _opens(row_text: str, current: str | None) -> str | None:
+    """The section a grid row opens, if it opens a later one than `current`."""
+    order = SECTIONS.index(current) if current else -1
+    for name, markers in _GRID_STARTS:
+        if SECTIONS.index(name) > order and any(m in row_text for m in markers):
+            return name
     return None
 
 
 def grid_sections(tables: list[Grid]) -> dict[str, list[Cell]]:
-    """Cells of the grids of each section; a section drawn as several tables is concatenated."""
-    grouped: dict[str, list[Grid]] = {}
+    """Cells of each section from the document's grids, assigned row by row: a section drawn as
+    several tables (one per 第二十条 item, or split by a PDF page) and several sections drawn as
+    one table both come out whole. Rows before the first section's opening row are ignored."""
+    rows: dict[str, list[list[str | None]]] = {}
+    current: str | None = None
     for grid in tables:
-        name = _grid_section(grid)
-        if name is not None:
-            grouped.setdefault(name, []).append(grid)
-    return {name: grid_cells(grids) for name, grids in grouped.items()}
+        for row in grid:
+            current = _opens(label_key("".join(cell for cell in row if cell)), current) or current
+            if current is not None:
+                rows.setdefault(current, []).append(row)
+    return {name: grid_cells([section_rows]) for name, section_rows in rows.items()}
