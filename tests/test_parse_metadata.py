@@ -1,0 +1,36 @@
+"""Agency, year and publication date from title, chrome, preamble and signature."""
+
+from __future__ import annotations
+
+from pipeline.parse.metadata import read_metadata
+
+
+def test_fullest_agency_from_signature_and_date_from_signature():
+    text = "雄关街道2024年政府信息公开工作年度报告\n正文……\n嘉峪关市人民政府雄关街道办事处\n2025年1月16日\n"
+    meta = read_metadata(text)
+    assert (meta.agency, meta.year, meta.published_on) == ("嘉峪关市人民政府雄关街道办事处", 2024, "2025-01-16")
+    assert meta.title == "雄关街道2024年政府信息公开工作年度报告"
+
+
+def test_year_from_statistics_period_with_run_together_month():
+    text = ("根据《条例》编制本报告。本报告中所列数据的统计期限自20231月1日起至202312月31日止。"
+            "如对本报告有疑问，请与某县某镇人民政府党政办公室联系（电话：1234）。\n一、总体情况\n")
+    meta = read_metadata(text)
+    assert (meta.year, meta.agency, meta.title, meta.title_found) == (2023, "某县某镇人民政府", None, False)
+
+
+def test_publication_date_from_page_chrome_beats_signature_and_full_width_forms():
+    text = ("发布日期：２０２４－０１－２６　浏览次数：\n某市（区）人民政府２０２３年度政府信息公开工作年度报告\n"
+            "一、总体情况\n……\n某市（区）人民政府\n2024年1月30日")
+    meta = read_metadata(text)
+    assert (meta.published_on, meta.year, meta.agency) == ("2024-01-26", 2023, "某市(区)人民政府")
+
+
+def test_titles_of_other_documents_quoted_in_the_text_are_not_the_title():
+    text = "根据《关于做好2024年政府信息公开工作年度报告编制发布有关事项的通知》，现报告如下。\n"
+    assert read_metadata(text).title_found is False
+
+
+def test_page_metadata_wins():
+    meta = read_metadata("正文", title="某局2022年政府信息公开工作年度报告", published_on="2023-01-20")
+    assert (meta.agency, meta.year, meta.published_on) == ("某局", 2022, "2023-01-20")
