@@ -40,12 +40,12 @@ def test_one_fetch_log_row_per_crawl_and_url(tmp_path: Path) -> None:
     crawl, resumed = store.begin_crawl("p")
     assert not resumed
     store.log_fetch(crawl, FetchRecord(url="http://a/x", error="timeout", attempts=3))
-    assert store.logged(crawl, "http://a/x") is None  # a failure is fetched again on resume
+    assert store.logged(crawl) == {}  # a failure is fetched again on resume
     sha = store.put(b"x")
     store.log_fetch(crawl, FetchRecord(url="http://a/x", status=200, sha256=sha, bytes=1, etag='"e"'))
     rows = store.fetch_log()
     assert len(rows) == 1 and (rows[0]["status"], rows[0]["error"], rows[0]["attempts"]) == (200, None, 4)
-    assert store.logged(crawl, "http://a/x").sha256 == sha
+    assert store.logged(crawl)["http://a/x"].sha256 == sha
 
 
 def test_an_unfinished_crawl_is_resumed_and_a_finished_one_is_not(tmp_path: Path) -> None:
@@ -69,9 +69,10 @@ def test_validators_come_from_the_last_good_fetch_in_any_crawl(tmp_path: Path) -
     store.finish_crawl(first)
     second, _ = store.begin_crawl("p")
     store.log_fetch(second, FetchRecord(url="http://a/x", error="timeout"))
-    validators = store.validators("http://a/x")
+    validators = store.validators()["http://a/x"]
     assert (validators.etag, validators.sha256) == ('"v1"', sha)
-    assert store.validators("http://a/never") is None
+    assert store.validators("http://a/x") == {"http://a/x": validators}
+    assert store.validators("http://a/never") == {}
 
 
 def test_documents_are_upserted_keeping_first_seen(tmp_path: Path) -> None:

@@ -99,6 +99,8 @@ class _Crawl:
         self.robots: dict[str, asyncio.Future[Robots]] = {}
         self.wakeup = asyncio.Condition()
         self.active = 0
+        self.done = store.logged(crawl_id) if summary.resumed else {}
+        self.validators = store.validators()
 
     # -- queue -----------------------------------------------------------------------------------
     def push(self, task: _Task, priority: int) -> None:
@@ -139,8 +141,8 @@ class _Crawl:
     # -- fetching ------------------------------------------------------------------------------
     async def get(self, url: str) -> _Body | None:
         """The body of `url`: this crawl's earlier fetch when resuming, else a (conditional) GET."""
-        prior = self.store.logged(self.crawl_id, url)
-        if prior is not None and self.store.has(prior.sha256 or ""):
+        prior = self.done.get(url)
+        if prior is not None and self.store.has(prior.sha256):
             self.summary.reused += 1
             self.emit("reused", url)
             return _Body(prior, self.store.get(prior.sha256))
@@ -152,7 +154,9 @@ class _Crawl:
             self.emit("robots_disallowed", url)
             return None
         self.summary.pages_fetched += 1
-        validators = self.store.validators(url)
+        validators = self.validators.get(url)
+        if validators is not None and not self.store.has(validators.sha256):
+            validators = None
         response = await self.fetcher.fetch(url, validators)
         if response.status == 304 and validators is not None and response.error is None:
             record = _record(response, validators.sha256, etag=response.headers.get("etag") or validators.etag,
@@ -178,8 +182,8 @@ class _Crawl:
         return robots.can_fetch(self.config.user_agent, url)
 
     async def fetch_robots(self, url: str) -> Robots:
-        prior = self.store.logged(self.crawl_id, url)
-        if prior is not None and self.store.has(prior.sha256 or ""):
+        prior = self.done.get(url)
+        if prior is not None and self.store.has(prior.sha256):
             response = Response(url, url, prior.status, self.store.get(prior.sha256))
         else:
             response = await self.fetcher.fetch(url)

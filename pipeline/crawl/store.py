@@ -102,6 +102,7 @@ class RawStore:
         self.root = Path(root)
         self.objects = self.root / "objects"
         self.objects.mkdir(parents=True, exist_ok=True)
+        self._fanout = {p.name for p in self.objects.iterdir() if p.is_dir()}  # mkdir is slow; ask once
         for leftover in self.objects.glob("*/.*.tmp"):  # from a crawl killed mid-write
             leftover.unlink(missing_ok=True)
         self._db = sqlite3.connect(self.root / "crawl.sqlite", isolation_level=None)
@@ -128,7 +129,9 @@ class RawStore:
         sha = hashlib.sha256(data).hexdigest()
         target = self.path_for(sha)
         if not target.exists():
-            target.parent.mkdir(exist_ok=True)
+            if sha[:2] not in self._fanout:
+                target.parent.mkdir(exist_ok=True)
+                self._fanout.add(sha[:2])
             tmp = target.parent / f".{sha}.{uuid.uuid4().hex}.tmp"
             tmp.write_bytes(data)
             os.replace(tmp, target)
@@ -178,23 +181,20 @@ class RawStore:
     def fetch_log(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self._db.execute("SELECT * FROM fetch_log ORDER BY fetched_at, url")]
 
-    def logged(self, crawl_id: str, url: str) -> FetchRecord | None:
-        """This crawl's successful fetch of `url`, so a resumed crawl reuses it instead of refetching."""
-        row = self._db.execute(
-            "SELECT * FROM fetch_log WHERE crawl_id = ? AND url = ? AND error IS NULL AND sha256 IS NOT NULL",
-            (crawl_id, url)).fetchone()
-        if row is None:
-            return None
-        return FetchRecord(**{k: row[k] for k in FETCH_LOG_COLUMNS if k != "fetched_at"}, attempts=row["attempts"])
+    def logged(self, crawl_id: str) -> dict[str, FetchRecord]:
+        """This crawl's successful fetches by URL, so a resumed crawl reuses them instead of refetching."""
+        rows = self._db.execute(
+            "SELECT * FROM fetch_log WHERE crawl_id = ? AND error IS NULL AND sha256 IS NOT NULL", (crawl_id,))
+        return {row["url"]: FetchRecord(**{k: row[k] for k in FETCH_LOG_COLUMNS if k != "fetched_at"},
+                                        attempts=row["attempts"]) for row in rows}
 
-    def validators(self, url: str) -> Validators | None:
-        """The last good fetch of `url` in any crawl, for If-None-Match / If-Modified-Since."""
-        row = self._db.execute(
-            "SELECT etag, last_modified, sha256 FROM fetch_log WHERE url = ? AND error IS NULL"
-            " AND sha256 IS NOT NULL ORDER BY fetched_at DESC LIMIT 1", (url,)).fetchone()
-        if row is None or not self.has(row["sha256"]):
-            return None
-        return Validators(row["etag"], row["last_modified"], row["sha256"])
+    def validators(self, url: str | None = None) -> dict[str, Validators]:
+        """The last good fetch of each URL (or of `url`) in any crawl, for If-None-Match / If-Modified-Since."""
+        where, args = ("AND url = ?", (url,)) if url is not None else ("", ())
+        rows = self._db.execute(
+            "SELECT url, etag, last_modified, sha256 FROM fetch_log WHERE error IS NULL AND sha256 IS NOT NULL "
+            f"{where} ORDER BY fetched_at", args)
+        return {row["url"]: Validators(row["etag"], row["last_modified"], row["sha256"]) for row in rows}
 
     # -- documents -----------------------------------------------------------------------------
     def record_document(self, *, url: str, final_url: str | None, portal: str | None, region_code: str | None,
