@@ -168,7 +168,8 @@ class Atlas:
 
     def current(self, code: str) -> Place | None:
         """The unit a code from the latest map stands for in this year: the same code, or else the
-        one unit of the same name stem in that province (钢城区 370117 in 2024 → 371203 in 2017)."""
+        one unit of the same name stem in that province (钢城区 370117 in 2024 → 371203 in 2017);
+        None when this year has no such unit, so nothing is placed under a code of another year."""
         place = self.places.get(code)
         if place is not None:
             return place
@@ -176,7 +177,7 @@ class Atlas:
         if latest is None:
             return None
         same = self.by_stem.get((code[:2], names.short_name(latest.name) or latest.name), [])
-        return same[0] if len(same) == 1 else latest
+        return same[0] if len(same) == 1 else None
 
     def townships(self, name: str) -> tuple[Place, ...]:
         """Every township of this name, each under this year's unit for its parent."""
