@@ -17,6 +17,7 @@ def test_default_crawl_serves_and_crawls_the_demo_portal(tmp_path: Path, capsys:
     err = capsys.readouterr().err
     assert "crawl of demo:" in err and "19 reports found, 5 attachments" in err
     assert "failed: http://127.0.0.1:" in err and "(http_404)" in err
+    assert "kept, format not readable: http://127.0.0.1:" in err and "P020240126.doc (.doc)" in err
     assert len(RawStore(tmp_path).documents()) == 24
 
 

@@ -15,12 +15,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from pipeline.crawl.config import PortalConfig, RateSettings
+from pipeline.crawl.crawler import crawl_sync
 from pipeline.crawl.fetch import Fetcher, Response, make_client
-from pipeline.crawl.store import Validators
+from pipeline.crawl.store import RawStore, Validators
 from pipeline.crawl.throttle import HostThrottle
 
 FAST = RateSettings(concurrency=2, min_delay=0.0, connect_timeout=1.0, timeout=0.3, max_bytes=100_000,
@@ -36,6 +38,9 @@ class FaultServer(ThreadingHTTPServer):
         self.in_flight = 0
         self.max_in_flight = 0
         self.lock = threading.Lock()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # clients that gave up (timeouts, size cap) leave broken pipes behind: expected here
 
     @property
     def base(self) -> str:
@@ -107,6 +112,14 @@ class FaultHandler(BaseHTTPRequestHandler):
                 self.reply(304, b"", {"ETag": '"v1"'})
             else:
                 self.reply(200, b"versioned", {"ETag": '"v1"', "Last-Modified": "Mon, 06 Jan 2025 08:00:00 GMT"})
+        elif path == "/":
+            links = "".join(f'<a href="{p}">某局{2020 + i}年政府信息公开工作年度报告</a>' for i, p in enumerate(
+                ("/report", "/flaky", "/slow", "/reset", "/foreign", "/big", "/loop-a")))
+            self.reply(200, f"<html><body>{links}</body></html>".encode(), {"Content-Type": "text/html; charset=utf-8"})
+        elif path == "/report":
+            self.reply(200, "<html><head><title>某局2020年政府信息公开工作年度报告</title></head><body>"
+                       "<div class='content'><p>报告</p></div></body></html>".encode(),
+                       {"Content-Type": "text/html; charset=utf-8"})
         elif path.startswith("/pace/"):
             time.sleep(0.05)
             self.reply(200, b"paced")
@@ -119,7 +132,8 @@ class FaultHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if status != 304:
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            if "Content-Type" not in (headers or {}):
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.end_headers()
         if status != 304:
             self.wfile.write(body)
@@ -258,3 +272,19 @@ def test_per_host_concurrency_and_spacing_hold_under_load(server: FaultServer) -
     # in test_crawl_politeness).
     assert starts[-1] - starts[0] >= (len(starts) - 1) * 0.05 - 0.03
     assert server.max_in_flight <= 2
+
+
+def test_a_crawl_logs_and_reports_every_failure_and_goes_on(server: FaultServer, tmp_path: Path) -> None:
+    config = replace(portal(), start_urls=[server.base + "/"])
+    with RawStore(tmp_path) as store:
+        summary = crawl_sync(config, store)
+        rows = {r["url"][len(server.base):]: r for r in store.fetch_log()}
+        found = sorted(d.url[len(server.base):] for d in store.documents())
+    assert found == ["/flaky", "/report"]
+    assert sorted((url[len(server.base):], reason) for url, reason in summary.failed) == [
+        ("/big", "too_large"), ("/foreign", "redirect_offsite"), ("/loop-a", "redirect_loop"),
+        ("/reset", "connection_error"), ("/slow", "timeout")]
+    assert (rows["/slow"]["error"], rows["/slow"]["attempts"], rows["/slow"]["sha256"]) == ("timeout", 3, None)
+    assert (rows["/flaky"]["status"], rows["/flaky"]["attempts"]) == (200, 3)
+    assert rows["/foreign"]["final_url"].startswith("http://localhost:")
+    assert summary.pages_fetched == len(rows) - 1  # every request but robots.txt, each logged once

@@ -25,7 +25,8 @@ DEFAULT_RAW_DIR = Path("data/raw")
 
 def run_crawl(portal: str | None = None, start_url: str | None = None, max_pages: int | None = None,
               raw_dir: Path | None = None, portals_file: Path | None = None) -> int:
-    """Exit status 0 when the crawl ran (individual failures are listed), 2 on a configuration error."""
+    """Exit status 0 when the crawl ran (individual failures are listed), 2 on a configuration error,
+    130 when interrupted (the crawl stays resumable)."""
     portals_file = portals_file or DEFAULT_PORTALS_FILE
     try:
         with _portal(portal, start_url, portals_file) as config:
@@ -36,6 +37,10 @@ def run_crawl(portal: str | None = None, start_url: str | None = None, max_pages
     except ConfigError as exc:
         print(f"xxgk crawl: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\nxxgk crawl: interrupted; the next crawl of this portal resumes where this one stopped",
+              file=sys.stderr)
+        return 130
     print(format_summary(config.name, summary), file=sys.stderr)
     return 0
 
@@ -89,6 +94,7 @@ def format_summary(name: str, summary: CrawlSummary) -> str:
         f"{len(summary.failed)} failed",
     ]
     lines += [f"  failed: {url} ({reason})" for url, reason in summary.failed]
+    lines += [f"  kept, format not readable: {url} ({kind})" for url, kind in summary.unsupported]
     if summary.budget_exhausted:
         lines.append("  stopped at the page budget; the next crawl of this portal continues from here")
     return "\n".join(lines)

@@ -65,6 +65,7 @@ class CrawlSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason code)
     robots_disallowed: int = 0
     offsite_refused: int = 0
+    unsupported: list[tuple[str, str]] = field(default_factory=list)  # (url, kind e.g. ".doc"): kept, unreadable
     reused: int = 0  # taken from the interrupted crawl being resumed, not refetched
     resumed: bool = False
     budget_exhausted: bool = False
@@ -244,9 +245,8 @@ class _Crawl:
         try:
             text, encoding = decode_html(body.data, body.record.charset)
             document = read_html(text, task.url)
-        except DocumentError as exc:  # kept and recorded; the parser reports it per document
+        except DocumentError:  # kept and recorded all the same; parsing reports the problem per document
             self.record(task, body, "html", "report_page")
-            self.emit("failed", task.url, exc.reason)
             return
         self.record(task, body, "html", "report_page", title=document.title, published_on=document.published_on,
                     charset=encoding)
@@ -257,6 +257,8 @@ class _Crawl:
     def record(self, task: _Task, body: _Body, fmt: str, kind: str, *, title: str | None = None,
                published_on: str | None = None, charset: str | None = None) -> None:
         source_format = fmt if fmt in READABLE_FORMATS else "unsupported"
+        if source_format == "unsupported":
+            self.summary.unsupported.append((task.url, fmt))
         self.store.record_document(
             url=task.url, final_url=body.record.final_url, portal=self.config.name,
             region_code=self.config.region_code, kind=kind, parent_url=task.parent,
