@@ -45,10 +45,10 @@ def _signature(text: str, lexicon: Lexicon) -> Source:
     """The signing agency: the last short line among the closing lines that names a place. The
     whole closing window's divisions serve to narrow other sources."""
     tail = text[-WINDOW:]
-    lines = [line for line in (names.NOISE.sub("", raw) for raw in tail.splitlines()) if line]
+    closing = [raw for raw in tail.splitlines() if raw.strip()][-SIGNATURE_LINES:]
     reading = None
-    for line in reversed(lines[-SIGNATURE_LINES:]):
-        if len(line) <= SIGNATURE_LINE_MAX and "《" not in line:
+    for line in reversed([names.NOISE.sub("", raw) for raw in closing]):
+        if line and len(line) <= SIGNATURE_LINE_MAX and "《" not in line:
             candidate = read_name(line, lexicon)
             if candidate.candidates:
                 reading = candidate
