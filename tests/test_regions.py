@@ -32,6 +32,16 @@ def test_seed_resolves_to_its_expected_region(path: Path) -> None:
     assert resolution.findings == []
 
 
+@pytest.mark.parametrize("path", SEED_PATHS, ids=lambda p: p.stem)
+def test_seed_resolves_from_its_text_alone(path: Path) -> None:
+    """Without the agency name: the title, the signature or the preamble's governments decide."""
+    want = expected(path)
+    text = seed_text(path)
+    resolution = resolve(None, first_line(text), text, want["year"])
+    assert {f: getattr(resolution.region, f) for f in REGION_FIELDS} == {f: want[f] for f in REGION_FIELDS}
+    assert resolution.region.region_method in ("title", "signature", "preamble", "township_alias")
+
+
 def load_table() -> list[dict[str, str]]:
     with AGENCIES.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
