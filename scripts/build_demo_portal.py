@@ -41,7 +41,7 @@ COUNTY = "宽城满族自治县"
 REGION = {"province": "河北省", "city": "承德市", "county": COUNTY}
 GOV_OFFICE = f"{COUNTY}人民政府办公室"
 EDUCATION = f"{COUNTY}教育局"
-TOWN = "宽城镇人民政府"
+TOWN = f"{COUNTY}宽城镇人民政府"
 
 
 def title_of(agency: str, year: int) -> str:
@@ -58,8 +58,11 @@ def seed_values(name: str) -> dict[str, Any]:
 
 
 def synthetic_values(agency: str, year: int, rng: random.Random, *, carried_over: list[int] | None = None,
-                     scale: int = 10, published_on: str | None = None) -> dict[str, Any]:
-    """A consistent report: rows sum to totals, new + carried over = processed + carried forward."""
+                     carried_forward: list[int] | None = None, scale: int = 10,
+                     published_on: str | None = None) -> dict[str, Any]:
+    """A consistent report: rows sum to totals, new + carried over = processed + carried forward.
+
+    `carried_over` / `carried_forward` chain it to the previous / next year's report."""
     template = "2019" if year < 2021 else "2021"
     columns = len(APPLICANTS) - 1
 
@@ -68,9 +71,9 @@ def synthetic_values(agency: str, year: int, rng: random.Random, *, carried_over
         return cells + [sum(cells)]
 
     new = row(scale)
-    carried = carried_over or row(2)
+    carried = list(carried_over) if carried_over else row(2)
     forward_cells = [rng.randint(0, min(2, new[c] + carried[c])) for c in range(columns)]
-    forward = forward_cells + [sum(forward_cells)]
+    forward = list(carried_forward) if carried_forward else forward_cells + [sum(forward_cells)]
     items = [i for i in ITEMS if i not in (ITEMS_2021_ONLY if template == "2019" else ITEMS_2019_ONLY)]
     results = items[items.index("granted"): items.index("total_processed")]
     applications = {item: [0] * len(APPLICANTS) for item in items}
@@ -112,10 +115,9 @@ def _proactive(template: str, rng: random.Random) -> dict[str, Any]:
 
 def break_rule1(values: dict[str, Any]) -> dict[str, Any]:
     """A report whose totals do not add up: one more processed than received, in the first column."""
-    applications = values["applications"]
-    for item in ("total_processed",):
-        applications[item][0] += 1
-        applications[item][-1] += 1
+    processed = values["applications"]["total_processed"]
+    processed[0] += 1
+    processed[-1] += 1
     values["known_inconsistencies"] = ["rule1:natural_person", "rule1:total", "rule2:natural_person", "rule2:total"]
     return values
 
@@ -342,9 +344,9 @@ def build() -> Site:
 
     # Government office: 2019 (PDF, 2019 template), 2022 (DOCX), 2023 (seed 002, GBK page), 2024 (HTML).
     office_2019 = synthetic_values(GOV_OFFICE, 2019, rng, published_on="2020-01-20")
-    office_2022 = synthetic_values(GOV_OFFICE, 2022, rng, published_on="2023-01-18")
     office_2023 = seed_values("002")
-    office_2023["applications"]["carried_over"] = list(office_2022["applications"]["carried_forward"])
+    office_2022 = synthetic_values(GOV_OFFICE, 2022, rng, carried_forward=office_2023["applications"]["carried_over"],
+                                   published_on="2023-01-18")
     office_2024 = synthetic_values(GOV_OFFICE, 2024, rng, carried_over=office_2023["applications"]["carried_forward"],
                                    published_on="2025-01-20")
     crumbs = "政务公开 &gt; 政府信息公开年报"
@@ -352,7 +354,7 @@ def build() -> Site:
         report_page(site, "zwgk/ndbg/202501/t20250120_2001.html", office_2024, crumbs=crumbs),
         work_report,
         report_page(site, "zwgk/ndbg/202401/t20240126_1801.html", office_2023, charset="gb2312", synthetic=False,
-                    crumbs=crumbs, note="seed 002 values (carried_over set to the 2022 report's carried_forward)"),
+                    crumbs=crumbs, note="seed 002 (the synthetic 2022 report carries forward what it carries over)"),
         news[2],
         report_page(site, "zwgk/ndbg/202301/t20230118_1601.html", office_2022, attachment="docx", crumbs=crumbs),
         rule_of_law,
@@ -469,15 +471,15 @@ def _image_only_report(site: Site, path: str, agency: str, year: int) -> Entry:
 
 
 def _rebalance(values: dict[str, Any]) -> dict[str, Any]:
-    """Keep a report internally consistent after changing carried_over: more processed, granted."""
+    """Keep a report internally consistent after changing carried_over: the difference is granted."""
     applications = values["applications"]
+    applications["carried_over"][-1] = sum(applications["carried_over"][:-1])
     for c in range(len(APPLICANTS) - 1):
-        applications["carried_over"][-1] = sum(applications["carried_over"][:-1])
-        expected = applications["new_received"][c] + applications["carried_over"][c] - applications["carried_forward"][c]
-        extra = expected - applications["total_processed"][c]
+        extra = (applications["new_received"][c] + applications["carried_over"][c]
+                 - applications["carried_forward"][c] - applications["total_processed"][c])
         applications["total_processed"][c] += extra
         applications["granted"][c] += extra
-    for item in ("total_processed", "granted", "carried_over"):
+    for item in ("total_processed", "granted"):
         applications[item][-1] = sum(applications[item][:-1])
     return values
 
@@ -501,8 +503,8 @@ def readme(site: Site) -> str:
         "relative, root-relative and absolute links, an off-site link, a dead link and a robots.txt-disallowed path.", "",
         "Cross-year data: the government office (2019, 2022, 2023, 2024), the education bureau (2019, 2022, 2023, 2024,",
         "counts in the thousands) and 宽城镇 (2022-2024) chain carried_forward of Y into carried_over of Y+1, except",
-        "宽城镇 2022→2023 (a deliberate break). 宽城镇 2024 does not add up (rule1/rule2). The seeds keep their values;",
-        "seed 002's carried_over was set to the 2022 office report's carried_forward to join the chain.",
+        "宽城镇 2022→2023 (a deliberate break). 宽城镇 2024 does not add up (rule1/rule2). The seeds keep their values",
+        "(the synthetic 2022 office report carries forward what seed 002 carries over); their pages show a date.",
         "Everything marked synthetic below was rendered from values made in the script.", "",
         "## Expected report documents (all must be found)", "",
         "`outcome`: parsed = the report's values (in `manifest.json`) parse back; attachment_only = the page only links",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.contract import APPLICANTS, RESULT_ITEMS
 from pipeline.crawl.config import demo_portal_config
 from pipeline.crawl.crawler import CrawlSummary, crawl_sync
 from pipeline.crawl.demo_server import DEMO_ROOT, serving_demo
@@ -141,6 +142,39 @@ def test_demo_reports_parse_back_to_their_values(demo: DemoCrawl) -> None:
         assert report.review_litigation == values["review_litigation"], path
         checked += 1
     assert checked >= 15
+
+
+# -- the portal's data ---------------------------------------------------------------------------
+def broken_rules(values: dict) -> set[str]:
+    """Rules 1 and 2 of the contract, per applicant column, as "rule:applicant"."""
+    applications = values["applications"]
+    results = [i for i in RESULT_ITEMS if i in applications]
+    broken = set()
+    for c, applicant in enumerate(APPLICANTS):
+        col = {item: row[c] for item, row in applications.items()}
+        if col["new_received"] + col["carried_over"] != col["total_processed"] + col["carried_forward"]:
+            broken.add(f"rule1:{applicant}")
+        if col["total_processed"] != sum(col[i] for i in results):
+            broken.add(f"rule2:{applicant}")
+    return broken
+
+
+def test_reports_add_up_except_the_one_that_says_it_does_not() -> None:
+    for path, document in EXPECTED.items():
+        values = document["values"]
+        if values is not None:
+            assert broken_rules(values) == set(values.get("known_inconsistencies", [])), path
+
+
+def test_carried_forward_becomes_next_years_carried_over_but_for_one_break() -> None:
+    reports = {(d["values"]["agency"], d["values"]["year"]): d["values"]["applications"]
+               for d in EXPECTED.values() if d["values"] is not None}
+    chained = {(agency, year): reports[(agency, year)]["carried_forward"] == reports[(agency, year + 1)]["carried_over"]
+               for agency, year in reports if (agency, year + 1) in reports}
+    assert len(chained) >= 5
+    assert [key for key, holds in chained.items() if not holds] == [("宽城满族自治县宽城镇人民政府", 2022)]
+    years = {year for _, year in reports}
+    assert {2019, 2022, 2023, 2024} <= years
 
 
 # -- the server itself ---------------------------------------------------------------------------
