@@ -89,6 +89,8 @@ UNKNOWN_DIVISION_GOVERNMENT: Final = re.compile(
     r"^(?:人民政府)?(?P<name>[\u4e00-\u9fff]{1,8}?(?:自治县|自治旗|新区|林区|特区|县|区|市|旗))(?:人民政府|政府)"
 )
 GOVERNMENT_ANCHORS: Final[tuple[str, ...]] = ("人民政府", "政府")
+# 《甘肃省政府信息公开规定》 names a regulation, not a government the body works under.
+REGULATION_AFTER_PLACE: Final[tuple[str, ...]] = ("政府信息公开",)
 # Where a report title stops naming its agency, and a year phrase some titles open with.
 TITLE_AGENCY_END: Final = re.compile(r"(?:19|20)\d\d|政府信息公开|年度报告|政务公开")
 TITLE_YEAR_LEAD: Final = re.compile(r"^(?:19|20)\d\d年度?")

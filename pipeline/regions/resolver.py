@@ -221,7 +221,7 @@ def resolve(
     primary = sources.primary()
     if primary is None or primary.reading is None:
         if portal is None:
-            findings.append(Finding("unknown_region", message=f"no province, city or county named in agency {agency!r}, its title, signature or preamble"))
+            findings.append(Finding("unknown_region", message=f"neither agency {agency!r} nor its title, signature or preamble says which province, city or county it serves"))
             return Resolution(_unplaced(naming, []), findings)
         return Resolution(_region(portal, "portal", naming), findings)
 

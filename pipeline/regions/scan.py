@@ -156,6 +156,7 @@ def anchors(text: str, lexicon: Lexicon) -> tuple[list[Place], list[Place]]:
     for mention in text_mentions(clean, lexicon):
         found = [e.place for e in mention.entries]
         places.extend(found)
-        if clean.startswith(names.GOVERNMENT_ANCHORS, mention.end):
+        after = mention.end
+        if clean.startswith(names.GOVERNMENT_ANCHORS, after) and not clean.startswith(names.REGULATION_AFTER_PLACE, after):
             governments.extend(found)
     return places, governments
