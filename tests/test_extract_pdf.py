@@ -58,6 +58,18 @@ def test_ruled_table_with_a_cell_spanning_rows_and_columns():
     assert doc.title == "某县2023年政府信息公开工作年度报告"
 
 
+def test_a_page_border_is_not_a_table():
+    def draw(canvas):
+        canvas.rect(20, 20, 555, 800, stroke=1, fill=0)
+        canvas.setFont(FONT, 10)
+        canvas.drawString(60, 760, "一、总体情况")
+        ruled_table(canvas, 700, [("规章", 60, 200, 0, 20), ("0", 200, 260, 0, 20)])
+        canvas.drawString(60, 600, "五、存在的主要问题")
+    doc = read_document(pdf(draw), "r.pdf")
+    assert doc.tables == [[["规章", "0"]]]
+    assert doc.text.splitlines() == ["一、总体情况", "规章 | 0", "五、存在的主要问题"]
+
+
 def test_unruled_columns_split_at_gaps():
     def draw(canvas):
         canvas.setFont(FONT, 9)

@@ -105,14 +105,15 @@ def _pages(data: bytes) -> list[_Page]:
     interpreter = PDFPageInterpreter(manager, device)
     pages: list[_Page] = []
 
-    def collect(items: Iterable[object], page: _Page) -> None:
+    def collect(items: Iterable[object], page: _Page, frame: tuple[float, float]) -> None:
         for item in items:
             if isinstance(item, LTChar):
                 page.chars.append(_Char(item.get_text(), item.x0, item.x1, item.y0, item.y1, item.size))
             elif isinstance(item, (LTRect, LTLine)) or (isinstance(item, LTCurve) and len(item.pts) == 2):
-                _add_edges(page, item.x0, item.y0, item.x1, item.y1, isinstance(item, LTRect))
+                if item.width < frame[0] or item.height < frame[1]:  # a page border would swallow all text
+                    _add_edges(page, item.x0, item.y0, item.x1, item.y1, isinstance(item, LTRect))
             elif isinstance(item, LTFigure):
-                collect(item, page)
+                collect(item, page, frame)
 
     try:
         for number, pdf_page in enumerate(PDFPage.get_pages(io.BytesIO(data))):
@@ -120,7 +121,8 @@ def _pages(data: bytes) -> list[_Page]:
                 break
             interpreter.process_page(pdf_page)
             page = _Page()
-            collect(device.get_result(), page)
+            layout = device.get_result()
+            collect(layout, page, (0.8 * layout.width, 0.8 * layout.height))
             pages.append(page)
     except PDFEncryptionError:
         raise ExtractError("encrypted_pdf", "the PDF is encrypted with a password") from None
