@@ -1,8 +1,8 @@
 """Find place names in a string and read an agency name as a chain of places.
 
-Longest match over the lexicon's name set, one left-to-right pass: at each position only the name
-lengths that start with that character are tried, so a 600-character window costs a few hundred
-dict lookups.
+Longest match over precomputed name sets, no automaton: in an agency name, each position tries
+only the name lengths that start with its character; in running text (the 600-character windows),
+only the few characters a full name can end with (市, 县, 区 …) start a lookup.
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ class Reading:
     candidates: list[Place]  # the deepest places consistent with every name in the string
     confirmed: bool  # False when the places rest only on the township list (names repeat)
     body: str  # the words after the last place name: 人民政府办公室, 公安分局, 工业集中区管理委员会
-    words: str  # the words around and after the division names, where a zone's type shows (广州开发区管理委员会)
+    words: str  # the words between and after the division names: a zone's type shows there
+
     conflict: list[Place]  # a second, unrelated division named in the same string
     names: list[str]  # the names matched, for messages
 
@@ -112,9 +113,16 @@ def read_chain(found: list[Mention], text: str) -> Reading:
             continue
         confirmed = confirmed or _strong(mention)
     body = text[found[-1].end :] if found else text
+    return Reading(frontier, confirmed, body, _words(text, found), conflict, [m.text for m in found])
+
+
+def _words(text: str, found: list[Mention]) -> str:
+    """The text between and after the division names (township names stay: 开发区 may be one)."""
     divisions = [m for m in found if _strong(m)]
-    words = "".join(text[a.end : b.start] for a, b in zip(divisions, divisions[1:] + [Mention(len(text), 0, "", (), False)])) if divisions else text
-    return Reading(frontier, confirmed, body, words, conflict, [m.text for m in found])
+    if not divisions:
+        return text
+    starts = [m.start for m in divisions[1:]] + [len(text)]
+    return "".join(text[m.end : start] for m, start in zip(divisions, starts))
 
 
 def text_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
@@ -128,14 +136,15 @@ def text_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
             key = text[start:end]
             if start < 0 or key not in lexicon.full_keys:
                 continue
-            previous = found[-1] if found else None
-            if previous is not None and start < previous.end:
-                if start > previous.start:
-                    break
-                found.pop()
-                previous = found[-1] if found else None
+            covered = found[-1] if found and start < found[-1].end else None
+            if covered is not None and start > covered.start:
+                break  # overlaps the tail of a name already found: not a name here
+            before = found[:-1] if covered is not None else found
+            previous = before[-1] if before else None
             entries = tuple(e for e in lexicon.lookup(key) if e.strength == FULL and _usable(e, key, start, previous, False))
             if entries:
+                if covered is not None:
+                    found.pop()  # the longer name contains the one found inside it
                 found.append(Mention(start, end, key, entries, False))
             break
     return found
