@@ -3,8 +3,8 @@
 A PDF has no tables, only glyphs and strokes at coordinates. Report PDFs come from Word or WPS,
 which stroke every cell border, so the ruling lines give the grid exactly, merged cells included
 (a missing border between two grid cells means they are one cell). Text outside the rulings is
-clustered into lines by baseline; a run of lines whose words sit apart in columns but carry no
-rulings is read as a table split at the gaps. pdfminer runs without its layout analysis
+clustered into lines by baseline; words set apart by wide gaps there are cells of an unruled
+table, kept as " | "-joined text. pdfminer runs without its layout analysis
 (`laparams=None`), which is the slow part and which we replace by the clustering below.
 """
 
@@ -267,10 +267,13 @@ def _gap_cells(line: list[_Char]) -> list[str]:
 
 
 def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
-    """The page's text lines and tables, top to bottom, a paragraph's wrapped lines rejoined.
+    """The page's text lines and ruled tables, top to bottom, a paragraph's wrapped lines rejoined.
 
     A line continues the previous one when that one ran to the right margin and this one starts
-    at the left margin without indent: the PDF writer wrapped it, the author did not.
+    at the left margin without indent: the PDF writer wrapped it, the author did not. Outside the
+    rulings, words set apart by wide gaps are cells of an unruled table: they become one text line
+    of " | "-joined cells, not a grid, because without rulings a wrapped label or a label centred
+    across rows cannot be placed for sure; the parser's cell-sequence reading handles such lines.
     """
     items: list[tuple[float, str | _Table, bool]] = []
     free = page.chars
@@ -283,29 +286,20 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
     lines = _lines(free)
     left = min((ch.x0 for line in lines for ch in line), default=0.0)
     right = max((ch.x1 for line in lines for ch in line), default=0.0)
-    unruled: list[list[str]] = []
-    unruled_top = 0.0
     previous_full = False
     for line in lines:
         top = max(ch.y1 for ch in line)
         cells = _gap_cells(line)
-        if len(cells) >= 3:
-            if not unruled:
-                unruled_top = top
-            unruled.append(cells)
+        if len(cells) > 1:
+            items.append((top, " | ".join(cells), False))
             previous_full = False
             continue
-        if unruled:
-            items.append((unruled_top, _unruled_table(unruled_top, unruled), False))
-            unruled = []
-        text = clean_cell(_line_text(line))
+        text = cells[0]
         if text:
             size = line[0].size
             start = next((ch.x0 for ch in line if ch.text.strip()), line[0].x0)  # an indent may be drawn spaces
             items.append((top, text, previous_full and start <= left + 0.5 * size))
             previous_full = line[-1].x1 >= right - 1.5 * size
-    if unruled:
-        items.append((unruled_top, _unruled_table(unruled_top, unruled), False))
     items.sort(key=lambda item: -item[0])
     joined: list[tuple[float, str | _Table]] = []
     for top, item, continues in items:
@@ -316,11 +310,5 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
     return joined
 
 
-def _unruled_table(top: float, rows: list[list[str]]) -> _Table:
-    width = max(len(row) for row in rows)
-    grid: Grid = [list(row) + [None] * (width - len(row)) for row in rows]
-    return _Table(top, [], grid)
-
-
 def _same_columns(a: list[float], b: list[float]) -> bool:
-    return bool(a) and len(a) == len(b) and all(abs(x - y) <= _TOL for x, y in zip(a, b))
+    return len(a) == len(b) and all(abs(x - y) <= _TOL for x, y in zip(a, b))
