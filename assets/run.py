@@ -2,8 +2,8 @@
 
 Three runs on the instance in DAGSTER_HOME, so each shows in the UI's history: ingest (crawl,
 parse, fetch_log, parse_failures), load (the fact tables, every selected year in one run per
-contiguous range of years) and model (SQL models, exports). Years default to every statistics
-year the parse found.
+contiguous range of years) and model (SQL models, exports). Years default to the span of
+statistics years the parse found.
 """
 
 import contextlib
@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,44 +93,61 @@ def _failure_line(result: dg.ExecuteInProcessResult) -> str:
     return "the run failed"
 
 
-def materialize(source: PortalSource, db: Path, years: list[int] | None,
-                paths: StoragePaths | None = None, echo=print) -> bool:
-    """Materialize the whole graph into `db`; False (after printing why) when a run fails."""
-    paths = paths or StoragePaths()
-    db.parent.mkdir(parents=True, exist_ok=True)
-    defs = build_definitions({"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source})
-    defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress_logger}))
-    job = defs.resolve_job_def("refresh_everything")
-    dagster = instance()
-    run_config = {"loggers": {"progress": {}}}
+class Runner:
+    """The graph bound to one DuckDB file and one source, run step by step on the instance."""
 
-    def run(step: str, keys: list[dg.AssetKey], tags: dict[str, str] | None = None) -> bool:
-        echo(f"{step}")
-        result = job.execute_in_process(run_config=run_config, instance=dagster, asset_selection=keys,
-                                        tags=tags or {}, raise_on_error=False)
-        if not result.success:
-            echo(f"xxgk: {step} failed: {_failure_line(result)}")
-        return result.success
+    def __init__(self, source: PortalSource, db: Path, paths: StoragePaths, echo=print) -> None:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        defs = build_definitions({"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source})
+        defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress_logger}))
+        self.job = defs.resolve_job_def("refresh_everything")
+        self.instance = instance()
+        self.paths = paths
+        self.echo = echo
 
-    if not run("ingest: crawl and parse", INGEST_KEYS):
-        return False
-    found = read_staged(Path(paths.frames_dir)).years()
-    known = {int(k) for k in statistics_years.get_partition_keys()}
-    wanted = [y for y in (years or found) if y in known]
-    skipped = sorted(set(years or found) - known)
-    if skipped:
-        echo(f"  years outside the statistics-year partitions ({min(known)}-{max(known)}), not loaded: "
-             + ", ".join(map(str, skipped)))
-    for first, last in contiguous(wanted):
+    def run(self, step: str, keys: list[dg.AssetKey], tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
+        """One Dagster run of `keys`; prints the step, then its time or the failure in one line."""
+        self.echo(step)
+        started = time.perf_counter()
+        result = self.job.execute_in_process(run_config={"loggers": {"progress": {}}}, instance=self.instance,
+                                             asset_selection=keys, tags=tags or {}, raise_on_error=False)
+        if result.success:
+            self.echo(f"  done in {time.perf_counter() - started:.1f} s (Dagster run {result.run_id[:8]})")
+        else:
+            self.echo(f"xxgk: {step} failed: {_failure_line(result)}")
+        return result
+
+    def load(self, first: int, last: int) -> dg.ExecuteInProcessResult:
+        """Replace statistics years first..last in one run (the fact tables' single-run backfill)."""
         span = str(first) if first == last else f"{first}-{last}"
-        if not run(f"load: statistics years {span}", LOAD_KEYS, all_years_tags([str(first), str(last)])):
+        return self.run(f"load: statistics years {span}", LOAD_KEYS, all_years_tags([str(first), str(last)]))
+
+    def years_to_load(self, years: list[int] | None) -> list[int]:
+        """The requested years, or by default every year from the first to the last found: a year
+        in between with no report any more is emptied (and flagged by partition_not_empty), not
+        left stale. Years outside the partitions are reported and dropped."""
+        found = read_staged(Path(self.paths.frames_dir)).years()
+        known = {int(k) for k in statistics_years.get_partition_keys()}
+        requested = years or (list(range(min(found), max(found) + 1)) if found else [])
+        skipped = sorted(set(requested) - known)
+        if skipped:
+            self.echo(f"  years outside the statistics-year partitions ({min(known)}-{max(known)}), not loaded: "
+                      + ", ".join(map(str, skipped)))
+        return [y for y in requested if y in known]
+
+    def everything(self, years: list[int] | None) -> bool:
+        """Ingest, load the years, model and export; False (after printing why) when a run fails."""
+        if not self.run("ingest: crawl and parse", INGEST_KEYS).success:
             return False
-    return run("model: SQL models and exports", MODEL_KEYS)
+        for first, last in contiguous(self.years_to_load(years)):
+            if not self.load(first, last).success:
+                return False
+        return self.run("model: SQL models and exports", MODEL_KEYS).success
 
 
 def summary(db: Path, exports_dir: Path) -> str:
     """Reports per year, findings, failures and where everything is."""
-    with duckdb.connect(str(db), read_only=True) as con:
+    with duckdb.connect(str(db)) as con:  # read-write like the runs: one process, one configuration
         per_year = con.execute(
             "SELECT r.year, count(*), count(DISTINCT f.report_id) FROM reports r "
             "LEFT JOIN (SELECT DISTINCT report_id, year FROM findings) f USING (report_id, year) GROUP BY 1 ORDER BY 1"
@@ -174,7 +192,7 @@ def run_command(args) -> int:
 
     try:
         with _source(args) as source:
-            ok = materialize(source, db, args.years, paths, echo)
+            ok = Runner(source, db, paths, echo).everything(args.years)
     except ConfigError as err:
         echo(f"xxgk {args.command}: {err}")
         return 2

@@ -142,8 +142,8 @@ def test_agency_key_is_stable_across_years_and_name_prefixes(warehouse) -> None:
     assert len(set(keys.values())) == 5
 
 
-def test_applications_by_region_equals_sums_by_hand(warehouse) -> None:
-    con, reports, keys = warehouse
+def check_applications_mart(con, reports: list[dict], keys: dict[str, str]) -> dict[tuple, dict]:
+    """Every figure of marts.applications_by_region against the hand computation; returns the mart."""
     expected = _applications(reports, keys)
     got = _mart(con, "applications_by_region", "year, cut, unit_code")
     assert set(got) == set(expected)
@@ -155,6 +155,11 @@ def test_applications_by_region_equals_sums_by_hand(warehouse) -> None:
             assert (row[f"{outcome}_count"], row[f"{outcome}_blank"]) == (count, blanks), (k, outcome)
             if outcome not in FLOWS:
                 assert row[f"{outcome}_share"] == pytest.approx(_share(count, processed)), (k, outcome)
+    return got
+
+
+def test_applications_by_region_equals_sums_by_hand(warehouse) -> None:
+    got = check_applications_mart(*warehouse)
     # Spot checks that the figures above are not vacuous.
     assert (got[(2023, "county", "130827")]["unable_count"], got[(2023, "county", "130827")]["unable_blank"]) == (25, 0)
     assert got[(2024, "county", "130827")]["granted_count"] is None
@@ -162,8 +167,7 @@ def test_applications_by_region_equals_sums_by_hand(warehouse) -> None:
     assert got[(2023, "province", "130000")]["granted_share"] == pytest.approx(6 / 35)
 
 
-def test_denial_reasons_and_their_shares(warehouse) -> None:
-    con, reports, keys = warehouse
+def check_denials_mart(con, reports: list[dict], keys: dict[str, str]) -> dict[tuple, dict]:
     got = _mart(con, "denial_reasons_by_region", "year, cut, unit_code")
     apps = _applications(reports, keys)
     expected: dict[tuple, dict] = {}
@@ -181,11 +185,15 @@ def test_denial_reasons_and_their_shares(warehouse) -> None:
         for reason, (count, blanks) in reasons.items():
             assert (got[k][f"{reason}_count"], got[k][f"{reason}_blank"]) == (count, blanks), (k, reason)
             assert got[k][f"{reason}_share"] == pytest.approx(_share(count, denied)), (k, reason)
+    return got
+
+
+def test_denial_reasons_and_their_shares(warehouse) -> None:
+    got = check_denials_mart(*warehouse)
     assert got[(2024, "county", "130827")]["denied_process_info_share"] == pytest.approx(1.0)
 
 
-def test_review_litigation_by_region(warehouse) -> None:
-    con, reports, keys = warehouse
+def check_review_mart(con, reports: list[dict], keys: dict[str, str]) -> dict[tuple, dict]:
     got = _mart(con, "review_litigation_by_region", 'year, cut, unit_code, "group"')
     expected: dict[tuple, dict] = {}
     for r in reports:
@@ -200,12 +208,16 @@ def test_review_litigation_by_region(warehouse) -> None:
             assert (got[k][f"{outcome}_count"], got[k][f"{outcome}_blank"]) == (count, blanks), (k, outcome)
             if outcome != "total":
                 assert got[k][f"{outcome}_share"] == pytest.approx(_share(count, entry["total"][0])), (k, outcome)
+    return got
+
+
+def test_review_litigation_by_region(warehouse) -> None:
+    got = check_review_mart(*warehouse)
     assert got[(2023, "city", "130800", "review")]["pending_share"] == 0.5
     assert got[(2024, "city", "130800", "review")]["upheld_share"] is None  # total left blank: no share
 
 
-def test_year_over_year_change(warehouse) -> None:
-    con, reports, keys = warehouse
+def check_year_over_year_mart(con, reports: list[dict], keys: dict[str, str]) -> dict[tuple, tuple]:
     apps = _applications(reports, keys)
     got = {k: (v["value"], v["previous_value"], v["change"], v["change_share"])
            for k, v in _mart(con, "year_over_year", "year, cut, unit_code, measure").items()}
@@ -218,6 +230,12 @@ def test_year_over_year_change(warehouse) -> None:
             change = None if previous is None else value - previous
             expected[(year, cut, unit, f"{outcome}_count")] = (value, previous, change, _share(change, previous))
     assert {k: v for k, v in got.items() if not k[3].endswith("_total")} == expected
+    return got
+
+
+def test_year_over_year_change(warehouse) -> None:
+    _, _, keys = warehouse
+    got = check_year_over_year_mart(*warehouse)
     assert (2024, "agency", keys["kuancheng2024"], "review_total") not in got  # left blank: no value
     assert got[(2023, "county", "130827", "review_total")] == (4, None, None, None)
     assert got[(2024, "county", "130827", "new_received_count")] == (35, 35, 0, 0.0)
