@@ -36,7 +36,7 @@ def render_report(values: dict[str, Any], layout: str, options: RenderOptions | 
     if layout == "pdf":
         from pipeline.render.pdf import render_pdf
 
-        return render_pdf(report)
+        return render_pdf(report, ruled=(options or RenderOptions()).ruled)
     from pipeline.render.html import page
 
     if layout == "html_gbk":

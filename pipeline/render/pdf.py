@@ -70,7 +70,7 @@ class _Writer:
                 x = _MARGIN
             self.canvas.drawString(x, self.y, line)
 
-    def table(self, table: Table) -> None:
+    def table(self, table: Table, ruled: bool) -> None:
         widths = _COLUMNS.get(table.width) or [_USABLE / table.width] * table.width
         lefts = [_MARGIN + sum(widths[:c]) for c in range(table.width + 1)]
         positions = table_positions(table)
@@ -91,7 +91,8 @@ class _Writer:
         for r, c, cell, lines in placed:
             left, right = lefts[c], lefts[c + cell.colspan]
             top, bottom = tops[r], tops[r + cell.rowspan]
-            canvas.rect(left, bottom, right - left, top - bottom, stroke=1, fill=0)
+            if ruled:
+                canvas.rect(left, bottom, right - left, top - bottom, stroke=1, fill=0)
             baseline = (top + bottom) / 2 + (len(lines) * _CELL_LEADING) / 2 - _CELL_SIZE
             for line in lines:
                 width = pdfmetrics.stringWidth(line, FONT, _CELL_SIZE)
@@ -104,12 +105,12 @@ class _Writer:
         return self.buffer.getvalue()
 
 
-def render_pdf(report: ReportDoc) -> bytes:
+def render_pdf(report: ReportDoc, ruled: bool = True) -> bytes:
     writer = _Writer()
     writer.canvas.setTitle(report.title)
     for block in report.blocks:
         if isinstance(block, Table):
-            writer.table(block)
+            writer.table(block, ruled)
         else:
             writer.paragraph(block)
     return writer.finish()

@@ -42,6 +42,7 @@ class RenderOptions:
     split_headers: bool = False  # "结果\n维持" in one cell
     fullwidth_digits: bool = False  # ０-９ in value cells
     thousands: str = ""  # separator for counts >= 1000, e.g. "," or "，"
+    ruled: bool = True  # PDF: stroke the cell borders (False: a borderless table, columns by position only)
 
 
 @dataclass(frozen=True)
