@@ -114,12 +114,15 @@ class FaultHandler(BaseHTTPRequestHandler):
                 self.reply(200, b"versioned", {"ETag": '"v1"', "Last-Modified": "Mon, 06 Jan 2025 08:00:00 GMT"})
         elif path == "/":
             links = "".join(f'<a href="{p}">某局{2020 + i}年政府信息公开工作年度报告</a>' for i, p in enumerate(
-                ("/report", "/flaky", "/slow", "/reset", "/foreign", "/big", "/loop-a")))
+                ("/report", "/flaky", "/slow", "/reset", "/foreign", "/big", "/loop-a", "/files/r2027.pdf")))
             self.reply(200, f"<html><body>{links}</body></html>".encode(), {"Content-Type": "text/html; charset=utf-8"})
-        elif path == "/report":
+        elif path in ("/report", "/report-2019"):
             self.reply(200, "<html><head><title>某局2020年政府信息公开工作年度报告</title></head><body>"
-                       "<div class='content'><p>报告</p></div></body></html>".encode(),
+                       "<div class='content'><p>报告</p></div><a href='/news'>工作动态</a>"
+                       "<a href='/report-2019'>下一篇：某局2019年政府信息公开工作年度报告</a></body></html>".encode(),
                        {"Content-Type": "text/html; charset=utf-8"})
+        elif path == "/files/r2027.pdf":
+            self.reply(200, b"%PDF-1.4\n%report\n", {"Content-Type": "application/pdf"})
         elif path.startswith("/pace/"):
             time.sleep(0.05)
             self.reply(200, b"paced")
@@ -279,8 +282,10 @@ def test_a_crawl_logs_and_reports_every_failure_and_goes_on(server: FaultServer,
     with RawStore(tmp_path) as store:
         summary = crawl_sync(config, store)
         rows = {r["url"][len(server.base):]: r for r in store.fetch_log()}
-        found = sorted(d.url[len(server.base):] for d in store.documents())
-    assert found == ["/flaky", "/report"]
+        found = sorted((d.url[len(server.base):], d.kind, d.source_format) for d in store.documents())
+    assert found == [("/files/r2027.pdf", "report_page", "pdf"), ("/flaky", "report_page", "text"),
+                     ("/report", "report_page", "html"), ("/report-2019", "report_page", "html")]
+    assert "/news" not in rows  # only report links are followed from a report page
     assert sorted((url[len(server.base):], reason) for url, reason in summary.failed) == [
         ("/big", "too_large"), ("/foreign", "redirect_offsite"), ("/loop-a", "redirect_loop"),
         ("/reset", "connection_error"), ("/slow", "timeout")]

@@ -230,8 +230,7 @@ class _Crawl:
         depth = task.depth + 1
         for link in links:
             if is_report_title(link.text):
-                role = "attachment" if FILE_SUFFIXES.search(link.url.split("?")[0]) else "report"
-                self.push(_Task(link.url, role, depth, task.url, link.text, link.date), _REPORT)
+                self.push_report(link, task)
                 continue
             if depth > self.config.max_depth or not is_followable(link.url) or FILE_SUFFIXES.search(link.url):
                 continue
@@ -253,6 +252,15 @@ class _Crawl:
         for attachment in document.attachments:
             self.push(_Task(attachment.url, "attachment", task.depth + 1, task.url, attachment.text or None),
                       _ATTACHMENT)
+        # Report pages link other reports (上一篇/下一篇, a year's column of agencies' reports): follow those only.
+        if task.depth < self.config.max_depth:
+            for link in extract_links(text, task.url).links:
+                if is_report_title(link.text):
+                    self.push_report(link, task)
+
+    def push_report(self, link: Link, task: _Task) -> None:
+        """A link titled as a report: its page, or the report file itself when a list links the PDF/DOCX."""
+        self.push(_Task(link.url, "report", task.depth + 1, task.url, link.text, link.date), _REPORT)
 
     def record(self, task: _Task, body: _Body, fmt: str, kind: str, *, title: str | None = None,
                published_on: str | None = None, charset: str | None = None) -> None:
@@ -284,10 +292,10 @@ def _record(response: Response, sha: str | None, *, etag: str | None = None,
 
 async def crawl(config: PortalConfig, store: RawStore, *, max_pages: int | None = None,
                 progress: Callable[[CrawlEvent], None] | None = None) -> CrawlSummary:
-    """Crawl one portal into `store`; `max_pages` (else the portal's own budget) caps requests."""
+    """Crawl one portal into `store`; `max_pages` (else the portal's `max_pages`) caps the requests sent."""
     crawl_id, resumed = store.begin_crawl(config.name)
     summary = CrawlSummary(resumed=resumed, crawl_id=crawl_id)
-    budget = min(max_pages, config.max_pages) if max_pages is not None else config.max_pages
+    budget = max_pages if max_pages is not None else config.max_pages
     throttle = HostThrottle(config.rate.concurrency, config.rate.min_delay)
     async with make_client(config) as client:
         run = _Crawl(config, store, Fetcher(config, throttle, client), crawl_id, budget, progress, summary)
