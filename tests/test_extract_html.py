@@ -53,6 +53,11 @@ def test_without_a_content_container_body_minus_chrome_is_read():
     assert doc.tables == [[["a", "b"]]]
 
 
+def test_a_caption_is_the_line_before_its_rows():
+    doc = read_html(wrap("<table><caption>表1 主动公开</caption><tr><td>规章</td><td>0</td></tr></table>"), SOURCE)
+    assert doc.text.splitlines()[1:] == ["表1 主动公开", "规章 | 0"] and doc.tables == [[["规章", "0"]]]
+
+
 def test_layout_tables_are_walked_not_read_as_data():
     html = wrap("<table><tr><td><p>引言</p><table><tr><td>x</td><td>1</td></tr></table></td></tr></table>")
     doc = read_html(html, SOURCE)

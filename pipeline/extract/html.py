@@ -112,6 +112,9 @@ class _Walker:
         # Attributes are read only for the few spanning cells: building every cell's dict is the hot spot.
         spans = {node.mem_id: (_span(node, "rowspan"), _span(node, "colspan"))
                  for node in table.css("td[rowspan], td[colspan], th[rowspan], th[colspan]")}
+        caption = table.css_first("caption")
+        if caption is not None and (title := clean_cell(caption.text(deep=True))):
+            self.lines.append(title)
         rows: list[list[Cell]] = []
         for row in _rows(table):
             cells: list[Cell] = []
