@@ -47,6 +47,7 @@ def test_blank_cells_and_null_tokens(layout):
     printed["applications"]["unable_unclear"] = [0, None, 0, 0, 0, 0, 0]
     printed["applications"]["not_processed_duplicate"] = [0, 0, 0, 0, 0, 0, None]
     printed["applications"]["carried_over"][0] = None
+    printed["review_litigation"]["review"][0] = None  # blank first cell of the section-四 row
     printed["review_litigation"]["litigation_after_review"] = ["-", 0, 0, 0, 0]
     report = parse_text(b.report_text(printed, layout))
     want = copy.deepcopy(printed)

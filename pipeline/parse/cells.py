@@ -108,15 +108,16 @@ def classify(text: str, out: list[Cell]) -> None:
     out.extend(cells)
 
 
-def _pipe_line_cells(line: str) -> list[str]:
-    """Cells of one pipe-delimited line: each cell ends with "|" (seed 000/003 style) or sits
-    between pipes (markdown); a line of only pipes is that many empty (spanned) cells."""
+def _pipe_line_cells(line: str, markdown: bool) -> list[str]:
+    """Cells of one pipe-delimited line: each cell ends with "|" (seed 000/003 style; a line
+    starting with "|" then starts with an empty cell) or, in a markdown table, sits between pipes;
+    a line of only pipes is that many empty (spanned) cells."""
     s = line.strip()
     if not s:
         return []
     if not s.strip("|"):
         return [""] * len(s)
-    if s[0] == "|":
+    if markdown and s[0] == "|":
         if _MARKDOWN_RULE_RE.fullmatch(s):
             return []
         s = s[1:]
@@ -150,7 +151,9 @@ def text_cells(region: str) -> list[Cell]:
     """The cells of a table region of plain text, whatever the flattening layout. Where a line
     holds a row, a BREAK cell ends it, so a row's empty cells never run into the next row."""
     if "|" in region:
-        return _line_cells([_pipe_line_cells(line) for line in region.split("\n")])
+        lines = region.split("\n")
+        markdown = any("---" in line and _MARKDOWN_RULE_RE.fullmatch(line.strip()) for line in lines)
+        return _line_cells([_pipe_line_cells(line, markdown) for line in lines])
     if "\t" in region:
         return _line_cells([line.split("\t") for line in region.split("\n") if line.strip()])
     out: list[Cell] = []

@@ -27,6 +27,7 @@ class Span:
     labels: int  # consecutive label cells ending with this row's label (group heading + item)
     indent: int  # empty cells right before those labels (a rowspan-covered first column, ...)
     cells: list[Cell]
+    last: bool = False  # the table's last row: nothing after it supplies the usual trailing cells
 
 
 @dataclass(slots=True)
@@ -68,11 +69,14 @@ def _blank_placements(span: Span, first: int, last: int, pads: set[tuple[int, in
     exactly as wide as the template."""
     missing = span.width - (last - first + 1)
     trail_empty = len(span.cells) - last - 1
+    if span.last:  # complete rows' trailing cells include the next row's opening ones
+        pads = {(lead, t) for lead, trail in pads for t in range(trail + 1)}
     return {(first - lead, trail_empty - trail) for lead, trail in pads
             if first >= lead and trail_empty >= trail and first - lead + trail_empty - trail == missing}
 
 
-def _from_cells(key: str, cells: list[Cell]) -> Row:
+def row_from_cells(key: str, cells: list[Cell]) -> Row:
+    """The row the cells of each column make (an empty cell is a blank: null)."""
     values = [c.value for c in cells]
     raw = [c.text if c.kind == VALUE and c.value is None else None for c in cells]
     return Row(key, len(cells), values, raw, found=sum(c.kind != EMPTY for c in cells), cells=cells)
@@ -96,7 +100,7 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
             rows.append(Row(span.key, span.width, None, status="empty"))
             continue
         if len(core) == width:
-            rows.append(_from_cells(span.key, core))
+            rows.append(row_from_cells(span.key, core))
             continue
         if len(core) < width:
             pads = paddings.get((width, span.labels, span.indent)) or paddings.get((width,), set())
@@ -104,7 +108,7 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
             if len(placements) == 1:
                 ((lead, trail),) = placements
                 blank = Cell(EMPTY, "")  # value None
-                rows.append(_from_cells(span.key, [blank] * lead + core + [blank] * trail))
+                rows.append(row_from_cells(span.key, [blank] * lead + core + [blank] * trail))
                 continue
             if found == len(core) and recoverable:
                 candidates = recover([c.text for c in core], width, lambda s, w=width: accept(w, s))

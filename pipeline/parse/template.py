@@ -12,9 +12,9 @@ from functools import lru_cache
 from typing import Any
 
 from pipeline import contract
-from pipeline.parse.cells import BREAK, LABEL, VALUE, Cell
+from pipeline.parse.cells import BREAK, EMPTY, LABEL, VALUE, Cell
 from pipeline.parse.digits import Split, total_is_sum
-from pipeline.parse.rows import Row, Span, assemble
+from pipeline.parse.rows import Row, Span, assemble, row_from_cells
 
 _ITEM_RE = re.compile("|".join(f"(?P<{item}>{pattern})" for item, pattern in contract.ITEM_PATTERNS.items()))
 N_APPLICANTS = len(contract.APPLICANTS)
@@ -68,6 +68,8 @@ def _spans(cells: list[Cell], match, width_of) -> list[Span]:
             indent += 1
         if collected is not None:
             collected.append(cell)
+    if spans:
+        spans[-1].last = True
     return spans
 
 
@@ -108,16 +110,48 @@ def read_applications(cells: list[Cell]) -> Table:
     return table
 
 
+def _review_cells(cells: list[Cell], first: int) -> tuple[list[Cell], bool]:
+    """The non-label cells of the section-四 value row, and whether they are positional: the whole
+    line holding the first value where lines are rows, else every cell after the header."""
+    if any(c.kind == BREAK for c in cells):
+        start = max((i for i in range(first) if cells[i].kind == BREAK), default=-1) + 1
+        end = next((i for i in range(first, len(cells)) if cells[i].kind == BREAK), len(cells))
+        return [c for c in cells[start:end] if c.kind != LABEL], True
+    start = max((i for i in range(first) if cells[i].kind == LABEL), default=-1) + 1
+    return [c for c in cells[start:] if c.kind not in (LABEL, BREAK)], False
+
+
+def _review_windows(body: list[Cell]) -> list[list[Cell]]:
+    """The 15-cell windows that hold every value of the row (blanks at its ends are then told from
+    the cells around the row); windows breaking rule 5 where it is assessable are dropped."""
+    filled = [i for i, c in enumerate(body) if c.kind != EMPTY]
+    first, last = filled[0], filled[-1]
+    windows = [body[s : s + REVIEW_WIDTH] for s in range(max(last - REVIEW_WIDTH + 1, 0), first + 1)
+               if s + REVIEW_WIDTH <= len(body)]
+    if len(windows) > 1:
+        windows = [w for w in windows if _rule5_holds([c.value for c in w])]
+    return windows
+
+
+def _rule5_holds(values: list[int | float | None]) -> bool:
+    groups = [values[g : g + N_OUTCOMES] for g in range(0, REVIEW_WIDTH, N_OUTCOMES)]
+    return all(None in g or g[-1] == sum(g[:-1]) for g in groups)
+
+
 def read_review(cells: list[Cell]) -> Table:
     """Section 四: the one row of 15 counts after the header, as group -> 5 outcomes."""
-    values = [i for i, c in enumerate(cells) if c.kind == VALUE]
     table = Table()
-    if not values:
+    first = next((i for i, c in enumerate(cells) if c.kind == VALUE), None)
+    if first is None:
         return table
-    body = _review_body(cells, values[0], values[-1])
-    (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)],
-                      lambda _w, split: total_is_sum(split, N_OUTCOMES), single_row=True)
     table.found.append("review_litigation")
+    body, positional = _review_cells(cells, first)
+    windows = [body] if positional and len(body) == REVIEW_WIDTH else _review_windows(body)
+    if len(windows) == 1:
+        row = row_from_cells("review_litigation", windows[0])
+    else:
+        (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)],
+                          lambda _w, split: total_is_sum(split, N_OUTCOMES), single_row=True)
     if row.values is None:
         table.problems.append(row)
         return table
@@ -128,18 +162,6 @@ def read_review(cells: list[Cell]) -> Table:
             if token is not None:
                 table.raw[f"{group}.{outcome}"] = token
     return table
-
-
-def _review_body(cells: list[Cell], first: int, last: int) -> list[Cell]:
-    """The cells of the section-四 value row. Where lines are rows, the whole line holding the
-    first value (blanks at its ends included); otherwise the non-label cells between the values."""
-    if any(c.kind == BREAK for c in cells):
-        start = max((i for i in range(first) if cells[i].kind == BREAK), default=-1) + 1
-        end = next((i for i in range(first, len(cells)) if cells[i].kind == BREAK), len(cells))
-        line = [c for c in cells[start:end] if c.kind != LABEL]
-        if len(line) == REVIEW_WIDTH:
-            return line
-    return [c for c in cells[first : last + 1] if c.kind not in (LABEL, BREAK)]
 
 
 def proactive_template(cells: list[Cell]) -> str | None:
