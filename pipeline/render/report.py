@@ -72,6 +72,7 @@ class ReportDoc:
 
 
 def _number(value: float | int | None, token: str | None, options: RenderOptions) -> str:
+    """A count or amount as a portal prints it; a null cell blank, or its raw token ("—", "/")."""
     if value is None:
         return token or ""
     if isinstance(value, float) and not value.is_integer():
@@ -116,16 +117,15 @@ class _Builder:
         for article, fields in blocks:
             columns = list(dict.fromkeys(labels[f][1] for f in fields))
             subjects = list(dict.fromkeys(labels[f][0] for f in fields))
-            last_span = 3 - len(columns)
+            spans = [1] * len(columns)
+            spans[-1] += 3 - len(columns)  # the last column fills the 3 value columns of the grid
             rows.append([self.header(PROACTIVE_ARTICLE_LABELS[article], colspan=4)])
-            rows.append([self.header(PROACTIVE_CONTENT_HEADER)] + [self.header(c, colspan=1 + last_span * (i == len(columns) - 1))
-                                                     for i, c in enumerate(columns)])
+            rows.append([self.header(PROACTIVE_CONTENT_HEADER),
+                         *(self.header(column, colspan=span) for column, span in zip(columns, spans))])
             for subject in subjects:
-                cells = [self.header(subject)]
-                for i, column in enumerate(columns):
-                    key = next(f for f in fields if labels[f] == (subject, column))
-                    cells.append(self.value(proactive.get(key), key, 1 + last_span * (i == len(columns) - 1)))
-                rows.append(cells)
+                keys = [next(f for f in fields if labels[f] == (subject, column)) for column in columns]
+                rows.append([self.header(subject),
+                             *(self.value(proactive.get(key), key, span) for key, span in zip(keys, spans))])
         return Table(rows, 4)
 
     def applications_table(self) -> Table:
@@ -135,18 +135,19 @@ class _Builder:
         rows: list[list[Cell]] = [
             [self.header(APPLICATIONS_TABLE_LABELS["balance_note"], rowspan=3, colspan=3),
              self.header(APPLICATIONS_TABLE_LABELS["applicants"], colspan=7)],
-            [self.header(APPLICANT_LABELS["natural_person"], rowspan=2), self.header(APPLICATIONS_TABLE_LABELS["organisations"], colspan=5),
+            [self.header(APPLICANT_LABELS["natural_person"], rowspan=2),
+             self.header(APPLICATIONS_TABLE_LABELS["organisations"], colspan=5),
              self.header(APPLICANT_LABELS["total"], rowspan=2)],
             [self.header(APPLICANT_LABELS[applicant]) for applicant in ORGANISATION_APPLICANTS],
         ]
-        results = [item for item in items if item not in ("new_received", "carried_over", "carried_forward")]
+        results = [item for item in items if item not in _FULL_WIDTH_ITEMS]
         groups = {group: [item for item in results if item.startswith(group + "_") and item != "other_processed"]
                   for group in ITEM_GROUP_LABELS}
         for item in items:
             counts = applications.get(item) or [None] * len(APPLICANTS)
             values = [self.value(count, f"{item}.{applicant}") for count, applicant in zip(counts, APPLICANTS)]
             label = APPLICATIONS_TABLE_LABELS.get(item, ITEM_LABELS[item])
-            if item in ("new_received", "carried_over", "carried_forward"):
+            if item in _FULL_WIDTH_ITEMS:
                 rows.append([self.header(label, colspan=3), *values])
                 continue
             lead: list[Cell] = []
@@ -178,20 +179,23 @@ class _Builder:
         return Table(rows, 15)
 
 
+# Rows whose label spans all three label columns; every other row is a 办理结果.
+_FULL_WIDTH_ITEMS = ("new_received", "carried_over", "carried_forward")
+# Section 二 blocks: (article item number, its fields in print order).
 _PROACTIVE_2021_BLOCKS = (
-    (1, ("rules_issued", "rules_repealed", "rules_in_force",
-                        "normative_issued", "normative_repealed", "normative_in_force")),
+    (1, ("rules_issued", "rules_repealed", "rules_in_force", "normative_issued", "normative_repealed",
+         "normative_in_force")),
     (5, ("licensing_decisions",)),
     (6, ("penalty_decisions", "compulsion_decisions")),
     (8, ("fees_10k_yuan",)),
 )
 _PROACTIVE_2019_BLOCKS = (
-    (1, ("rules_new_made", "rules_new_published", "rules_total_published",
-                        "normative_new_made", "normative_new_published", "normative_total_published")),
-    (5, ("licensing_prev_items", "licensing_change", "licensing_decisions",
-                        "other_services_prev_items", "other_services_change", "other_services_decisions")),
-    (6, ("penalty_prev_items", "penalty_change", "penalty_decisions",
-                        "compulsion_prev_items", "compulsion_change", "compulsion_decisions")),
+    (1, ("rules_new_made", "rules_new_published", "rules_total_published", "normative_new_made",
+         "normative_new_published", "normative_total_published")),
+    (5, ("licensing_prev_items", "licensing_change", "licensing_decisions", "other_services_prev_items",
+         "other_services_change", "other_services_decisions")),
+    (6, ("penalty_prev_items", "penalty_change", "penalty_decisions", "compulsion_prev_items", "compulsion_change",
+         "compulsion_decisions")),
     (8, ("fees_prev_items", "fees_change")),
     (9, ("procurement_items", "procurement_amount_yuan")),
 )
