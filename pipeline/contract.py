@@ -191,9 +191,9 @@ ITEM_PATTERNS: Final[dict[str, str]] = {
     "not_processed_confirm": r"重新出具|确认或重新",
     "other_no_correction": r"逾期不补正",
     "other_unpaid_fee": r"缴纳费用",
-    "other_other": r"^3[.、]?其他$",
+    "other_other": r"^3[.、]?其[他它]$",
     "other_processed": r"^(?:\(六\)|六、|六)其他处理$",
-    "total_processed": r"^(?:\(七\)|七、|七)总计$",
+    "total_processed": r"^(?:\(七\)|七、|七)[总合]计$",
     "carried_forward": r"结转下年度|下年度继续办理",
 }
 

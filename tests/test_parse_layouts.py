@@ -138,3 +138,19 @@ def test_grids_with_spans_parse_exactly(arrangement):
     report = parse_document(Document(source="t.html", source_format="html", text=text, tables=tables))
     assert_values(report, values)
     assert report.findings == []
+
+
+def test_spelling_variants_windows_newlines_and_decimal_counts():
+    values = b.consistent_values()
+    text = b.report_text(values, "pipes")
+    text = text.replace("3.其他 |", "3、其它 |").replace("（七）总计 |", "（七）合计 |")
+    text = text.replace("三、本年度办理结果 | （一）予以公开 | 600 |", "三、本年度办理结果 | （一）予以公开 | 600.0 |")
+    assert all(v in text for v in ("3、其它 |", "（七）合计 |", "| 600.0 |"))
+    text = text.replace("\n", "\r\n")
+    report = parse_text(text)
+    assert report.applications == values["applications"]
+    assert report.review_litigation == values["review_litigation"] and report.findings == []
+
+    fractional = parse_text(b.report_text(values, "pipes").replace("| 1204 |", "| 1204.5 |"))
+    assert fractional.applications["new_received"][6] is None
+    assert fractional.raw_tokens == {"new_received.total": "1204.5"}

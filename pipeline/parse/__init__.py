@@ -38,7 +38,7 @@ def _check_is_report(text: str, meta: Metadata, has_table: bool) -> None:
 def parse_document(doc: Document) -> Report:
     """The report a document holds. Raises ParseError: not_a_report, unsupported_template,
     no_statistics_table, truncated."""
-    text = doc.text
+    text = doc.text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in doc.text else doc.text
     meta = read_metadata(text, doc.title, doc.published_on)
     sections, runs_to_end = text_sections(text)
     if doc.tables:

@@ -84,6 +84,21 @@ def _accept_applications(width: int, split: Split) -> bool:
     return total_is_sum(split, N_APPLICANTS)
 
 
+def _counts(row: Row) -> list[int | None]:
+    """Counts as integers: "3.0" is 3; a fractional count ("1.5") is not a count, so it is null
+    with its text kept as the raw token."""
+    counts: list[int | None] = []
+    for i, value in enumerate(row.values or []):
+        if isinstance(value, float):
+            if value.is_integer():
+                value = int(value)
+            else:
+                row.raw[i] = row.cells[i].text if row.cells else str(value)
+                value = None
+        counts.append(value)
+    return counts
+
+
 def _collect(table: Table, rows: list[Row], columns: tuple[str, ...]) -> None:
     for row in rows:
         if row.key in table.rows:
@@ -91,7 +106,7 @@ def _collect(table: Table, rows: list[Row], columns: tuple[str, ...]) -> None:
         if row.values is None:
             table.problems.append(row)
             continue
-        table.rows[row.key] = row.values
+        table.rows[row.key] = _counts(row)
         for column, token in zip(columns, row.raw):
             if token is not None:
                 table.raw[f"{row.key}.{column}"] = token
@@ -155,8 +170,9 @@ def read_review(cells: list[Cell]) -> Table:
     if row.values is None:
         table.problems.append(row)
         return table
+    counts = _counts(row)
     for g, group in enumerate(contract.REVIEW_GROUPS):
-        table.rows[group] = row.values[g * N_OUTCOMES : (g + 1) * N_OUTCOMES]
+        table.rows[group] = counts[g * N_OUTCOMES : (g + 1) * N_OUTCOMES]
         for o, outcome in enumerate(contract.OUTCOMES):
             token = row.raw[g * N_OUTCOMES + o]
             if token is not None:
@@ -202,6 +218,8 @@ def read_proactive(cells: list[Cell], template: str) -> Table:
                 value = float(value)
                 if name == "procurement_amount_yuan" and (amount_in_wan or contract.TEN_THOUSAND_YUAN in text):
                     value *= 10000
+            elif isinstance(value, float):
+                value = int(value) if value.is_integer() else None  # a count is whole
             table.rows[name] = value
     return table
 
