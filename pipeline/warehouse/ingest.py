@@ -1,7 +1,9 @@
 """From the raw store to staged frames: each current document parsed once per parser version.
 
-Staging lives in `<frames_dir>/parser-<PARSER_VERSION>/` as Parquet (one file per fact table, the
-failures, and `documents.parquet` mapping each parsed (url, sha256) to its report). A re-run reuses
+Staging lives in `<frames_dir>/parser-<PARSER_VERSION>/` as Parquet: one file per fact table,
+`failures.parquet` (documents that yielded no report), `tried.parquet` (every failed parse,
+including a report page whose attachment then parsed) and `documents.parquet` mapping each parsed
+(url, sha256) to its report. A re-run reuses
 the rows of every document whose bytes and URL are unchanged and parses only the rest; a parser
 upgrade starts a new folder, so everything is parsed again by the new code.
 """
@@ -122,7 +124,7 @@ def _read_cache(folder: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[st
         return {}, {}, _empty_frames()
     documents = pl.read_parquet(folder / "documents.parquet")
     ok = {(r["url"], r["sha256"]): r["report_id"] for r in documents.iter_rows(named=True)}
-    failed = {(r["source_url"], r["sha256"]): r for r in pl.read_parquet(folder / "failures.parquet").iter_rows(named=True)}
+    failed = {(r["source_url"], r["sha256"]): r for r in pl.read_parquet(folder / "tried.parquet").iter_rows(named=True)}
     frames = {t: pl.read_parquet(folder / f"{t}.parquet") for t in FACT_TABLES}
     return ok, failed, frames
 
@@ -147,6 +149,7 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     kept_cached: list[str] = []
     staged_documents: list[dict] = []
     failures: list[dict] = []
+    every_failure: list[dict] = []
     parsed = cached = 0
     skipped = [d.url for d in documents if not d.sha256]
     for group in _groups(d for d in documents if d.sha256):
@@ -160,15 +163,16 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
                 break
             if key in cached_failed:
                 cached += 1
-                tried.append(cached_failed[key])
-                continue
-            parsed += 1
-            outcome = _parse_or_fail(store, doc)
+                outcome = cached_failed[key]
+            else:
+                parsed += 1
+                outcome = _parse_or_fail(store, doc)
             if isinstance(outcome, Report):
                 new_reports.append(outcome)
                 staged_documents.append({"url": doc.url, "sha256": doc.sha256, "report_id": outcome.report_id})
                 break
             tried.append(outcome)
+            every_failure.append(outcome)
         else:
             failures.extend(tried)
         if progress is not None and (parsed + cached) % 100 == 0:
@@ -183,6 +187,7 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     for table, frame in frames.items():
         _write(folder, table, frame)
     _write(folder, "failures", failure_frame)
+    _write(folder, "tried", pl.DataFrame(every_failure, schema=FAILURE_SCHEMA))
     _write(folder, "documents", pl.DataFrame(staged_documents, schema=_DOCUMENTS_SCHEMA))
     return Staged(frames, failure_frame, len(documents), parsed, cached, skipped)
 

@@ -1,0 +1,44 @@
+"""`xxgk run` argument handling and the nightly schedule, without running the graph."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+
+from assets.cli import build_parser
+from assets.run import contiguous, run_command
+from assets.schedules import nightly
+
+
+def test_years_are_grouped_into_contiguous_single_run_ranges() -> None:
+    assert contiguous([2024, 2019, 2020, 2023, 2020]) == [(2019, 2020), (2023, 2024)]
+    assert contiguous([]) == []
+
+
+def test_an_unknown_portal_is_refused_before_any_run(tmp_path, capsys) -> None:
+    portals = tmp_path / "portals.toml"
+    portals.write_text('[portal.county]\nstart_urls = ["http://county.test/"]\nallowed_domains = ["county.test"]\n',
+                       encoding="utf-8")
+    args = build_parser().parse_args(["run", "--portal", "nowhere", "--portals-file", str(portals),
+                                      "--db", str(tmp_path / "x.duckdb")])
+    assert run_command(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"xxgk run: {portals}: no portal named 'nowhere'"]
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_a_start_url_that_is_not_http_is_refused(tmp_path, capsys) -> None:
+    args = build_parser().parse_args(["run", "--start-url", "ftp://gov.test/", "--db", str(tmp_path / "x.duckdb")])
+    assert run_command(args) == 2
+    assert "not an http(s) URL" in capsys.readouterr().err
+
+
+def test_the_nightly_schedule_asks_for_every_statistics_year_in_one_run() -> None:
+    at = datetime(2026, 11, 23, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    request = nightly(dg.build_schedule_context(scheduled_execution_time=at))
+    assert request.tags["dagster/asset_partition_range_start"] == "2019"
+    assert request.tags["dagster/asset_partition_range_end"] == "2025"  # 2026 is still under way
+    assert (nightly.cron_schedule, nightly.execution_timezone) == ("0 2 * * *", "Asia/Shanghai")
+    assert nightly.default_status == dg.DefaultScheduleStatus.RUNNING

@@ -1,0 +1,81 @@
+"""Staging parsed documents from a real raw store: which document's report is kept, what is
+recorded as a failure, and that staged results are reused until the bytes or the parser change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import pipeline.parse
+from pipeline.crawl.store import RawStore
+from pipeline.warehouse.ingest import read_staged, stage, staging_dir
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+PAGE_WITHOUT_TABLE = "<html><head><title>{title}</title></head><body><h1>{title}</h1><p>详见附件。</p></body></html>"
+
+
+def _record(store: RawStore, url: str, data: bytes, kind: str = "report_page", parent: str | None = None,
+            content_type: str = "text/plain; charset=utf-8", fmt: str = "text") -> None:
+    store.record_document(url=url, final_url=url, portal="test", region_code="130827", kind=kind, parent_url=parent,
+                          title=None, published_on=None, sha256=store.put(data), content_type=content_type,
+                          charset="utf-8", source_format=fmt)
+
+
+def _seed(name: str) -> bytes:
+    return next(SEEDS.glob(f"{name}_*.txt")).read_bytes()
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with RawStore(tmp_path / "raw") as raw:
+        raw.begin_crawl("test")
+        page = "http://gov.test/ndbg/1.html"
+        title = "汝州市钟楼街道办事处2023年政府信息公开工作年度报告"
+        _record(raw, page, PAGE_WITHOUT_TABLE.format(title=title).encode(), content_type="text/html; charset=utf-8",
+                fmt="html")
+        _record(raw, "http://gov.test/ndbg/1.txt", _seed("001"), kind="attachment", parent=page)
+        _record(raw, "http://gov.test/ndbg/2.txt", _seed("002"))
+        _record(raw, "http://gov.test/news/3.txt", "县政务服务中心开展政务公开日活动。".encode())
+        yield raw
+
+
+def test_a_page_without_a_table_gives_way_to_its_attachment_and_failures_are_kept(store, tmp_path) -> None:
+    staged = stage(store, tmp_path / "frames")
+    sources = sorted(staged.frames["reports"]["source_url"].to_list())
+    assert sources == ["http://gov.test/ndbg/1.txt", "http://gov.test/ndbg/2.txt"]
+    assert staged.failures["source_url"].to_list() == ["http://gov.test/news/3.txt"]
+    failure = staged.failures.row(0, named=True)
+    assert (failure["stage"], failure["reason"], failure["region_code"]) == ("parse", "not_a_report", "130827")
+    assert staged.years() == [2023]
+    read_back = read_staged(tmp_path / "frames")
+    assert read_back.frames["applications"].sort("report_id", "item", "applicant").equals(
+        staged.frames["applications"].sort("report_id", "item", "applicant"))
+
+
+def test_staged_results_are_reused_until_the_bytes_or_the_parser_change(store, tmp_path, monkeypatch) -> None:
+    first = stage(store, tmp_path / "frames")
+    again = stage(store, tmp_path / "frames")
+    assert (again.parsed, again.cached) == (0, 4)  # the table-less page too
+    for table, frame in first.frames.items():
+        assert again.frames[table].sort(frame.columns).equals(frame.sort(frame.columns)), table
+
+    _record(store, "http://gov.test/ndbg/2.txt", _seed("003"))  # the page was replaced
+    changed = stage(store, tmp_path / "frames")
+    assert (changed.parsed, changed.cached) == (1, 3)
+    assert 2024 in changed.years()
+
+    monkeypatch.setattr(pipeline.parse, "PARSER_VERSION", "upgraded")
+    upgraded = stage(store, tmp_path / "frames")
+    assert upgraded.cached == 0 and upgraded.parsed == 4
+    assert staging_dir(tmp_path / "frames").name == "parser-upgraded"
+
+
+def test_only_documents_the_latest_crawl_saw_are_staged(store, tmp_path) -> None:
+    crawl_id, _ = store.begin_crawl("test")
+    store.finish_crawl(crawl_id)
+    store.begin_crawl("test")
+    _record(store, "http://gov.test/ndbg/2.txt", _seed("002"))
+    staged = stage(store, tmp_path / "frames")
+    assert staged.frames["reports"]["source_url"].to_list() == ["http://gov.test/ndbg/2.txt"]
+    assert staged.failures.height == 0
