@@ -42,11 +42,9 @@ def test_split_headers_fullwidth_digits_and_separators_round_trip(layout):
     assert_same(parsed(values, layout, VARIANTS["messy"]), values)
 
 
-@pytest.mark.xfail(strict=True, reason="parser (pipeline/parse/rows.py): blanks at the ends of the LAST section-三 "
-                   "row of a cells_pipe table are read as ambiguous_row; the same blanks parse in every other row "
-                   "and layout. Found by test_property; remove this marker when fixed.")
 @pytest.mark.parametrize("blanks", [[None, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, None]])
 def test_blank_cells_in_the_last_applications_row_of_cells_pipe(blanks):
+    """Regression: test_property found these blanks read as ambiguous_row in the table's last row."""
     values = expected(SEED_PATHS[3])
     values["applications"]["carried_forward"] = blanks
     assert_same(parsed(values, "cells_pipe", VARIANTS["plain"]), values)
