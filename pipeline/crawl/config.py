@@ -106,7 +106,7 @@ def demo_portal_config(base_url: str, path: Path = DEFAULT_PORTALS_FILE) -> Port
     return portals["demo"].with_base_url(base_url)
 
 
-_PORTAL_TYPES: dict[str, type | tuple[type, ...]] = {
+_PORTAL_TYPES: dict[str, type] = {
     "region_code": str, "start_urls": list, "allowed_domains": list, "list_link_selector": str,
     "pagination_selector": str, "json_endpoint": dict, "rate": dict, "max_depth": int,
     "max_pages": int, "user_agent": str,
@@ -155,6 +155,5 @@ def _rate(where: str, table: dict[str, Any]) -> RateSettings:
     return RateSettings(**table)
 
 
-def _type_name(expected: type | tuple[type, ...]) -> str:
-    names = {str: "a string", list: "a list", dict: "a table", int: "an integer"}
-    return names.get(expected, str(expected)) if isinstance(expected, type) else "a value"
+def _type_name(expected: type) -> str:
+    return {str: "a string", list: "a list", dict: "a table", int: "an integer"}[expected]

@@ -62,12 +62,13 @@ class _Refused(Exception):
 def make_client(config: PortalConfig) -> httpx.AsyncClient:
     """The portal's HTTP client. `trust_env=False`: no proxy from the environment sees our traffic."""
     rate = config.rate
+    connections = max(10, rate.concurrency * 4)  # the throttle limits per host; this only caps the pool
     return httpx.AsyncClient(
         follow_redirects=False,
         trust_env=False,
         timeout=httpx.Timeout(rate.timeout, connect=rate.connect_timeout),
         headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"},
-        limits=httpx.Limits(max_connections=max(10, rate.concurrency * 4), max_keepalive_connections=max(10, rate.concurrency * 4)),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
     )
 
 

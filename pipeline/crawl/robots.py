@@ -9,6 +9,7 @@ means "assume everything is disallowed" until a later crawl can read it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -55,10 +56,8 @@ class Robots:
             elif key in ("allow", "disallow") and value:
                 current.rules.append((key == "allow", value))
             elif key == "crawl-delay":
-                try:
+                with contextlib.suppress(ValueError):
                     current.crawl_delay = float(value)
-                except ValueError:
-                    pass
         return cls(groups)
 
     @classmethod
