@@ -34,3 +34,10 @@ def test_titles_of_other_documents_quoted_in_the_text_are_not_the_title():
 def test_page_metadata_wins():
     meta = read_metadata("正文", title="某局2022年政府信息公开工作年度报告", published_on="2023-01-20")
     assert (meta.agency, meta.year, meta.published_on) == ("某局", 2022, "2023-01-20")
+
+
+def test_a_report_named_inside_a_sentence_is_not_the_title():
+    text = "关于做好2024年度政府信息公开工作年度报告编制发布工作的通知\n各乡镇：请于1月31日前编制并公布本机关2024年政府信息公开工作年度报告。"
+    assert read_metadata(text).title_found is False
+    crumb = read_metadata("首页 > 政务公开 > 某县人民政府2023年政府信息公开工作年度报告\n正文")
+    assert (crumb.agency, crumb.year) == ("某县人民政府", 2023)

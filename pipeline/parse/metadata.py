@@ -29,6 +29,7 @@ _SIGNATURE_DATE_RE = re.compile(rf"{_S}({_D}{{4}}){_S}年{_S}({_D}{{1,2}}){_S}�
 _AGENCY_LINE_RE = re.compile(rf"[{_CJK}()（）]{{2,40}}(?:{'|'.join(contract.AGENCY_SUFFIXES)})")
 _CONTACT_RE = re.compile(rf"与{_S}([{_CJK}()（）]{{4,40}}?){_S}联系")
 _FIRST_SECTION_RE = re.compile(r"(?m)^[ \t\u3000\xa0]*一\s*[、.．]")
+_BREADCRUMB_ENDS = ">»›|:："
 _HEAD_LIMIT = 4000  # title, chrome and preamble live here
 _TAIL_CHARS = 1500  # signature
 _TAIL_LINES = 8
@@ -59,14 +60,16 @@ def _iso(m: re.Match[str]) -> str | None:
 
 
 def _title(text: str) -> Title | None:
-    """The first "{agency}{year}年政府信息公开工作年度报告", skipping mentions inside other titles
-    (…关于做好2024年政府信息公开工作年度报告编制发布有关事项的通知). The agency is the run of
-    Chinese characters right before the year."""
+    """The first "{agency}{year}年政府信息公开工作年度报告" that starts a line (or follows a
+    breadcrumb "首页 > …"): mentions in sentences (…公布本机关2024年政府信息公开工作年度报告) and
+    in other titles (关于做好2024年…年度报告编制发布有关事项的通知) are not the title. The agency
+    is the run of Chinese characters right before the year."""
     for m in _TITLE_RE.finditer(text):
         before = _AGENCY_BEFORE_RE.search(text, max(m.start() - 48, 0), m.start())
         agency = before.group(0).strip() if before else ""
         start = before.start() if before else m.start()
-        if "关于" not in agency and text[max(start - 1, 0)] != "《":
+        prefix = text[text.rfind("\n", 0, start) + 1 : start].strip()
+        if "关于" not in agency and (not prefix or prefix[-1] in _BREADCRUMB_ENDS):
             return Title(normalize(text[start : m.end()]).strip(), normalize(agency) or None,
                          int(normalize(m.group(1))))
     return None
