@@ -103,3 +103,12 @@ def test_json_that_is_not_json_is_no_links() -> None:
     assert parse_json(b"<html>404</html>") is None
     assert json_links(parse_json(b"<html>404</html>"), "http://a.gov.cn/") == []
     assert parse_json(json.dumps({"a": 1}).encode("utf-8-sig")) == {"a": 1}
+
+
+def test_pages_that_send_the_browser_elsewhere() -> None:
+    page = """<html><head><meta http-equiv="Refresh" content="0; URL='/zwgk/index.html'"></head><body>
+    <iframe src="list/frame.html"></iframe><script>if (mobile) { window.location.href = "/m/index.html"; }</script>
+    </body></html>"""
+    found = extract_links(page, "http://a.gov.cn/xxgk/index.html")
+    assert found.forwards == ["http://a.gov.cn/zwgk/index.html", "http://a.gov.cn/xxgk/list/frame.html",
+                              "http://a.gov.cn/m/index.html"]

@@ -112,6 +112,9 @@ class FaultHandler(BaseHTTPRequestHandler):
                 self.reply(304, b"", {"ETag": '"v1"'})
             else:
                 self.reply(200, b"versioned", {"ETag": '"v1"', "Last-Modified": "Mon, 06 Jan 2025 08:00:00 GMT"})
+        elif path == "/start":  # a home page that only forwards, as many portals' do
+            self.reply(200, b'<html><head><meta http-equiv="refresh" content="0;url=/"></head></html>',
+                       {"Content-Type": "text/html"})
         elif path == "/":
             links = "".join(f'<a href="{p}">某局{2020 + i}年政府信息公开工作年度报告</a>' for i, p in enumerate(
                 ("/report", "/flaky", "/slow", "/reset", "/foreign", "/big", "/loop-a", "/files/r2027.pdf")))
@@ -278,7 +281,7 @@ def test_per_host_concurrency_and_spacing_hold_under_load(server: FaultServer) -
 
 
 def test_a_crawl_logs_and_reports_every_failure_and_goes_on(server: FaultServer, tmp_path: Path) -> None:
-    config = replace(portal(), start_urls=[server.base + "/"])
+    config = replace(portal(), start_urls=[server.base + "/start"])
     with RawStore(tmp_path) as store:
         summary = crawl_sync(config, store)
         rows = {r["url"][len(server.base):]: r for r in store.fetch_log()}

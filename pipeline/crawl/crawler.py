@@ -224,6 +224,9 @@ class _Crawl:
             self.push(_Task(url, "page", task.depth, task.url), _LIST_PAGE)
         for url in found.json_endpoints:
             self.push(_Task(url, "json", task.depth, task.url), _LIST_PAGE)
+        for url in found.forwards:
+            if is_followable(url):
+                self.push(_Task(url, "page", task.depth, task.url), _LIST_PAGE)
         self.follow(found.links, task)
 
     def follow(self, links: list[Link], task: _Task) -> None:

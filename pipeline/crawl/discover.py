@@ -32,6 +32,8 @@ _SPACE = re.compile(r"\s+")
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>(.*?)</nextgroup>", re.S | re.I)
+_REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
+_JS_LOCATION = re.compile(r"(?:window|document|self|top)\.location(?:\.href)?\s*=\s*[\"']([^\"']+)[\"']")
 _JSON_LITERAL = re.compile(r"[\"']([^\"'\s<>]+?\.json(?:\?[^\"'\s<>]*)?)[\"']")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 _NOT_PAGES = re.compile(r"\.(?:css|js|png|jpe?g|gif|bmp|ico|svg|webp|mp4|mp3|flv|swf|zip|rar|7z|exe|apk)$", re.I)
@@ -52,11 +54,13 @@ class Link:
 
 @dataclass
 class PageLinks:
-    """What a page points to: ordinary links, next pages of the same list, JSON list endpoints."""
+    """What a page points to: ordinary links, next pages of the same list, JSON list endpoints, and
+    where the page sends the browser instead (meta refresh, a script's location, framed lists)."""
 
     links: list[Link] = field(default_factory=list)
     pagination: list[str] = field(default_factory=list)
     json_endpoints: list[str] = field(default_factory=list)
+    forwards: list[str] = field(default_factory=list)
 
 
 def compact(text: str) -> str:
@@ -114,12 +118,17 @@ def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
     next_anchors = tree.css(pagination_selector) if pagination_selector else [
         a for a in tree.css("a[href]") if is_next_page_text(a.text() or "")]
     found.pagination.extend(link.url for link in _anchor_links(next_anchors, base))
+    for node in tree.css('meta[http-equiv="refresh" i][content]'):
+        found.forwards.extend(canonical(urljoin(base, m)) for m in _REFRESH.findall(node.attributes["content"] or ""))
+    for node in tree.css("iframe[src], frame[src]"):
+        found.forwards.append(canonical(urljoin(base, node.attributes["src"] or "")))
     for script in tree.css("script"):
         code = script.text(deep=True) or ""
         if (script.attributes.get("type") or "").lower() == "text/xml":
             _read_datastore(code, base, found)
             continue
         found.pagination.extend(create_page_urls(code, base))
+        found.forwards.extend(canonical(urljoin(base, m)) for m in _JS_LOCATION.findall(code))
         found.json_endpoints.extend(canonical(urljoin(base, m)) for m in _JSON_LITERAL.findall(code))
     return found
 
