@@ -19,6 +19,7 @@ from pipeline.crawl.config import demo_portal_config
 from pipeline.crawl.crawler import CrawlSummary, crawl_sync
 from pipeline.crawl.demo_server import DEMO_ROOT, serving_demo
 from pipeline.crawl.store import RawStore
+from pipeline.errors import DocumentError
 
 MANIFEST = json.loads((DEMO_ROOT / "manifest.json").read_text(encoding="utf-8"))
 EXPECTED = {d["path"]: d for d in MANIFEST["documents"]}
@@ -142,6 +143,24 @@ def test_demo_reports_parse_back_to_their_values(demo: DemoCrawl) -> None:
         assert report.review_litigation == values["review_litigation"], path
         checked += 1
     assert checked >= 15
+
+
+def test_documents_that_do_not_parse_fail_for_the_stated_reason(demo: DemoCrawl) -> None:
+    from pipeline.parse import parse_bytes
+
+    documents = {demo.path(d.url): d for d in demo.store.documents()}
+    outcomes = set()
+    for path, expected in EXPECTED.items():
+        if expected["outcome"] == "parsed":
+            continue
+        document = documents[path]
+        with pytest.raises(DocumentError) as caught:
+            parse_bytes(demo.store.get(document.sha256), document.url, document.content_type)
+        # a page that only links its report has no table of its own
+        reason = "no_statistics_table" if expected["outcome"] == "attachment_only" else expected["outcome"]
+        assert caught.value.reason == reason, path
+        outcomes.add(expected["outcome"])
+    assert outcomes == {"attachment_only", "unsupported_template", "no_statistics_table", "unsupported_format"}
 
 
 # -- the portal's data ---------------------------------------------------------------------------
