@@ -40,11 +40,9 @@ def parse_document(doc: Document) -> Report:
     no_statistics_table, truncated."""
     text = doc.text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in doc.text else doc.text
     meta = read_metadata(text, doc.title, doc.published_on)
-    sections, runs_to_end = text_sections(text)
-    if doc.tables:
-        from_grids = grid_sections(doc.tables)
-        if "applications" in from_grids:
-            sections, runs_to_end = from_grids, False
+    sections, runs_to_end = (grid_sections(doc.tables) if doc.tables else {}), False
+    if "applications" not in sections:  # no grids, or the tables are not the statistics tables
+        sections, runs_to_end = text_sections(text)
     applications = read_applications(sections.get("applications", []))
     _check_is_report(text, meta, bool(applications.found))
     if meta.year is not None and FIRST_DISCLOSURE_YEAR <= meta.year < FIRST_SUPPORTED_YEAR:

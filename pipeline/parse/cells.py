@@ -98,13 +98,14 @@ _CACHE_LIMIT = 50_000
 
 
 def classify(text: str, out: list[Cell]) -> None:
-    """Append the cell(s) a piece of text holds to `out`."""
+    """Append the cell(s) a piece of text holds to `out` (normalised here, so grid cells can be
+    passed as read)."""
     text = text.strip()
     cells = _CACHE.get(text)
     if cells is None:
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()
-        cells = _CACHE[text] = _cells_of(text)
+        cells = _CACHE[text] = _cells_of(normalize(text).strip())
     out.extend(cells)
 
 
@@ -175,6 +176,6 @@ def grid_cells(grids: Iterable[Grid]) -> list[Cell]:
         for row in grid:
             for cell in row:
                 if cell is not None:
-                    classify(normalize(cell), out)
+                    classify(cell, out)
             out.append(_ROW_BREAK)
     return out
