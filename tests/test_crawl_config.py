@@ -55,7 +55,9 @@ def test_the_bundled_demo_entry_points_at_the_served_portal() -> None:
 
 def test_defaults_are_polite() -> None:
     portal = portal_from_start_url("https://www.hebkc.gov.cn/zwgk/index.html")
-    assert portal.allowed_domains == ["www.hebkc.gov.cn"]
+    assert portal.allowed_domains == ["hebkc.gov.cn"]  # www. and xxgk. subdomains both belong to the site
+    assert portal_from_start_url("http://127.0.0.1:8765/").allowed_domains == ["127.0.0.1"]
+    assert portal_from_start_url("http://www.cn/").allowed_domains == ["www.cn"]
     assert (portal.rate.concurrency, portal.rate.min_delay) == (2, 1.0)
     with pytest.raises(ConfigError, match="not an http"):
         portal_from_start_url("www.hebkc.gov.cn")

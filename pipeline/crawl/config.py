@@ -74,11 +74,16 @@ def host_of(url: str) -> str:
 
 
 def portal_from_start_url(url: str) -> PortalConfig:
-    """A portal for an ad-hoc `--start-url`: automatic discovery confined to that URL's host."""
+    """A portal for an ad-hoc `--start-url`: automatic discovery confined to that URL's site.
+
+    The allowed domain is the host without a leading `www.`: portals redirect between `www.x.gov.cn`
+    and `x.gov.cn` and put their disclosure platform on subdomains such as `xxgk.x.gov.cn`.
+    """
     host = host_of(url)
     if urlsplit(url).scheme not in ("http", "https") or not host:
         raise ConfigError(f"--start-url {url!r}: not an http(s) URL")
-    return PortalConfig(name=host, region_code=None, start_urls=[url], allowed_domains=[host])
+    site = host[4:] if host.startswith("www.") and host.count(".") >= 2 else host
+    return PortalConfig(name=host, region_code=None, start_urls=[url], allowed_domains=[site])
 
 
 def load_portals(path: Path = DEFAULT_PORTALS_FILE) -> dict[str, PortalConfig]:
