@@ -32,7 +32,7 @@ class Cell(NamedTuple):
     value: int | float | None = None  # VALUE: the number, or None for a null token such as "—"
 
 
-_EMPTY = Cell(EMPTY, "")
+EMPTY_CELL = Cell(EMPTY, "")
 _ROW_BREAK = Cell(BREAK, "")
 
 # The part of NFKC that matters to tables: full-width ASCII forms (０-９, （）, ：, ，) to ASCII, the
@@ -76,7 +76,7 @@ def _cells_of(text: str) -> tuple[Cell, ...]:
     """The cell(s) one stripped piece of text holds: "label 1 0 2" (a row printed with spaces)
     holds four."""
     if not text:
-        return (_EMPTY,)
+        return (EMPTY_CELL,)
     number = parse_number(text)
     if number is not None:
         return (Cell(VALUE, text, number),)
@@ -97,16 +97,20 @@ _CACHE: dict[str, tuple[Cell, ...]] = {}
 _CACHE_LIMIT = 50_000
 
 
-def classify(text: str, out: list[Cell]) -> None:
-    """Append the cell(s) a piece of text holds to `out` (normalised here, so grid cells can be
-    passed as read)."""
-    text = text.strip()
-    cells = _CACHE.get(text)
-    if cells is None:
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-        cells = _CACHE[text] = _cells_of(normalize(text).strip())
-    out.extend(cells)
+def _classify_new(text: str) -> tuple[Cell, ...]:
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    cells = _CACHE[text] = _cells_of(normalize(text).strip())
+    return cells
+
+
+def classify_all(pieces: Iterable[str], out: list[Cell]) -> None:
+    """Append the cell(s) each piece of text holds to `out` (normalised here, so grid cells can be
+    passed as read). The hot loop of parsing: one dict lookup per piece in the common case."""
+    get = _CACHE.get
+    for piece in pieces:
+        text = piece.strip()
+        out += get(text) or _classify_new(text)
 
 
 def _pipe_line_cells(line: str, markdown: bool) -> list[str]:
@@ -131,7 +135,7 @@ def _rows_per_line(lines: list[list[str]]) -> bool:
     """Whether each line holds a whole table row (pipes, tabs, markdown) rather than one cell."""
     wide = with_text = 0
     for pieces in lines:
-        filled = sum(1 for p in pieces[:4] if p and not p.isspace())  # the first cells tell
+        filled = len([p for p in pieces[:4] if p and not p.isspace()])  # the first cells tell
         wide += filled >= 2
         with_text += filled > 0
     return wide * 3 >= with_text > 0
@@ -141,8 +145,7 @@ def _line_cells(lines: list[list[str]]) -> list[Cell]:
     out: list[Cell] = []
     by_row = _rows_per_line(lines)
     for pieces in lines:
-        for piece in pieces:
-            classify(piece, out)
+        classify_all(pieces, out)
         if by_row and pieces:
             out.append(_ROW_BREAK)
     return out
@@ -160,12 +163,9 @@ def text_cells(region: str) -> list[Cell]:
     out: list[Cell] = []
     if _BLANK_LINE_RE.search(region):
         # One cell per paragraph: a single newline inside a cell is a wrapped header word.
-        for piece in region.strip("\n").split("\n\n"):
-            classify(piece.replace("\n", ""), out)
+        classify_all((piece.replace("\n", "") for piece in region.strip("\n").split("\n\n")), out)
     else:
-        for line in region.split("\n"):
-            if line.strip():
-                classify(line, out)
+        classify_all((line for line in region.split("\n") if line.strip()), out)
     return out
 
 
@@ -174,8 +174,6 @@ def grid_cells(grids: Iterable[Grid]) -> list[Cell]:
     out: list[Cell] = []
     for grid in grids:
         for row in grid:
-            for cell in row:
-                if cell is not None:
-                    classify(cell, out)
+            classify_all((cell for cell in row if cell is not None), out)
             out.append(_ROW_BREAK)
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.parse.cells import EMPTY, VALUE, Cell
+from pipeline.parse.cells import EMPTY, EMPTY_CELL, VALUE, Cell
 from pipeline.parse.digits import Split, recover
 
 Value = int | float | None
@@ -57,7 +57,7 @@ def _paddings(spans: list[Span], bounds: list[tuple[int, int]]) -> dict[tuple[in
     (width, labels, indent) and by width alone."""
     seen: dict[tuple[int, ...], set[tuple[int, int]]] = {}
     for span, (first, last) in zip(spans, bounds):
-        if last - first + 1 == span.width and all(c.kind != EMPTY for c in span.cells[first : last + 1]):
+        if last - first + 1 == span.width and EMPTY_CELL not in span.cells[first : last + 1]:
             pad = (first, len(span.cells) - last - 1)
             seen.setdefault((span.width, span.labels, span.indent), set()).add(pad)
             seen.setdefault((span.width,), set()).add(pad)
@@ -79,7 +79,7 @@ def row_from_cells(key: str, cells: list[Cell]) -> Row:
     """The row the cells of each column make (an empty cell is a blank: null)."""
     values = [c.value for c in cells]
     raw = [c.text if c.kind == VALUE and c.value is None else None for c in cells]
-    return Row(key, len(cells), values, raw, found=sum(c.kind != EMPTY for c in cells), cells=cells)
+    return Row(key, len(cells), values, raw, found=len(cells) - cells.count(EMPTY_CELL), cells=cells)
 
 
 def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row: bool = False) -> list[Row]:
@@ -107,8 +107,7 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
             placements = _blank_placements(span, first, last, pads)
             if len(placements) == 1:
                 ((lead, trail),) = placements
-                blank = Cell(EMPTY, "")  # value None
-                rows.append(row_from_cells(span.key, [blank] * lead + core + [blank] * trail))
+                rows.append(row_from_cells(span.key, [EMPTY_CELL] * lead + core + [EMPTY_CELL] * trail))
                 continue
             if found == len(core) and recoverable:
                 candidates = recover([c.text for c in core], width, lambda s, w=width: accept(w, s))

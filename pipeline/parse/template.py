@@ -87,6 +87,8 @@ def _accept_applications(width: int, split: Split) -> bool:
 def _counts(row: Row) -> list[int | None]:
     """Counts as integers: "3.0" is 3; a fractional count ("1.5") is not a count, so it is null
     with its text kept as the raw token."""
+    if float not in map(type, row.values or ()):
+        return list(row.values or ())
     counts: list[int | None] = []
     for i, value in enumerate(row.values or []):
         if isinstance(value, float):
