@@ -296,3 +296,9 @@ def test_a_crawl_logs_and_reports_every_failure_and_goes_on(server: FaultServer,
     assert (rows["/flaky"]["status"], rows["/flaky"]["attempts"]) == (200, 3)
     assert rows["/foreign"]["final_url"].startswith("http://localhost:")
     assert summary.pages_fetched == len(rows) - 1  # every request but robots.txt, each logged once
+
+
+def test_tls_failure_is_reported_once_not_retried(server: FaultServer) -> None:
+    port = server.server_address[1]
+    response = fetch(f"https://127.0.0.1:{port}/ok")  # TLS to a plain-HTTP server: the handshake fails
+    assert (response.error, response.attempts) == ("tls_error", 1)

@@ -2,13 +2,14 @@
 
 httpx's own redirect following is off so every hop is checked against the allowed domains,
 counted, throttled like any request and refused on a loop. A failure never raises: the caller gets
-a `Response` whose `error` is a stable reason code (timeout, connection_error, http_404, too_large,
-redirect_loop, too_many_redirects, redirect_offsite, offsite) to log and report.
+a `Response` whose `error` is a stable reason code (timeout, connection_error, tls_error, http_404,
+too_large, redirect_loop, too_many_redirects, redirect_offsite, offsite) to log and report.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
@@ -94,7 +95,9 @@ class Fetcher:
                 return Response(url, refused.final_url, error=refused.reason, attempts=attempt)
             except httpx.TimeoutException:
                 response = Response(url, url, error="timeout")
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
+                if _caused_by(exc, ssl.SSLError):  # a bad certificate or TLS setup stays bad: no retry
+                    return Response(url, url, error="tls_error", attempts=attempt)
                 response = Response(url, url, error="connection_error")
             else:
                 if response.status is not None and is_retryable_status(response.status):
@@ -138,6 +141,16 @@ class Fetcher:
                 raise _Refused("too_large", url)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `kind` is anywhere in the chain httpx and httpcore wrap errors in."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _conditional_headers(validators: Validators | None) -> dict[str, str]:
