@@ -102,12 +102,10 @@ def _outcome(item: str) -> str:
 
 def _mart(con, name: str, keys: str) -> dict[tuple, dict]:
     """Rows of a mart by their key columns, each as a column -> value dict."""
-    relation = con.sql(f"SELECT * FROM marts.{name}")
-    width = keys.count(",") + 1
-    rows = relation.fetchall()
-    columns = relation.columns
+    cursor = con.execute(f"SELECT * FROM marts.{name}")
+    columns = [d[0] for d in cursor.description]
     ordered = [c.strip().strip('"') for c in keys.split(",")]
-    return {tuple(row[columns.index(k)] for k in ordered): dict(zip(columns, row)) for row in rows} if width else {}
+    return {tuple(row[columns.index(k)] for k in ordered): dict(zip(columns, row)) for row in cursor.fetchall()}
 
 
 def _share(numerator, denominator):
@@ -303,3 +301,14 @@ def test_exports_parquet_by_year_and_csv_with_bom(warehouse, tmp_path) -> None:
     text = raw.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("year,cut,unit_code,unit_name")
     assert "宽城满族自治县" in text and len(text.splitlines()) == apps.rows + 1
+
+
+def test_readme_documents_every_mart_column(warehouse) -> None:
+    con, _, _ = warehouse
+    readme = (Path(__file__).resolve().parents[1] / "sql" / "README.md").read_text(encoding="utf-8")
+    documented = readme.split("<!-- mart-schema:start -->\n")[1].split("<!-- mart-schema:end -->")[0]
+    actual = "".join(
+        f"- `{m.name}`: " + ", ".join(f"{c[0]} {c[1]}" for c in con.execute(f"DESCRIBE {m.qualified}").fetchall()) + "\n"
+        for m in discover() if m.schema == "marts"
+    )
+    assert documented == actual, "sql/README.md's export schema differs from the marts: update it"

@@ -9,10 +9,10 @@ WITH report_findings AS (
 SELECT c.year, c.cut, c.unit_code, mode(c.unit_name) AS unit_name,
        any_value(c.province_code) AS province_code, any_value(c.city_code) AS city_code,
        any_value(c.county_code) AS county_code,
-       count_if(c.kind = 'report') AS reports,
-       count(f.report_id) AS reports_with_findings,
+       count_if(c.kind = 'report')::BIGINT AS reports,
+       count(f.report_id)::BIGINT AS reports_with_findings,
        coalesce(sum(f.findings), 0)::BIGINT AS findings,
-       count_if(c.kind = 'parse_failure') AS parse_failures
+       count_if(c.kind = 'parse_failure')::BIGINT AS parse_failures
 FROM intermediate.int_region_cuts AS c
 LEFT JOIN report_findings AS f ON c.kind = 'report' AND f.report_id = c.unit_id AND f.year = c.year
 GROUP BY c.year, c.cut, c.unit_code
