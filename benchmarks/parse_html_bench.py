@@ -57,10 +57,21 @@ def best_of(repeat: int, function, pages: list[bytes]) -> float:
     return total / len(pages)
 
 
+def calibration_ms() -> float:
+    """CPU ms of a bare 1M-iteration loop (the same yardstick as parse_text_bench.py): ~40-60 ms on
+    an idle core here; more means the core is shared and every rate below is depressed with it."""
+    start = time.process_time()
+    total = 0
+    for i in range(1_000_000):
+        total += i
+    return (time.process_time() - start) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
+    print(f"calibration: bare 1M-iteration loop {calibration_ms():.0f} ms CPU (idle core: ~40-60 ms)")
     pages = corpus()
     source = "http://demo.example.gov.cn/ndbg/report.html"
     texts = {page: decode_html(page)[0] for page in pages}

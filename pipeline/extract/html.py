@@ -36,7 +36,7 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
 _MAX_SPAN = 200
 _NO_SPAN = (1, 1)
 _DIGITS = re.compile(r"\s*(\d+)")
-_PUBDATE_META = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime", "publishtime")
+_PUBDATE_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime")  # lower-cased meta names
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 # Chrome labels for the publication date, in the contract's order of trust; a bare two-character
 # label must be followed by a colon to count, so running text ("时间2023年…") does not.
@@ -48,11 +48,17 @@ _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+")
 
 
 def read_html(text: str, source: str) -> Document:
-    """The report page as a Document; `text` must already be decoded (see `decode.decode_html`)."""
+    """The report page as a Document; `text` must already be decoded (see `decode.decode_html`).
+
+    Each CSS query costs tens of microseconds whatever it finds, so every lookup is one query per
+    page (spans, nested tables, metadata), never one per table or per cell.
+    """
     tree = LexborHTMLParser(text)
-    walker = _Walker()
-    walker.walk(_content_root(tree))
-    title = _title(tree)
+    root = _content_root(tree)
+    walker = _Walker(root)
+    walker.walk(root)
+    metas = _metas(tree)
+    title = _title(tree, metas)
     body_text = walker.text()
     if title and title not in body_text[: len(title) * 4 + 200]:
         body_text = f"{title}\n{body_text}" if body_text else title
@@ -62,7 +68,7 @@ def read_html(text: str, source: str) -> Document:
         text=body_text,
         tables=walker.tables,
         title=title,
-        published_on=_published_on(tree),
+        published_on=_published_on(tree, metas),
         attachments=_attachments(tree, source),
     )
 
@@ -70,10 +76,16 @@ def read_html(text: str, source: str) -> Document:
 class _Walker:
     """Collects lines in reading order; a block element ends a line, a table emits one line per row."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: LexborNode) -> None:
         self.lines: list[str] = []
         self.tables: list[Grid] = []
         self._buf: list[str] = []
+        # (rowspan, colspan) of every spanning cell under the root by node id, and the rows holding
+        # one: attributes and ids are read only there, because doing it for every cell is the hot spot.
+        spanning = root.css("td[rowspan], td[colspan], th[rowspan], th[colspan]")
+        self._spans = {node.mem_id: (_span(node, "rowspan"), _span(node, "colspan")) for node in spanning}
+        self._span_rows = {node.parent.mem_id for node in spanning}
+        self._layout_tables = _tables_holding_tables(root)
 
     def text(self) -> str:
         self._flush()
@@ -106,17 +118,12 @@ class _Walker:
                 self.walk(child)
 
     def _table(self, table: LexborNode) -> None:
-        if len(table.css("table")) > 1:  # a layout table (`css` includes the node): its cells are page regions
+        if self._layout_tables and table.mem_id in self._layout_tables:  # its cells are page regions
             self.walk(table)
             return
-        # Attributes are read only for the few spanning cells: building every cell's dict is the hot spot.
-        spans = {node.mem_id: (_span(node, "rowspan"), _span(node, "colspan"))
-                 for node in table.css("td[rowspan], td[colspan], th[rowspan], th[colspan]")}
-        caption = table.css_first("caption")
-        if caption is not None and (title := clean_cell(caption.text(deep=True))):
-            self.lines.append(title)
         rows: list[list[Cell]] = []
-        for row in _rows(table):
+        for row in self._rows(table):
+            spans = self._spans if self._span_rows and row.mem_id in self._span_rows else None
             cells: list[Cell] = []
             for cell in row.iter():
                 tag = cell.tag
@@ -135,15 +142,30 @@ class _Walker:
         self.tables.append(grid)
         self.lines.extend(row_line(row) for row in grid)
 
+    def _rows(self, table: LexborNode) -> list[LexborNode]:
+        """The table's own rows; its caption goes out as the line before them."""
+        rows: list[LexborNode] = []
+        for child in table.iter():
+            tag = child.tag
+            if tag == "tr":
+                rows.append(child)
+            elif tag in ("tbody", "thead", "tfoot"):
+                rows.extend(tr for tr in child.iter() if tr.tag == "tr")
+            elif tag == "caption" and (caption := clean_cell(child.text(deep=True))):
+                self.lines.append(caption)
+        return rows
 
-def _rows(table: LexborNode) -> list[LexborNode]:
-    rows: list[LexborNode] = []
-    for child in table.iter():
-        if child.tag == "tr":
-            rows.append(child)
-        elif child.tag in ("tbody", "thead", "tfoot"):
-            rows.extend(tr for tr in child.iter() if tr.tag == "tr")
-    return rows
+
+def _tables_holding_tables(root: LexborNode) -> set[int]:
+    """Ids of the tables that contain another table: layout tables, read as page regions."""
+    holders: set[int] = set()
+    for nested in root.css("td table, th table"):
+        node = nested.parent
+        while node is not None and node.mem_id != root.mem_id:
+            if node.tag == "table":
+                holders.add(node.mem_id)
+            node = node.parent
+    return holders
 
 
 def _span(cell: LexborNode, name: str) -> int:
@@ -167,13 +189,21 @@ def _content_root(tree: LexborHTMLParser) -> LexborNode:
     return tree.body or tree.root
 
 
-def _title(tree: LexborHTMLParser) -> str | None:
+def _metas(tree: LexborHTMLParser) -> dict[str, str]:
+    """`<meta name=… content=…>` by lower-cased name, the first of each name."""
+    metas: dict[str, str] = {}
+    for meta in tree.css("meta[name]"):
+        attrs = meta.attributes
+        metas.setdefault((attrs.get("name") or "").lower(), attrs.get("content") or "")
+    return metas
+
+
+def _title(tree: LexborHTMLParser, metas: dict[str, str]) -> str | None:
     """The article title: CMS metadata, else a heading naming an annual report, else the page title.
 
     Headings alone are not trusted first: portals put their own name in an `<h1>` logo.
     """
-    meta = tree.css_first('meta[name="ArticleTitle"]')
-    if meta is not None and (content := clean_cell(meta.attributes.get("content") or "")):
+    if content := clean_cell(metas.get("articletitle", "")):
         return content
     headings = [clean_cell(h.text(deep=True)) for h in tree.css(_TITLE_SELECTORS)]
     page_title = tree.css_first("title")
@@ -184,10 +214,9 @@ def _title(tree: LexborHTMLParser) -> str | None:
     return next((text for text in (*headings[:1], *segments[:1]) if text), None)
 
 
-def _published_on(tree: LexborHTMLParser) -> str | None:
+def _published_on(tree: LexborHTMLParser, metas: dict[str, str]) -> str | None:
     for name in _PUBDATE_META:
-        meta = tree.css_first(f'meta[name="{name}"]')
-        if meta is not None and (found := _iso(_BARE_DATE.search(meta.attributes.get("content") or ""))):
+        if name in metas and (found := _iso(_BARE_DATE.search(metas[name]))):
             return found
     root = tree.body or tree.root
     page_text = root.text(deep=True) if root is not None else ""
