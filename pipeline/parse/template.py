@@ -7,6 +7,7 @@ reads every layout and both templates (2021: (六) in three rows; 2019: one (六
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -42,7 +43,7 @@ class Table:
     found: list[str] = field(default_factory=list)  # keys whose label was found, in order
 
 
-def _spans(cells: list[Cell], match, width_of) -> list[Span]:
+def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Callable[[str], int]) -> list[Span]:
     """Cut the cells at row labels; `match(key)` names the row a label starts, or None."""
     spans: list[Span] = []
     run = indent = 0
@@ -102,9 +103,11 @@ def _counts(row: Row) -> list[int | None]:
 
 
 def _collect(table: Table, rows: list[Row], columns: tuple[str, ...]) -> None:
+    seen: set[str] = set()
     for row in rows:
-        if row.key in table.rows:
+        if row.key in seen:
             continue  # a label repeated (e.g. in a note) never overrides the first row read
+        seen.add(row.key)
         if row.values is None:
             table.problems.append(row)
             continue
