@@ -10,12 +10,15 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -64,6 +67,7 @@ def politeness_off(site: Path, port: int, concurrencies: list[int]) -> None:
     server = subprocess.Popen([sys.executable, "-c", code, str(site)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         server.stdout.readline()
+        httpx_floor(f"http://127.0.0.1:{port}", list_pages=sum(1 for _ in (site / "zwgk" / "ndbg").glob("t*.html")))
         for concurrency in concurrencies:
             rate = RateSettings(concurrency=concurrency, min_delay=0.0, retries=0)
             with tempfile.TemporaryDirectory() as raw, RawStore(Path(raw)) as store:
@@ -77,6 +81,27 @@ def politeness_off(site: Path, port: int, concurrencies: list[int]) -> None:
     finally:
         server.terminate()
         server.wait()
+
+
+def httpx_floor(base: str, list_pages: int) -> None:
+    """The same report pages fetched by a bare httpx client: the ceiling the crawler works under."""
+    urls = [f"{base}/zwgk/ndbg/t{n}.html" for n in range(list_pages)]
+
+    async def fetch_all() -> None:
+        async with httpx.AsyncClient(trust_env=False) as client:
+            slots = asyncio.Semaphore(2)
+
+            async def one(url: str) -> bytes:
+                async with slots:
+                    return (await client.get(url)).content
+
+            await asyncio.gather(*(one(u) for u in urls))
+
+    start, cpu = time.perf_counter(), time.process_time()
+    asyncio.run(fetch_all())
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"bare httpx GETs (2 connections, no processing, no store): {len(urls) / elapsed:.0f} requests/s; "
+          f"client CPU {cpu / len(urls) * 1000:.2f} ms/request")
 
 
 def politeness_on(site: Path, rate: RateSettings, pages: int) -> None:

@@ -7,12 +7,14 @@ import json
 import pytest
 
 from pipeline.crawl.discover import (
+    Link,
     create_page_urls,
     extract_links,
     is_report_title,
     json_links,
     link_preference,
     parse_json,
+    report_links,
 )
 
 
@@ -112,3 +114,12 @@ def test_pages_that_send_the_browser_elsewhere() -> None:
     found = extract_links(page, "http://a.gov.cn/xxgk/index.html")
     assert found.forwards == ["http://a.gov.cn/zwgk/index.html", "http://a.gov.cn/xxgk/list/frame.html",
                               "http://a.gov.cn/m/index.html"]
+
+
+def test_report_links_keep_only_reports() -> None:
+    page = """<html><head><base href="http://a.gov.cn/zwgk/"></head><body><a href="/">首页</a>
+    <a href="t2.html">上一篇：某局2022年政府信息公开工作年度报告</a><a href="javascript:;">某局2021年政府信息公开工作年度报告</a>
+    <a href="t0.html" title="某局2024年政府信息公开工作年度报告">下一篇</a></body></html>"""
+    assert report_links(page, "http://a.gov.cn/zwgk/t1.html") == [
+        Link("http://a.gov.cn/zwgk/t2.html", "上一篇：某局2022年政府信息公开工作年度报告"),
+        Link("http://a.gov.cn/zwgk/t0.html", "某局2024年政府信息公开工作年度报告")]

@@ -29,6 +29,7 @@ from pipeline.crawl.discover import (
     json_links,
     link_preference,
     parse_json,
+    report_links,
 )
 from pipeline.crawl.fetch import Fetcher, Response, make_client
 from pipeline.crawl.offsite import is_allowed
@@ -257,9 +258,8 @@ class _Crawl:
                       _ATTACHMENT)
         # Report pages link other reports (上一篇/下一篇, a year's column of agencies' reports): follow those only.
         if task.depth < self.config.max_depth:
-            for link in extract_links(text, task.url).links:
-                if is_report_title(link.text):
-                    self.push_report(link, task)
+            for link in report_links(text, task.url):
+                self.push_report(link, task)
 
     def push_report(self, link: Link, task: _Task) -> None:
         """A link titled as a report: its page, or the report file itself when a list links the PDF/DOCX."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin
@@ -110,8 +110,7 @@ def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
     JSON endpoints) is always read: a CSS selector cannot reach inside it.
     """
     tree = LexborHTMLParser(html)
-    base_node = tree.css_first("base[href]")
-    base = urljoin(page_url, base_node.attributes.get("href") or "") if base_node else page_url
+    base = _base(tree, page_url)
     found = PageLinks()
     anchors = tree.css(link_selector) if link_selector else tree.css("a[href]")
     found.links.extend(_anchor_links(anchors, base))
@@ -131,6 +130,13 @@ def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
         found.forwards.extend(canonical(urljoin(base, m)) for m in _JS_LOCATION.findall(code))
         found.json_endpoints.extend(canonical(urljoin(base, m)) for m in _JSON_LITERAL.findall(code))
     return found
+
+
+def report_links(html: str, page_url: str) -> list[Link]:
+    """Only the links titled as reports (a report page's 上一篇/下一篇, a column of reports): the text is
+    classified before any URL is resolved, since a detail page's many navigation links are not wanted."""
+    tree = LexborHTMLParser(html)
+    return list(_anchor_links(tree.css("a[href]"), _base(tree, page_url), keep=is_report_title))
 
 
 def create_page_urls(script: str, page_url: str) -> list[str]:
@@ -153,14 +159,21 @@ def _read_datastore(xml: str, base: str, found: PageLinks) -> None:
         found.links.extend(_anchor_links(LexborHTMLParser(fragment).css("a[href]"), base))
 
 
-def _anchor_links(anchors: list, base: str) -> Iterator[Link]:
+def _base(tree: LexborHTMLParser, page_url: str) -> str:
+    node = tree.css_first("base[href]")
+    return urljoin(page_url, node.attributes.get("href") or "") if node else page_url
+
+
+def _anchor_links(anchors: list, base: str, keep: Callable[[str], bool] | None = None) -> Iterator[Link]:
     for anchor in anchors:
-        href = (anchor.attributes.get("href") or "").strip()
-        if not href or href.lower().startswith(_SKIP_SCHEMES):
-            continue
         text = compact(anchor.text(deep=True) or "")
         title = compact(anchor.attributes.get("title") or "")
-        yield Link(canonical(urljoin(base, href)), title if len(title) > len(text) else text)
+        text = title if len(title) > len(text) else text
+        if keep is not None and not keep(text):
+            continue
+        href = (anchor.attributes.get("href") or "").strip()
+        if href and not href.lower().startswith(_SKIP_SCHEMES):
+            yield Link(canonical(urljoin(base, href)), text)
 
 
 def json_links(data: Any, endpoint_url: str, fields: dict[str, str] | None = None) -> list[Link]:
