@@ -99,3 +99,12 @@ def test_extra_column_rows_are_findings_and_other_rows_stay():
     assert {(f.rule, f.item) for f in report.findings} == {("column_count", "granted"), ("column_count", "unable_no_info")}
     assert report.applications["new_received"] == values["applications"]["new_received"]
     assert "granted" not in report.applications
+
+
+def test_missing_section_two_row_is_a_finding():
+    values = b.consistent_values()
+    text = b.report_text(values, "pipes")
+    row = next(line for line in text.splitlines() if line.startswith("行政事业性收费 |"))
+    report = parse_text(text.replace(row + "\n", ""))
+    assert "fees_10k_yuan" not in report.proactive and report.proactive["penalty_decisions"] == 37
+    assert [(f.rule, f.item) for f in report.findings] == [("missing_row", "fees_10k_yuan")]

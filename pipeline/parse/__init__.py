@@ -73,7 +73,7 @@ def parse_document(doc: Document) -> Report:
         text=doc.text,
     )
     report.raw_tokens = {**applications.raw, **review.raw}
-    report.findings = assemble_findings(applications, review, proactive, meta)
+    report.findings = assemble_findings(applications, review, proactive, kind, meta)
     return report
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pipeline import contract
 from pipeline.errors import ParseError
 from pipeline.parse.metadata import Metadata
-from pipeline.parse.template import Table
+from pipeline.parse.template import PROACTIVE_ROWS, Table
 from pipeline.record import Finding
 
 _PROBLEM_TEXT = {
@@ -51,11 +51,17 @@ def _row_findings(table: Table, what: str) -> list[Finding]:
     return out
 
 
-def assemble_findings(applications: Table, review: Table, proactive: Table | None, meta: Metadata) -> list[Finding]:
+def assemble_findings(applications: Table, review: Table, proactive: Table | None, template: str,
+                      meta: Metadata) -> list[Finding]:
     findings = _row_findings(applications, "section 三")
     findings += _row_findings(review, "section 四")
     if proactive is not None:
         findings += _row_findings(proactive, "section 二")
+        unread = {r.key for r in proactive.problems}
+        for row_label, fields in PROACTIVE_ROWS[template].items():
+            if row_label not in proactive.found and row_label not in unread:
+                findings += [Finding(rule="missing_row", item=name, message=f"section 二 row {row_label} not found")
+                             for name in fields]
     else:
         findings.append(Finding(rule="missing_section", item="proactive",
                                 message="section 二 (主动公开政府信息情况) table not found"))
