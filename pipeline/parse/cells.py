@@ -19,8 +19,9 @@ EMPTY, VALUE, LABEL, BREAK = 0, 1, 2, 3  # BREAK: end of a table row (line or gr
 
 _NUMBER = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?"
 _VALUE_RE = re.compile(rf"({_NUMBER})\s*(?:万元|元)?")
-_NUMS_ONLY_RE = re.compile(rf"(?:{_NUMBER})(?:\s+(?:{_NUMBER}))+")
-_LABEL_NUMS_RE = re.compile(rf"(\S[^。;]{{0,60}}?[^\s\d.,+-])\s+((?:{_NUMBER})(?:\s+(?:{_NUMBER}))*)")
+_TOKEN = "|".join([_NUMBER, *(re.escape(t) for t in sorted(NULL_TOKENS, key=len, reverse=True))])
+_NUMS_ONLY_RE = re.compile(rf"(?:{_TOKEN})(?:\s+(?:{_TOKEN}))+")
+_LABEL_NUMS_RE = re.compile(rf"(\S[^。;]{{0,60}}?[^\s\d.,+-])\s+((?:{_TOKEN})(?:\s+(?:{_TOKEN}))*)")
 _SPACE_RE = re.compile(r"\s+")
 _MARKDOWN_RULE_RE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
