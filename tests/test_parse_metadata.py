@@ -41,3 +41,9 @@ def test_a_report_named_inside_a_sentence_is_not_the_title():
     assert read_metadata(text).title_found is False
     crumb = read_metadata("首页 > 政务公开 > 某县人民政府2023年政府信息公开工作年度报告\n正文")
     assert (crumb.agency, crumb.year) == ("某县人民政府", 2023)
+
+
+def test_signature_date_in_chinese_numerals():
+    meta = read_metadata("某镇2024年政府信息公开工作年度报告\n……\n某县某镇人民政府\n二〇二五年一月十六日\n")
+    assert (meta.published_on, meta.agency) == ("2025-01-16", "某县某镇人民政府")
+    assert read_metadata("某镇2024年政府信息公开工作年度报告\n某镇人民政府\n二〇二四年十二月三十一日").published_on == "2024-12-31"

@@ -25,7 +25,13 @@ _PERIOD_RE = re.compile(contract.STATISTICS_PERIOD_PATTERN.replace(r"\d", _D))
 _DATE = rf"({_D}{{4}}){_S}[-－年/.．]{_S}({_D}{{1,2}}){_S}[-－月/.．]{_S}({_D}{{1,2}})"
 _LABELED_DATE_RE = re.compile(rf"(?:{'|'.join(contract.DATE_LABELS)}){_S}[:：]?{_S}{_DATE}")
 _LINE_DATE_RE = re.compile(rf"(?m)^[ \t\u3000\xa0]*{_DATE}(?:日|[ \t]|$)")
-_SIGNATURE_DATE_RE = re.compile(rf"{_S}({_D}{{4}}){_S}年{_S}({_D}{{1,2}}){_S}月{_S}({_D}{{1,2}}){_S}日{_S}")
+_CN_DIGITS = "〇零一二三四五六七八九"
+_CN = f"[{_CN_DIGITS}十]"
+_CN_VALUES = {c: max(i - 1, 0) for i, c in enumerate(_CN_DIGITS)}  # 〇 and 零 are 0, 一 is 1, …
+# Signatures write the date in Arabic or in Chinese numerals (二〇二五年一月十六日).
+_SIGNATURE_DATE_RE = re.compile(
+    rf"{_S}({_D}{{4}}|[{_CN_DIGITS}]{{4}}){_S}年{_S}({_D}{{1,2}}|{_CN}{{1,3}}){_S}月{_S}({_D}{{1,2}}|{_CN}{{1,3}}){_S}日{_S}"
+)
 _AGENCY_LINE_RE = re.compile(rf"[{_CJK}()（）]{{2,40}}(?:{'|'.join(contract.AGENCY_SUFFIXES)})")
 _CONTACT_RE = re.compile(rf"与{_S}([{_CJK}()（）]{{4,40}}?){_S}联系")
 _FIRST_SECTION_RE = re.compile(r"(?m)^[ \t\u3000\xa0]*一\s*[、.．]")
@@ -52,8 +58,19 @@ class Metadata:
     title_found: bool = False  # the text names itself a 政府信息公开(工作)年度报告
 
 
+def _number(text: str) -> int:
+    """An Arabic or Chinese-numeral number: "2025", "２０２５", "二〇二五", "十六", "二十", "三十一"."""
+    text = normalize(text)
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return int("".join(str(_CN_VALUES[c]) for c in text))
+    tens, _, units = text.partition("十")
+    return (_number(tens) if tens else 1) * 10 + (_number(units) if units else 0)
+
+
 def _iso(m: re.Match[str]) -> str | None:
-    year, month, day = (int(normalize(m.group(i))) for i in (1, 2, 3))
+    year, month, day = (_number(m.group(i)) for i in (1, 2, 3))
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
