@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
@@ -43,18 +44,24 @@ def corpus() -> list[bytes]:
     return [page for page in pages if 10_000 <= len(page) <= 60_000]
 
 
-def best_of(repeat: int, function, pages: list[bytes]) -> float:
-    """Mean over pages of each page's fastest of `repeat` runs: the machine's other load only ever
-    adds time, so the minimum is the least disturbed figure."""
-    total = 0.0
+def fastest(repeat: int, stages: dict[str, Callable[[bytes], object]], pages: list[bytes]) -> dict[str, float]:
+    """Seconds per page for each stage: the mean over pages of each page's fastest of `repeat` runs.
+
+    Other load on the machine only ever adds time, so the minimum is the least disturbed figure;
+    the stages run interleaved page by page so a change in load shifts them all alike and their
+    ratios stay meaningful.
+    """
+    totals = dict.fromkeys(stages, 0.0)
     for page in pages:
-        best = float("inf")
+        best = dict.fromkeys(stages, float("inf"))
         for _ in range(repeat):
-            start = time.perf_counter()
-            function(page)
-            best = min(best, time.perf_counter() - start)
-        total += best
-    return total / len(pages)
+            for name, stage in stages.items():
+                start = time.perf_counter()
+                stage(page)
+                best[name] = min(best[name], time.perf_counter() - start)
+        for name in stages:
+            totals[name] += best[name]
+    return {name: total / len(pages) for name, total in totals.items()}
 
 
 def calibration_ms() -> float:
@@ -78,10 +85,13 @@ def main() -> None:
     documents = {page: read_document(page, source) for page in pages}
     for page in pages:  # warm-up and a correctness guard: every page must parse to a report
         assert parse_bytes(page, source).applications, "a benchmark page did not parse"
-    dom = best_of(args.repeat, lambda page: LexborHTMLParser(texts[page]), pages)
-    reader = best_of(args.repeat, lambda page: read_document(page, source), pages)
-    template = best_of(args.repeat, lambda page: parse_document(documents[page]), pages)
-    full = best_of(args.repeat, lambda page: parse_bytes(page, source), pages)
+    times = fastest(args.repeat, {
+        "dom": lambda page: LexborHTMLParser(texts[page]),
+        "reader": lambda page: read_document(page, source),
+        "template": lambda page: parse_document(documents[page]),
+        "full": lambda page: parse_bytes(page, source),
+    }, pages)
+    dom, reader, template, full = times["dom"], times["reader"], times["template"], times["full"]
     sizes = sorted(len(page) for page in pages)
     print(f"corpus: {len(pages)} HTML pages, {sizes[0] / 1000:.1f}-{sizes[-1] / 1000:.1f} KB "
           f"(median {sizes[len(sizes) // 2] / 1000:.1f} KB); fastest of {args.repeat} runs per page, one core")
