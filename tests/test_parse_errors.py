@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import contract
 from pipeline.errors import DocumentError, ParseError
@@ -108,3 +110,25 @@ def test_missing_section_two_row_is_a_finding():
     report = parse_text(text.replace(row + "\n", ""))
     assert "fees_10k_yuan" not in report.proactive and report.proactive["penalty_decisions"] == 37
     assert [(f.rule, f.item) for f in report.findings] == [("missing_row", "fees_10k_yuan")]
+
+
+_TEXTS = [b.report_text(b.consistent_values(t), layout) for t in ("2021", "2019") for layout in b.LAYOUTS]
+
+
+@settings(max_examples=120, deadline=None)
+@given(which=st.integers(0, len(_TEXTS) - 1), cut=st.floats(0, 1), drop=st.floats(0, 1),
+       insert=st.sampled_from(["", "|", "\t", "\n", "0", "12", "—", " ", "（", "三、", "\n\n"]), at=st.floats(0, 1))
+def test_mutilated_text_gives_a_report_or_a_parse_error(which, cut, drop, insert, at):
+    text = _TEXTS[which]
+    lines = text.split("\n")
+    del lines[int(drop * (len(lines) - 1))]
+    text = "\n".join(lines)
+    pos = int(at * len(text))
+    text = (text[:pos] + insert + text[pos:])[: max(1, int(cut * len(text) * 1.2))]
+    try:
+        report = parse_text(text)
+    except ParseError as error:
+        assert error.reason in {"not_a_report", "no_statistics_table", "truncated", "unsupported_template"}
+        assert "\n" not in error.message
+    else:
+        assert all(len(v) == 7 for v in report.applications.values())
