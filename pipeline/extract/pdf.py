@@ -67,6 +67,8 @@ class _Table:
 
 
 def read_pdf(data: bytes, source: str) -> Document:
+    """Lines and ruled tables of every page in reading order; a table running over a page break is
+    one grid (same column boundaries, nothing but page numbers in between)."""
     pages = _pages(data)
     glyphs = [char.text for page in pages for char in page.chars if char.text.strip()]
     if not glyphs:

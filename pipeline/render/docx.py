@@ -76,6 +76,7 @@ def _table(table: Table) -> str:
 
 
 def render_docx(report: ReportDoc) -> bytes:
+    """Only the three parts Word needs to open the file; styles and settings fall back to defaults."""
     body = []
     for block in report.blocks:
         if isinstance(block, Paragraph):

@@ -106,6 +106,8 @@ class _Writer:
 
 
 def render_pdf(report: ReportDoc, ruled: bool = True) -> bytes:
+    """A4 pages; `ruled=False` draws tables without borders, as some exports do, so readers must
+    fall back on positions alone."""
     writer = _Writer()
     writer.canvas.setTitle(report.title)
     for block in report.blocks:
