@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from pipeline.render.report import Cell, Paragraph, ReportDoc, Table
+from pipeline.render.report import Cell, ReportDoc, Table
 
 _STYLE = {"title": "text-align:center;font-size:22px", "heading": "text-indent:2em;font-weight:bold",
           "body": "text-indent:2em", "signature": "text-align:right"}
