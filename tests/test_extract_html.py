@@ -53,6 +53,14 @@ def test_without_a_content_container_body_minus_chrome_is_read():
     assert doc.tables == [[["a", "b"]]]
 
 
+def test_hidden_copies_are_not_read():
+    table = "<table><tr><td>规章</td><td>1</td></tr></table>"
+    content = (f"<p>正文</p>{table}<div style='DISPLAY: none'>{table}</div><div hidden>{table}</div>"
+               f"<p style='display:none'>隐藏</p>")
+    doc = read_html(wrap(content), SOURCE)
+    assert doc.tables == [[["规章", "1"]]] and doc.text.splitlines()[1:] == ["正文", "规章 | 1"]
+
+
 def test_a_caption_is_the_line_before_its_rows():
     doc = read_html(wrap("<table><caption>表1 主动公开</caption><tr><td>规章</td><td>0</td></tr></table>"), SOURCE)
     assert doc.text.splitlines()[1:] == ["表1 主动公开", "规章 | 0"] and doc.tables == [[["规章", "0"]]]

@@ -34,6 +34,7 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
                     "section", "article", "blockquote", "pre", "center", "form", "fieldset", "address",
                     "hr", "caption", "figure", "figcaption", "main", "aside", "tr", "td", "th", "tbody",
                     "thead", "tfoot"})
+_HIDDEN_SELECTOR = '[hidden], [style*="display:none" i], [style*="display: none" i]'
 _MAX_SPAN = 200
 _NO_SPAN = (1, 1)
 _DIGITS = re.compile(r"\s*(\d+)")
@@ -87,6 +88,8 @@ class _Walker:
         self._spans = {node.mem_id: (_span(attrs.get("rowspan")), _span(attrs.get("colspan"))) for node, attrs in spanning}
         self._span_rows = {node.parent.mem_id for node, _ in spanning}
         self._layout_tables = _tables_holding_tables(root)
+        # Hidden copies (print versions, collapsed duplicates) would double a table's numbers.
+        self._hidden = {node.mem_id for node in root.css(_HIDDEN_SELECTOR)}
 
     def text(self) -> str:
         self._flush()
@@ -104,7 +107,7 @@ class _Walker:
             tag = child.tag
             if tag == "-text":
                 self._buf.append(child.text_content or "")
-            elif tag in _SKIP:
+            elif tag in _SKIP or (self._hidden and child.mem_id in self._hidden):
                 continue
             elif tag == "br":
                 self._flush()
