@@ -466,7 +466,8 @@ def _image_only_report(site: Site, path: str, agency: str, year: int) -> Entry:
     site.add(path.rsplit("/", 1)[0] + "/W020250126.png", tiny_png())
     content = f'<p style="text-indent:2em">{html.escape(title)}</p><p><img src="./W020250126.png" alt="年报"></p>'
     site.add(path, page(title, article(title, content, date), head=meta(title, date)))
-    site.expect("/" + path, "report_page", title, "no_statistics_table", note="the report is an image: not parseable")
+    site.expect("/" + path, "report_page", title, "no_table",
+                note="the report is an image: not parseable (parser reason no_statistics_table)")
     return Entry(title, "/" + path, date)
 
 
@@ -508,8 +509,8 @@ def readme(site: Site) -> str:
         "Everything marked synthetic below was rendered from values made in the script.", "",
         "## Expected report documents (all must be found)", "",
         "`outcome`: parsed = the report's values (in `manifest.json`) parse back; attachment_only = the page only links",
-        "the report; unsupported_template / unsupported_format / no_statistics_table = stored, and the parser",
-        "raises that reason.", "",
+        "the report; unsupported_template / unsupported_format = stored, and the parser raises that reason; no_table =",
+        "stored, the parser raises no_statistics_table.", "",
         "| path | kind | format | outcome | origin | title | note |", "|---|---|---|---|---|---|---|",
         *map(row, site.documents), "",
         "## Linked but not documents", "",
