@@ -50,7 +50,7 @@ def parse_document(doc: Document) -> Report:
                          f"report on {meta.year}: the pre-2019 template is not supported yet")
     if not applications.found:
         raise ParseError("no_statistics_table", "no section 三 statistics table (本年新收… rows) found")
-    review = read_review(sections.get("review_litigation", []))
+    review = read_review(sections.get("review_litigation", []), applications.rows_opened)
     check_applications_complete(applications, truncated_possible=runs_to_end and not review.found)
     proactive_cells = sections.get("proactive", [])
     kind = proactive_template(proactive_cells)

@@ -164,7 +164,10 @@ def text_cells(region: str) -> list[Cell]:
     out: list[Cell] = []
     if _BLANK_LINE_RE.search(region):
         # One cell per paragraph: a single newline inside a cell is a wrapped header word.
-        classify_all((piece.replace("\n", "") for piece in region.strip("\n").split("\n\n")), out)
+        # The separators from the headings around the region are not cells; a blank cell at either
+        # end of it (an empty paragraph between separators) stays.
+        region = region.removeprefix("\n").removeprefix("\n").removesuffix("\n").removesuffix("\n")
+        classify_all((piece.replace("\n", "") for piece in region.split("\n\n")), out)
     else:
         classify_all((line for line in region.split("\n") if line.strip()), out)
     return out

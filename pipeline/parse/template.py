@@ -41,6 +41,7 @@ class Table:
     raw: dict[str, str] = field(default_factory=dict)  # "key.column" -> "—"
     problems: list[Row] = field(default_factory=list)  # rows that could not be read for sure
     found: list[str] = field(default_factory=list)  # keys whose label was found, in order
+    rows_opened: bool = False  # every row starts with an empty cell (a lone "|" line, seed 003)
 
 
 def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Callable[[str], int]) -> list[Span]:
@@ -124,7 +125,7 @@ def read_applications(cells: list[Cell]) -> Table:
     keys = {s.key for s in spans}
     if keys & set(contract.ITEMS_2021_ONLY):
         spans = [s for s in spans if s.key != "other_processed"]
-    table = Table(found=[s.key for s in spans])
+    table = Table(found=[s.key for s in spans], rows_opened=len(spans) > 2 and all(s.indent for s in spans))
     _collect(table, assemble(spans, _accept_applications), contract.APPLICANTS)
     resolve_by_columns(table)
     return table
@@ -141,15 +142,18 @@ def _review_cells(cells: list[Cell], first: int) -> tuple[list[Cell], bool]:
     return [c for c in cells[start:] if c.kind not in (LABEL, BREAK)], False
 
 
-def _review_windows(body: list[Cell]) -> list[list[Cell]]:
-    """The 15-cell windows that hold every value of the row (blanks at its ends are then told from
-    the cells around the row); windows breaking rule 5 where it is assessable are dropped."""
+def _review_windows(body: list[Cell], rows_opened: bool) -> list[list[Cell]]:
+    """The 15-cell windows that hold every value of the row; windows breaking rule 5 where it is
+    assessable are dropped. Where rows open with an empty cell, the row is the last 15 cells (the
+    empty cells before it are the previous row's spans and its opener)."""
     filled = [i for i, c in enumerate(body) if c.kind != EMPTY]
     first, last = filled[0], filled[-1]
     windows = [body[s : s + REVIEW_WIDTH] for s in range(max(last - REVIEW_WIDTH + 1, 0), first + 1)
                if s + REVIEW_WIDTH <= len(body)]
     if len(windows) > 1:
         windows = [w for w in windows if _rule5_holds([c.value for c in w])]
+    if len(windows) > 1 and rows_opened and windows[-1] == body[-REVIEW_WIDTH:]:
+        return windows[-1:]
     return windows
 
 
@@ -158,15 +162,16 @@ def _rule5_holds(values: list[int | float | None]) -> bool:
     return all(None in g or g[-1] == sum(g[:-1]) for g in groups)
 
 
-def read_review(cells: list[Cell]) -> Table:
-    """Section 四: the one row of 15 counts after the header, as group -> 5 outcomes."""
+def read_review(cells: list[Cell], rows_opened: bool = False) -> Table:
+    """Section 四: the one row of 15 counts after the header, as group -> 5 outcomes.
+    `rows_opened`: the layout opens every row with an empty cell (as section 三 shows)."""
     table = Table()
     first = next((i for i, c in enumerate(cells) if c.kind == VALUE), None)
     if first is None:
         return table
     table.found.append("review_litigation")
     body, positional = _review_cells(cells, first)
-    windows = [body] if positional and len(body) == REVIEW_WIDTH else _review_windows(body)
+    windows = [body] if positional and len(body) == REVIEW_WIDTH else _review_windows(body, rows_opened)
     if len(windows) == 1:
         row = row_from_cells("review_litigation", windows[0])
     else:
