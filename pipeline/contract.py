@@ -199,10 +199,11 @@ ITEM_PATTERNS: Final[dict[str, str]] = {
 
 # Section headings of the report body (matched at the start of a line of the raw text).
 SECTION_HEADING_PATTERNS: Final[dict[str, str]] = {
-    "proactive": r"二\s*[、.．]?[^\n]{0,20}主动公开[^\n]{0,20}",
-    "applications": r"三\s*[、.．]?[^\n]{0,20}收到和处理[^\n]{0,30}",
-    "review_litigation": r"四\s*[、.．]?[^\n]{0,30}行政复议[^\n]{0,30}",
-    "problems": r"[五六]\s*[、.．][^\n]{0,40}",
+    "proactive": r"[二2]\s*[、.．]?[^\n]{0,20}主动公开[^\n]{0,20}",
+    "applications": r"[三3]\s*[、.．]?[^\n]{0,20}收到和处理[^\n]{0,30}",
+    "review_litigation": r"[四4]\s*[、.．]?[^\n]{0,30}行政复议[^\n]{0,30}",
+    # Arabic-numbered only with its words: "5.属于三类内部事务信息" is a row of table 三.
+    "problems": r"(?:[五六]\s*[、.．]|[56]\s*[、.．][^\n]{0,12}(?:存在的主要问题|其他需要报告))[^\n]{0,40}",
 }
 # Fallback anchors when a heading is missing: a fragment that only the section's table carries.
 SECTION_ANCHORS: Final[dict[str, str]] = {

@@ -155,3 +155,13 @@ def test_spelling_variants_windows_newlines_and_decimal_counts():
     fractional = parse_text(b.report_text(values, "pipes").replace("| 1204 |", "| 1204.5 |"))
     assert fractional.applications["new_received"][6] is None
     assert fractional.raw_tokens == {"new_received.total": "1204.5"}
+
+
+@pytest.mark.parametrize("layout", ["pipes", "cells"])
+def test_arabic_numbered_section_headings(layout):
+    values = b.consistent_values()
+    text = b.report_text(values, layout)
+    for chinese, arabic in (("二、", "2、"), ("三、收到", "3、收到"), ("四、政府", "4、政府"), ("五、", "5、"), ("六、", "6、")):
+        assert chinese in text
+        text = text.replace(chinese, arabic, 1) if chinese != "三、收到" else text.replace(chinese, arabic)
+    assert_values(parse_text(text), values)
