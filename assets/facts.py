@@ -13,7 +13,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest import DUCKDB_POOL, WAREHOUSE, parsed_reports
 from assets.partitions import statistics_years
-from assets.resources import StoragePaths
+from assets.resources import StoragePaths, warehouse
 from pipeline.contract import RULES
 from pipeline.warehouse.ingest import read_staged
 from pipeline.warehouse.load import replace_years
@@ -78,7 +78,7 @@ def check_results(frames: dict[str, pl.DataFrame], years: list[int]) -> list[dg.
 def fact_tables(context: dg.AssetExecutionContext, paths: StoragePaths, duckdb: DuckDBResource):
     years = _years(context)
     staged = read_staged(Path(paths.frames_dir)).frames
-    with duckdb.get_connection() as con:
+    with warehouse(duckdb) as con:
         written = replace_years(con, staged, years)
     loaded = {t: f.filter(pl.col("year").is_in(years)) for t, f in staged.items()}
     context.log.info("load: " + ", ".join(f"{y}: {written['reports'][y]} reports" for y in years))

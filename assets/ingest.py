@@ -10,7 +10,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from assets.resources import PortalSource, StoragePaths
+from assets.resources import PortalSource, StoragePaths, warehouse
 from pipeline.crawl.crawler import CrawlEvent, crawl_sync
 from pipeline.crawl.store import RawStore
 from pipeline.parse import PARSER_VERSION
@@ -95,7 +95,7 @@ def fetch_log(paths: StoragePaths, duckdb: DuckDBResource) -> dg.MaterializeResu
     columns = list(RUN_TABLES["fetch_log"])
     frame = pl.DataFrame([{c: r.get(c) for c in columns} for r in rows],
                          schema={c: (pl.Int64 if c in ("status", "bytes", "attempts") else pl.String) for c in columns})
-    with duckdb.get_connection() as con:
+    with warehouse(duckdb) as con:
         written = replace_table(con, "fetch_log", frame)
     return dg.MaterializeResult(metadata={"rows": written, "errors": frame["error"].is_not_null().sum()})
 
@@ -110,7 +110,7 @@ def fetch_log(paths: StoragePaths, duckdb: DuckDBResource) -> dg.MaterializeResu
 )
 def parse_failures(paths: StoragePaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
     failures = read_staged(Path(paths.frames_dir)).failures
-    with duckdb.get_connection() as con:
+    with warehouse(duckdb) as con:
         written = replace_table(con, "parse_failures", failures)
     reasons = dict(failures.group_by("reason").len().sort("reason").iter_rows()) if written else {}
     return dg.MaterializeResult(

@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest import DUCKDB_POOL
+from assets.resources import warehouse
 from pipeline.warehouse.models import Model, discover, run_models
 from pipeline.warehouse.schema import FACT_TABLES, TABLES
 
@@ -38,7 +39,7 @@ def _spec(model: Model) -> dg.AssetSpec:
     pool=DUCKDB_POOL,
 )
 def sql_models(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-    with duckdb.get_connection() as con:
+    with warehouse(duckdb) as con:
         timings = run_models(con, MODELS)
         rows = {m.qualified: con.execute(f"SELECT count(*) FROM {m.qualified}").fetchone()[0] for m in MODELS}
         breaks = dict(con.execute("SELECT rule, count(*) FROM marts.cross_year_findings GROUP BY rule ORDER BY rule").fetchall())

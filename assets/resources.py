@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
 
+import duckdb
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -69,6 +71,20 @@ class PortalSource(dg.ConfigurableResource):
                 else:
                     configs.append(known[name])
             yield configs
+
+
+@contextlib.contextmanager
+def warehouse(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The resource's connection, closed even when the step fails.
+
+    DuckDBResource closes it only on success; a leaked connection keeps the file open in this
+    process, and the next connection with another configuration is refused.
+    """
+    with resource.get_connection() as con:
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def default_resources(db: Path = DEFAULT_DB) -> dict[str, dg.ConfigurableResource]:

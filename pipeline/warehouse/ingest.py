@@ -152,7 +152,7 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     every_failure: list[dict] = []
     parsed = cached = 0
     skipped = [d.url for d in documents if not d.sha256]
-    for group in _groups(d for d in documents if d.sha256):
+    for index, group in enumerate(_groups(d for d in documents if d.sha256), start=1):
         tried = []
         for doc in group:
             key = (doc.url, doc.sha256)
@@ -175,7 +175,7 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
             every_failure.append(outcome)
         else:
             failures.extend(tried)
-        if progress is not None and (parsed + cached) % 100 == 0:
+        if progress is not None and index % 100 == 0:
             progress(f"parse: {parsed} parsed, {cached} from staging, {len(failures)} failed")
     fresh = _as_dict(validate_frames(reports_to_frames(new_reports)))
     frames = {
