@@ -165,3 +165,13 @@ def test_arabic_numbered_section_headings(layout):
         assert chinese in text
         text = text.replace(chinese, arabic, 1) if chinese != "三、收到" else text.replace(chinese, arabic)
     assert_values(parse_text(text), values)
+
+
+@pytest.mark.parametrize(("layout", "after"), [("pipes", " | "), ("cells", "\n\n"), ("tabs", "\t")])
+def test_row_label_wrapped_into_two_cells(layout, after):
+    values = b.consistent_values()
+    label = contract.ITEM_LABELS["unable_no_info"]  # 1.本机关不掌握 / 相关政府信息
+    text = b.report_text(values, layout)
+    assert label + after.rstrip(" ") in text
+    text = text.replace(label + after.rstrip(" "), label[:8] + after + label[8:] + after.rstrip(" "))
+    assert parse_text(text).applications == values["applications"]

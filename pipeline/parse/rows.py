@@ -3,8 +3,9 @@
 A row's cells are its values plus empty cells. An empty cell is either a blank value (null) or
 layout padding left by merged cells; which one is decided by comparing the row with the complete
 rows of the same table and shape (width, labels before it, indent): the empty cells no complete
-row of that shape has are blanks; when the shapes seen allow more than one reading, it is ambiguous. When cells are missing and no blank explains it, the digits may
-have run together (see `digits.py`).
+row of that shape has are blanks, and when the shapes seen allow more than one reading the row is
+ambiguous. When cells are missing and no blank explains it, the digits may have run together
+(see `digits.py`).
 """
 
 from __future__ import annotations

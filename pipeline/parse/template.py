@@ -45,7 +45,9 @@ class Table:
 
 
 def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Callable[[str], int]) -> list[Span]:
-    """Cut the cells at row labels; `match(key)` names the row a label starts, or None."""
+    """Cut the cells at row labels; `match(key)` names the row a label starts, or None. A label
+    that names no row ends the current row once it has values; before that it is the rest of the
+    row's own label, wrapped into a second cell ("1.本机关不掌握相关" / "政府信息")."""
     spans: list[Span] = []
     run = indent = 0
     collected: list[Cell] | None = None
@@ -57,7 +59,8 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
             run += 1
             key = match(cell.text)
             if key is None:
-                collected = None
+                if collected is not None and VALUE in (c.kind for c in collected):
+                    collected = None  # otherwise the label continues the row's own (split) label
             else:
                 current = Span(key, width_of(key), run, indent, [])
                 spans.append(current)
