@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from parse_text_bench import calibration_ms  # the same CPU yardstick as the text benchmark (a sibling script)
 from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.extract import read_document
@@ -62,16 +63,6 @@ def fastest(repeat: int, stages: dict[str, Callable[[bytes], object]], pages: li
         for name in stages:
             totals[name] += best[name]
     return {name: total / len(pages) for name, total in totals.items()}
-
-
-def calibration_ms() -> float:
-    """CPU ms of a bare 1M-iteration loop (the same yardstick as parse_text_bench.py): ~40-60 ms on
-    an idle core here; more means the core is shared and every rate below is depressed with it."""
-    start = time.process_time()
-    total = 0
-    for i in range(1_000_000):
-        total += i
-    return (time.process_time() - start) * 1000
 
 
 def main() -> None:
