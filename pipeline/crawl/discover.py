@@ -37,7 +37,7 @@ _JS_LOCATION = re.compile(r"(?:window|document|self|top)\.location(?:\.href)?\s*
 _JSON_LITERAL = re.compile(r"[\"']([^\"'\s<>]+?\.json(?:\?[^\"'\s<>]*)?)[\"']")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 _NOT_PAGES = re.compile(r"\.(?:css|js|png|jpe?g|gif|bmp|ico|svg|webp|mp4|mp3|flv|swf|zip|rar|7z|exe|apk)$", re.I)
-# A link to a file is a report in itself when its text says so (lists often link the PDF directly).
+# Files are never walked as pages; a file link titled as a report is fetched as the report itself.
 FILE_SUFFIXES = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|txt)$", re.I)
 
 TITLE_KEYS = ("title", "docTitle", "DOCTITLE", "name", "subject", "tm")
