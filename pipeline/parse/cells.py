@@ -132,21 +132,31 @@ def _pipe_line_cells(line: str, markdown: bool) -> list[str]:
     return s.split("|")
 
 
+_SAMPLE_LINES = 60
+
+
 def _rows_per_line(lines: list[list[str]]) -> bool:
-    """Whether each line holds a whole table row (pipes, tabs, markdown) rather than one cell."""
+    """Whether each line holds a whole table row (pipes, tabs, markdown) rather than one cell,
+    judged on the first lines with text."""
     wide = with_text = 0
     for pieces in lines:
         filled = len([p for p in pieces[:4] if p and not p.isspace()])  # the first cells tell
-        wide += filled >= 2
-        with_text += filled > 0
+        if filled:
+            wide += filled >= 2
+            with_text += 1
+            if with_text == _SAMPLE_LINES:
+                break
     return wide * 3 >= with_text > 0
 
 
 def _line_cells(lines: list[list[str]]) -> list[Cell]:
     out: list[Cell] = []
     by_row = _rows_per_line(lines)
+    get = _CACHE.get
     for pieces in lines:
-        classify_all(pieces, out)
+        for piece in pieces:
+            text = piece.strip()
+            out += get(text) or _classify_new(text)
         if by_row and pieces:
             out.append(_ROW_BREAK)
     return out
@@ -163,8 +173,8 @@ def text_cells(region: str) -> list[Cell]:
         return _line_cells([line.split("\t") for line in region.split("\n") if line.strip()])
     out: list[Cell] = []
     if _BLANK_LINE_RE.search(region):
-        # One cell per paragraph: a single newline inside a cell is a wrapped header word.
-        # The separators from the headings around the region are not cells; a blank cell at either
+        # One cell per paragraph: a single newline inside a cell is a wrapped header word. The
+        # separators from the headings around the region are not cells; a blank cell at either
         # end of it (an empty paragraph between separators) stays.
         region = region.removeprefix("\n").removeprefix("\n").removesuffix("\n").removesuffix("\n")
         classify_all((piece.replace("\n", "") for piece in region.split("\n\n")), out)

@@ -79,7 +79,11 @@ def _blank_placements(span: Span, first: int, last: int, pads: set[tuple[int, in
 def row_from_cells(key: str, cells: list[Cell]) -> Row:
     """The row the cells of each column make (an empty cell is a blank: null)."""
     values = [c.value for c in cells]
-    raw = [c.text if c.kind == VALUE and c.value is None else None for c in cells]
+    raw: list[str | None] = [None] * len(cells)
+    if None in values:  # keep the text of null tokens such as "—"
+        for i, c in enumerate(cells):
+            if c.kind == VALUE and c.value is None:
+                raw[i] = c.text
     return Row(key, len(cells), values, raw, found=len(cells) - cells.count(EMPTY_CELL), cells=cells)
 
 
