@@ -29,6 +29,7 @@ from pipeline.crawl.demo_server import serving_demo
 from pipeline.warehouse.ingest import read_staged
 
 DAGSTER_HOME = DATA / "dagster_home"
+DEMO_PORT = 8765  # `xxgk serve-demo`'s default too
 INGEST_KEYS = [dg.AssetKey(k) for k in ("raw_documents", "parsed_reports", "fetch_log", "parse_failures")]
 LOAD_KEYS = [dg.AssetKey(t) for t in facts.FACT_TABLES]
 MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetKey("dashboard_exports")]
@@ -166,6 +167,18 @@ def summary(db: Path, exports_dir: Path) -> str:
 
 
 @contextlib.contextmanager
+def _demo_server() -> Iterator[str]:
+    """The demo portal on its usual port when free, so a second `xxgk demo` sees the same URLs
+    (same report ids, 304 answers, parsed staging reused); else on any free port."""
+    with contextlib.ExitStack() as stack:
+        try:
+            base_url = stack.enter_context(serving_demo(DEMO_PORT))
+        except OSError:
+            base_url = stack.enter_context(serving_demo())
+        yield base_url
+
+
+@contextlib.contextmanager
 def _source(args) -> Iterator[PortalSource]:
     portals_file = str(getattr(args, "portals_file", None) or DEFAULT_PORTALS_FILE)
     # Configuration errors are reported before any Dagster run starts.
@@ -174,7 +187,7 @@ def _source(args) -> Iterator[PortalSource]:
     elif getattr(args, "portal", None) and args.portal not in load_portals(Path(portals_file)):
         raise ConfigError(f"{portals_file}: no portal named {args.portal!r}")
     if args.command == "demo":
-        with serving_demo() as base_url:
+        with _demo_server() as base_url:
             print(f"demo portal serving at {base_url}/", file=sys.stderr)
             yield PortalSource(portals=[DEMO_PORTAL], demo_base_url=base_url, portals_file=portals_file)
     else:

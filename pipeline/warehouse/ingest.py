@@ -23,7 +23,7 @@ from pipeline.record import Report
 from pipeline.warehouse.schema import FACT_TABLES, RUN_TABLES
 
 Frames = dict[str, pl.DataFrame]
-FAILURE_SCHEMA = {c: (pl.Int32 if t == "INTEGER" else pl.String) for c, t in RUN_TABLES["parse_failures"].items()}
+FAILURE_SCHEMA = {c: pl.String for c in RUN_TABLES["parse_failures"]}
 _DOCUMENTS_SCHEMA = {"url": pl.String, "sha256": pl.String, "report_id": pl.String}
 
 
