@@ -175,3 +175,16 @@ def test_row_label_wrapped_into_two_cells(layout, after):
     assert label + after.rstrip(" ") in text
     text = text.replace(label + after.rstrip(" "), label[:8] + after + label[8:] + after.rstrip(" "))
     assert parse_text(text).applications == values["applications"]
+
+
+def test_units_printed_in_cells():
+    values = b.consistent_values("2019")
+    text = b.report_text(values, "pipes")
+    procurement = next(line for line in text.splitlines() if line.startswith("政府集中采购 |"))
+    text = text.replace(procurement, "政府集中采购 | 4 | 12.5万元 |")
+    text = text.replace("采购总金额(万元)", "采购总金额")  # the unit is in the cell, not the header
+    text = text.replace("二、上年结转政府信息公开申请数量 | 5 |", "二、上年结转政府信息公开申请数量 | 5件 |")
+    assert "5件" in text and "12.5万元" in text
+    report = parse_text(text)
+    assert report.proactive["procurement_amount_yuan"] == 125000.0
+    assert report.applications == values["applications"]
