@@ -105,6 +105,8 @@ def test_json_that_is_not_json_is_no_links() -> None:
     assert parse_json(b"<html>404</html>") is None
     assert json_links(parse_json(b"<html>404</html>"), "http://a.gov.cn/") == []
     assert parse_json(json.dumps({"a": 1}).encode("utf-8-sig")) == {"a": 1}
+    assert parse_json('jQuery1123_456({"list": [{"title": "宽城镇年报"}]});'.encode("gbk")) == {
+        "list": [{"title": "宽城镇年报"}]}
 
 
 def test_pages_that_send_the_browser_elsewhere() -> None:

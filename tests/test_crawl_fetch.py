@@ -118,8 +118,14 @@ class FaultHandler(BaseHTTPRequestHandler):
         elif path == "/":
             links = "".join(f'<a href="{p}">某局{2020 + i}年政府信息公开工作年度报告</a>' for i, p in enumerate(
                 ("/report", "/flaky", "/slow", "/reset", "/foreign", "/big", "/loop-a", "/files/r2027.pdf")))
+            links += '<a href="/section">政府信息公开年报</a>'
             self.reply(200, f"<html><body>{links}</body></html>".encode(), {"Content-Type": "text/html; charset=utf-8"})
-        elif path in ("/report", "/report-2019"):
+        elif path == "/section":
+            self.reply(301, b"", {"Location": "/lists/"})
+        elif path == "/lists/":  # its relative link only works against the redirect's target
+            self.reply(200, '<a href="r1.html">某局2018年政府信息公开工作年度报告</a>'.encode(),
+                       {"Content-Type": "text/html; charset=utf-8"})
+        elif path in ("/report", "/report-2019", "/lists/r1.html"):
             self.reply(200, "<html><head><title>某局2020年政府信息公开工作年度报告</title></head><body>"
                        "<div class='content'><p>报告</p></div><a href='/news'>工作动态</a>"
                        "<a href='/report-2019'>下一篇：某局2019年政府信息公开工作年度报告</a></body></html>".encode(),
@@ -287,7 +293,8 @@ def test_a_crawl_logs_and_reports_every_failure_and_goes_on(server: FaultServer,
         rows = {r["url"][len(server.base):]: r for r in store.fetch_log()}
         found = sorted((d.url[len(server.base):], d.kind, d.source_format) for d in store.documents())
     assert found == [("/files/r2027.pdf", "report_page", "pdf"), ("/flaky", "report_page", "text"),
-                     ("/report", "report_page", "html"), ("/report-2019", "report_page", "html")]
+                     ("/lists/r1.html", "report_page", "html"), ("/report", "report_page", "html"),
+                     ("/report-2019", "report_page", "html")]
     assert "/news" not in rows  # only report links are followed from a report page
     assert sorted((url[len(server.base):], reason) for url, reason in summary.failed) == [
         ("/big", "too_large"), ("/foreign", "redirect_offsite"), ("/loop-a", "redirect_loop"),

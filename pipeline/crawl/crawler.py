@@ -202,24 +202,25 @@ class _Crawl:
         body = await self.get(task.url)
         if body is None:
             return
-        fmt = detect_format(body.data, task.url, body.record.content_type)
+        where = body.record.final_url or task.url  # relative links resolve against where a redirect ended
+        fmt = detect_format(body.data, where, body.record.content_type)
         if task.role == "attachment" or (task.role == "report" and fmt != "html"):
             self.record(task, body, fmt, "attachment" if task.role == "attachment" else "report_page")
         elif task.role == "report":
-            self.report_page(task, body)
+            self.report_page(task, body, where)
         elif task.role == "json" or body.record.content_type == "application/json":
-            self.follow(json_links(parse_json(body.data), task.url, self.config.json_endpoint), task)
+            self.follow(json_links(parse_json(body.data), where, self.config.json_endpoint), task)
         elif fmt == "html":
-            self.list_page(task, body)
+            self.list_page(task, body, where)
 
-    def list_page(self, task: _Task, body: _Body) -> None:
+    def list_page(self, task: _Task, body: _Body, where: str) -> None:
         try:
             text, _ = decode_html(body.data, body.record.charset)
         except DocumentError as exc:
             self.summary.failed.append((task.url, exc.reason))
             self.emit("failed", task.url, exc.reason)
             return
-        found = extract_links(text, task.url, link_selector=self.config.list_link_selector,
+        found = extract_links(text, where, link_selector=self.config.list_link_selector,
                               pagination_selector=self.config.pagination_selector)
         for url in found.pagination:
             self.push(_Task(url, "page", task.depth, task.url), _LIST_PAGE)
@@ -244,10 +245,10 @@ class _Crawl:
             elif task.depth < EXPLORE_DEPTH:
                 self.push(_Task(link.url, "page", depth, task.url), _OTHER)
 
-    def report_page(self, task: _Task, body: _Body) -> None:
+    def report_page(self, task: _Task, body: _Body, where: str) -> None:
         try:
             text, encoding = decode_html(body.data, body.record.charset)
-            document = read_html(text, task.url)
+            document = read_html(text, where)
         except DocumentError:  # kept and recorded all the same; parsing reports the problem per document
             self.record(task, body, "html", "report_page")
             return
@@ -258,7 +259,7 @@ class _Crawl:
                       _ATTACHMENT)
         # Report pages link other reports (上一篇/下一篇, a year's column of agencies' reports): follow those only.
         if task.depth < self.config.max_depth:
-            for link in report_links(text, task.url):
+            for link in report_links(text, where):
                 self.push_report(link, task)
 
     def push_report(self, link: Link, task: _Task) -> None:

@@ -26,6 +26,8 @@ from pipeline.contract import (
     REPORT_TITLE_MARKERS,
     REPORT_YEAR_PATTERN,
 )
+from pipeline.errors import DocumentError
+from pipeline.extract.decode import decode_text
 
 _YEAR = re.compile(REPORT_YEAR_PATTERN)
 _SPACE = re.compile(r"\s+")
@@ -34,6 +36,7 @@ _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>(.*?)</nextgroup>", re.S | re.I)
 _REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
 _JS_LOCATION = re.compile(r"(?:window|document|self|top)\.location(?:\.href)?\s*=\s*[\"']([^\"']+)[\"']")
+_JSONP = re.compile(r"^\s*[\w.$]+\s*\((.*)\)\s*;?\s*$", re.S)
 _JSON_LITERAL = re.compile(r"[\"']([^\"'\s<>]+?\.json(?:\?[^\"'\s<>]*)?)[\"']")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 _NOT_PAGES = re.compile(r"\.(?:css|js|png|jpe?g|gif|bmp|ico|svg|webp|mp4|mp3|flv|swf|zip|rar|7z|exe|apk)$", re.I)
@@ -198,10 +201,16 @@ def json_links(data: Any, endpoint_url: str, fields: dict[str, str] | None = Non
 
 
 def parse_json(data: bytes) -> Any:
-    """JSON bytes as data, or None when they are not JSON (an HTML error page, say)."""
+    """JSON (or JSONP: `callback({...});`) bytes as data, in UTF-8 or GBK; None when they are not JSON
+    (an HTML error page, say)."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        text, _ = decode_text(data)
+    except DocumentError:
+        return None
+    wrapped = _JSONP.match(text)
+    try:
+        return json.loads(wrapped.group(1) if wrapped else text)
+    except ValueError:
         return None
 
 
