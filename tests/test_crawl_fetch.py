@@ -73,6 +73,8 @@ class FaultHandler(BaseHTTPRequestHandler):
             self.reply(500 if count <= 2 else 200, b"ok")
         elif path == "/always-503":
             self.reply(503, b"down")
+        elif path == "/closed-for-an-hour":
+            self.reply(503, b"maintenance", {"Retry-After": "3600"})
         elif path == "/busy":
             self.reply(429, b"slow down", {"Retry-After": "1"}) if count == 1 else self.reply(200, b"ok")
         elif path == "/slow":
@@ -193,6 +195,12 @@ def test_429_waits_for_retry_after(server: FaultServer) -> None:
     assert response.status == 200
     first, second = (hit["time"] for hit in server.hits["/busy"])
     assert second - first >= 0.95  # Retry-After: 1, though the backoff alone would wait ~0.01 s
+
+
+def test_retry_after_beyond_the_backoff_cap_is_reported_not_hammered(server: FaultServer) -> None:
+    response = fetch(server.base + "/closed-for-an-hour")
+    assert (response.error, response.attempts) == ("http_503", 1)
+    assert len(server.hits["/closed-for-an-hour"]) == 1
 
 
 def test_timeout_is_retried_then_reported(server: FaultServer) -> None:

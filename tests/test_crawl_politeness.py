@@ -36,10 +36,10 @@ def test_retry_after_in_seconds_and_as_a_date() -> None:
     assert parse_retry_after("soon") is None
 
 
-def test_retry_after_wins_over_a_shorter_backoff_but_not_over_the_cap() -> None:
+def test_retry_after_wins_over_a_shorter_backoff_and_beyond_the_cap_means_give_up() -> None:
     policy = RetryPolicy(retries=3, base=0.01, cap=10.0)
     assert policy.delay(1, "3") == 3.0
-    assert policy.delay(1, "3600") == 10.0
+    assert policy.delay(1, "3600") is None  # an hour: report the URL rather than come back early
     assert policy.delay(1, "nonsense") <= 0.01
 
 

@@ -104,9 +104,10 @@ class Fetcher:
                     retry_after = response.headers.get("retry-after")
                 else:
                     return _with_attempts(response, attempt)
-            if attempt > self.policy.retries:
+            wait = self.policy.delay(attempt, retry_after)
+            if attempt > self.policy.retries or wait is None:
                 return _with_attempts(response, attempt)
-            await asyncio.sleep(self.policy.delay(attempt, retry_after))
+            await asyncio.sleep(wait)
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Response:
         current, seen = url, {url}

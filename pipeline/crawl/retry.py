@@ -26,12 +26,15 @@ class RetryPolicy:
         ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
         return ceiling * (0.5 + 0.5 * (rng or random).random())
 
-    def delay(self, attempt: int, retry_after: str | None = None, now: datetime | None = None) -> float:
-        """Seconds to wait before retry `attempt`; Retry-After wins when longer (never beyond `cap`)."""
+    def delay(self, attempt: int, retry_after: str | None = None, now: datetime | None = None) -> float | None:
+        """Seconds to wait before retry `attempt`: Retry-After wins when longer. None when the server
+        asks for more than `cap`: coming back early would ignore it, so the URL is reported instead."""
         wait = self.backoff(attempt)
         asked = parse_retry_after(retry_after, now) if retry_after else None
         if asked is not None:
-            wait = max(wait, min(asked, self.cap))
+            if asked > self.cap:
+                return None
+            wait = max(wait, asked)
         return wait
 
 
