@@ -197,6 +197,15 @@ def test_429_waits_for_retry_after(server: FaultServer) -> None:
     assert second - first >= 0.95  # Retry-After: 1, though the backoff alone would wait ~0.01 s
 
 
+def test_retry_after_holds_the_whole_host(server: FaultServer) -> None:
+    urls = [server.base + "/busy"] + [f"{server.base}/pace/{i}" for i in range(3)]
+    responses = asyncio.run(fetch_many(urls, replace(FAST, concurrency=1)))
+    assert all(r.status == 200 for r in responses)
+    refused_at = server.hits["/busy"][0]["time"]
+    others = [hit["time"] for path, hits in server.hits.items() if path.startswith("/pace/") for hit in hits]
+    assert min(others) - refused_at >= 0.95  # nothing else went to the host during its Retry-After
+
+
 def test_retry_after_beyond_the_backoff_cap_is_reported_not_hammered(server: FaultServer) -> None:
     response = fetch(server.base + "/closed-for-an-hour")
     assert (response.error, response.attempts) == ("http_503", 1)

@@ -105,6 +105,8 @@ class Fetcher:
                 else:
                     return _with_attempts(response, attempt)
             wait = self.policy.delay(attempt, retry_after)
+            if retry_after and wait is not None:
+                self.throttle.pause(host_of(response.final_url), wait)
             if attempt > self.policy.retries or wait is None:
                 return _with_attempts(response, attempt)
             await asyncio.sleep(wait)

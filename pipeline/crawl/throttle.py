@@ -25,6 +25,10 @@ class HostThrottle:
         """Slow one host down further (a robots.txt Crawl-delay); never below `min_delay`."""
         self._host_delay[host] = max(self.min_delay, delay)
 
+    def pause(self, host: str, seconds: float) -> None:
+        """Hold every request to `host` for `seconds` (a 429/503 Retry-After speaks for the whole server)."""
+        self._next_start[host] = max(self._next_start.get(host, 0.0), time.monotonic() + seconds)
+
     def delay_for(self, host: str) -> float:
         return self._host_delay.get(host, self.min_delay)
 
