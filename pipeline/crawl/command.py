@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,8 @@ from pipeline.crawl.crawler import CrawlEvent, CrawlSummary, crawl_sync
 from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
 from pipeline.crawl.store import RawStore
 
-DEFAULT_RAW_DIR = Path("data/raw")
+# The repository's git-ignored data/raw (or $XXGK_DATA/raw), the same store `xxgk run` reads.
+DEFAULT_RAW_DIR = Path(os.environ.get("XXGK_DATA", Path(__file__).resolve().parents[2] / "data")) / "raw"
 
 
 def run_crawl(portal: str | None = None, start_url: str | None = None, max_pages: int | None = None,
