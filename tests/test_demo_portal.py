@@ -125,6 +125,12 @@ def test_recrawl_is_answered_with_304_and_fetches_nothing_new(demo: DemoCrawl) -
     conditional = [r for r in demo.second_requests if r["path"] != "/robots.txt"]
     assert all("If-None-Match" in r["headers"] for r in conditional if r["path"] != "/zwgk/ndbg/202401/t20240125_1799.html")
     assert len(demo.store.fetch_log()) == demo.log_rows_after_first * 2
+    rows = demo.store.fetch_log()
+    first = {r["url"]: r for r in rows if r["crawl_id"] == demo.first.crawl_id}
+    for row in (r for r in rows if r["crawl_id"] == second.crawl_id and r["status"] == 304):
+        before = first[row["url"]]  # a 304 says nothing about the body: what the 200 said is kept
+        assert (row["sha256"], row["content_type"], row["charset"]) == (
+            before["sha256"], before["content_type"], before["charset"]), row["url"]
 
 
 def test_demo_reports_parse_back_to_their_values(demo: DemoCrawl) -> None:

@@ -17,7 +17,7 @@ import asyncio
 import heapq
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.crawl.config import PortalConfig, host_of
 from pipeline.crawl.discover import (
@@ -161,8 +161,12 @@ class _Crawl:
             validators = None
         response = await self.fetcher.fetch(url, validators)
         if response.status == 304 and validators is not None and response.error is None:
-            record = _record(response, validators.sha256, etag=response.headers.get("etag") or validators.etag,
-                             last_modified=response.headers.get("last-modified") or validators.last_modified)
+            record = replace(
+                _record(response, validators.sha256),
+                etag=response.headers.get("etag") or validators.etag,
+                last_modified=response.headers.get("last-modified") or validators.last_modified,
+                content_type=response.content_type or validators.content_type,
+                charset=response.charset or validators.charset)
             data = self.store.get(validators.sha256)
             self.summary.unchanged += 1
             self.emit("unchanged", url)
@@ -283,14 +287,12 @@ class _Crawl:
         self.emit("attachment" if kind == "attachment" else "report", task.url, source_format)
 
 
-def _record(response: Response, sha: str | None, *, etag: str | None = None,
-            last_modified: str | None = None) -> FetchRecord:
+def _record(response: Response, sha: str | None) -> FetchRecord:
     return FetchRecord(
         url=response.url, final_url=response.final_url, status=response.status,
-        content_type=response.content_type, charset=response.charset,
-        etag=etag or response.headers.get("etag"),
-        last_modified=last_modified or response.headers.get("last-modified"),
-        sha256=sha, bytes=len(response.body) if response.status is not None else None,
+        content_type=response.content_type, charset=response.charset, etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"), sha256=sha,
+        bytes=len(response.body) if response.status is not None else None,
         error=response.error, attempts=response.attempts)
 
 

@@ -7,7 +7,8 @@ crawl never leaves a half object under a real name). What was fetched, when and 
 - `crawls(crawl_id, portal, started_at, finished_at)`: one row per crawl run. A run that never
   finished (killed, interrupted) is resumed by the next crawl of the same portal.
 - `fetch_log`: one row per (crawl_id, url): the outcome of fetching that URL in that crawl, after
-  retries (`attempts` counts them). Keyed on (crawl_id, url) and upserted, so a resumed crawl that
+  retries (`attempts` counts them). `bytes` is what was received (0 for a 304, whose row keeps the
+  sha256, content type and charset of the body it confirmed). Keyed on (crawl_id, url) and upserted, so a resumed crawl that
   retries a failed URL replaces its row instead of adding one, and a URL fetched before the
   interruption is not fetched again. Each new crawl adds its own rows (that history is the point).
 - `documents`: the reports found (report pages and their attachments), one row per URL, upserted
@@ -91,6 +92,8 @@ class Validators:
     etag: str | None
     last_modified: str | None
     sha256: str
+    content_type: str | None = None  # what the 200 said: a 304 usually does not repeat it
+    charset: str | None = None
 
 
 def utc_now() -> str:
@@ -192,9 +195,10 @@ class RawStore:
         """The last good fetch of each URL (or of `url`) in any crawl, for If-None-Match / If-Modified-Since."""
         where, args = ("AND url = ?", (url,)) if url is not None else ("", ())
         rows = self._db.execute(
-            "SELECT url, etag, last_modified, sha256 FROM fetch_log WHERE error IS NULL AND sha256 IS NOT NULL "
-            f"{where} ORDER BY fetched_at", args)
-        return {row["url"]: Validators(row["etag"], row["last_modified"], row["sha256"]) for row in rows}
+            "SELECT url, etag, last_modified, sha256, content_type, charset FROM fetch_log WHERE error IS NULL"
+            f" AND sha256 IS NOT NULL {where} ORDER BY fetched_at", args)
+        return {row["url"]: Validators(row["etag"], row["last_modified"], row["sha256"], row["content_type"],
+                                       row["charset"]) for row in rows}
 
     # -- documents -----------------------------------------------------------------------------
     def record_document(self, *, url: str, final_url: str | None, portal: str | None, region_code: str | None,
