@@ -47,3 +47,8 @@ def test_signature_date_in_chinese_numerals():
     meta = read_metadata("某镇2024年政府信息公开工作年度报告\n……\n某县某镇人民政府\n二〇二五年一月十六日\n")
     assert (meta.published_on, meta.agency) == ("2025-01-16", "某县某镇人民政府")
     assert read_metadata("某镇2024年政府信息公开工作年度报告\n某镇人民政府\n二〇二四年十二月三十一日").published_on == "2024-12-31"
+
+
+def test_a_page_title_that_is_not_the_report_title_gives_way():
+    meta = read_metadata("某局2022年政府信息公开工作年度报告\n正文", title="某县人民政府门户网站")
+    assert (meta.title, meta.agency, meta.year) == ("某局2022年政府信息公开工作年度报告", "某局", 2022)

@@ -149,7 +149,8 @@ def _period_year(head: str, raw: str) -> int | None:
 
 
 def read_metadata(raw: str, title: str | None = None, published_on: str | None = None) -> Metadata:
-    """Metadata of report text; `title`/`published_on` from page metadata win when given.
+    """Metadata of report text; `title`/`published_on` from page metadata win when given (the
+    page title only when it names the report: portals often title every page with their own name).
 
     Only the head (title, chrome, preamble) and the tail (signature) are read: the prose between
     is most of a report and holds nothing needed here."""
@@ -161,7 +162,8 @@ def read_metadata(raw: str, title: str | None = None, published_on: str | None =
     if m:
         meta.title_found = True
         meta.year = m.year
-        meta.title = meta.title or m.text
+        if not (title and _title(title)):
+            meta.title = m.text
         meta.agency = _fullest(m.agency, signature_agency, contact)
     else:
         meta.agency = _fullest(None, signature_agency, contact)
