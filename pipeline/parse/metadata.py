@@ -156,13 +156,14 @@ def read_metadata(raw: str, title: str | None = None, published_on: str | None =
     is most of a report and holds nothing needed here."""
     head, tail = raw[:_HEAD_LIMIT], raw[-_TAIL_CHARS:]
     meta = Metadata(title=title and normalize(title), published_on=published_on)
-    m = (title and _title(title)) or _title(head)
+    from_page = _title(title) if title else None
+    m = from_page or _title(head)
     signature_agency, signature_date = _signature(tail)
     contact = _contact_agency(head)
     if m:
         meta.title_found = True
         meta.year = m.year
-        if not (title and _title(title)):
+        if from_page is None:
             meta.title = m.text
         meta.agency = _fullest(m.agency, signature_agency, contact)
     else:
