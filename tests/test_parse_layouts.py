@@ -188,3 +188,14 @@ def test_units_printed_in_cells():
     report = parse_text(text)
     assert report.proactive["procurement_amount_yuan"] == 125000.0
     assert report.applications == values["applications"]
+
+
+def test_section_four_drawn_one_row_per_group():
+    values = b.consistent_values()
+    outcomes = list(contract.OUTCOME_LABELS.values())
+    review = [["", *outcomes]] + [[contract.REVIEW_GROUP_LABELS[g], *map(str, values["review_litigation"][g])]
+                                  for g in contract.REVIEW_GROUPS]
+    tables = [_grid(b.proactive_rows(values)), _grid(b.application_rows(values)), [["行政复议、行政诉讼情况"], *review]]
+    text = f"{values['agency']}2023年政府信息公开工作年度报告\n正文"
+    report = parse_document(Document(source="t.html", source_format="html", text=text, tables=tables))
+    assert report.review_litigation == values["review_litigation"]

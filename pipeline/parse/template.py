@@ -135,12 +135,15 @@ def read_applications(cells: list[Cell]) -> Table:
 
 
 def _review_cells(cells: list[Cell], first: int) -> tuple[list[Cell], bool]:
-    """The non-label cells of the section-四 value row, and whether they are positional: the whole
-    line holding the first value where lines are rows, else every cell after the header."""
+    """The non-label cells of the section-四 values, and whether they are positional: the whole
+    line holding the first value where lines are rows and it holds all 15; else every non-label
+    cell after the header (also when a portal draws one row per group)."""
     if any(c.kind == BREAK for c in cells):
         start = max((i for i in range(first) if cells[i].kind == BREAK), default=-1) + 1
         end = next((i for i in range(first, len(cells)) if cells[i].kind == BREAK), len(cells))
-        return [c for c in cells[start:end] if c.kind != LABEL], True
+        line = [c for c in cells[start:end] if c.kind != LABEL]
+        if len(line) == REVIEW_WIDTH:
+            return line, True
     start = max((i for i in range(first) if cells[i].kind == LABEL), default=-1) + 1
     return [c for c in cells[start:] if c.kind not in (LABEL, BREAK)], False
 
@@ -174,7 +177,7 @@ def read_review(cells: list[Cell], rows_opened: bool = False) -> Table:
         return table
     table.found.append("review_litigation")
     body, positional = _review_cells(cells, first)
-    windows = [body] if positional and len(body) == REVIEW_WIDTH else _review_windows(body, rows_opened)
+    windows = [body] if positional else _review_windows(body, rows_opened)
     if len(windows) == 1:
         row = row_from_cells("review_litigation", windows[0])
     else:
