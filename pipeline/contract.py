@@ -29,6 +29,8 @@ APPLICANT_LABELS: Final[dict[str, str]] = {
     "total": "总计",
 }
 ORGANISATION_APPLICANTS: Final[tuple[str, ...]] = APPLICANTS[1:6]
+# The header cell over the five organisation columns (it contains "其他" without being that column).
+ORGANISATION_GROUP_LABEL: Final[str] = "法人或其他组织"
 
 # Section 三 rows, in template order, with the label as the template prints it.
 ITEM_LABELS: Final[dict[str, str]] = {

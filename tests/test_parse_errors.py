@@ -132,3 +132,16 @@ def test_mutilated_text_gives_a_report_or_a_parse_error(which, cut, drop, insert
         assert "\n" not in error.message
     else:
         assert all(len(v) == 7 for v in report.applications.values())
+
+
+@pytest.mark.parametrize("layout", ["pipes", "cells", "tabs"])
+def test_a_column_the_header_leaves_out_is_null_and_the_rest_is_read(layout):
+    values = _drop_column(b.consistent_values(), 5)  # no "其他" (other_org) column at all
+    text = b.report_text(values, layout)
+    header_other = {"pipes": " | 其他 |", "cells": "\n\n其他\n\n", "tabs": "\t其他\t"}[layout]
+    assert text.count(header_other) == 1
+    text = text.replace(header_other, {"pipes": " |", "cells": "\n\n", "tabs": "\t"}[layout])
+    report = parse_text(text)
+    want = {item: counts[:5] + [None] + counts[5:] for item, counts in values["applications"].items()}
+    assert report.applications == want
+    assert [(f.rule, f.applicant) for f in report.findings] == [("missing_column", "other_org")]

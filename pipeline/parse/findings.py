@@ -54,6 +54,9 @@ def _row_findings(table: Table, what: str) -> list[Finding]:
 def assemble_findings(applications: Table, review: Table, proactive: Table | None, template: str,
                       meta: Metadata) -> list[Finding]:
     findings = _row_findings(applications, "section 三")
+    findings += [Finding(rule="missing_column", applicant=a,
+                         message=f"section 三 has no {a} ({contract.APPLICANT_LABELS[a]}) column; its cells are null")
+                 for a in applications.missing_columns]
     findings += _row_findings(review, "section 四")
     if proactive is not None:
         findings += _row_findings(proactive, "section 二")

@@ -41,6 +41,7 @@ class Table:
     raw: dict[str, str] = field(default_factory=dict)  # "key.column" -> "—"
     problems: list[Row] = field(default_factory=list)  # rows that could not be read for sure
     found: list[str] = field(default_factory=list)  # keys whose label was found, in order
+    missing_columns: list[str] = field(default_factory=list)  # applicant columns the header lacks
     rows_opened: bool = False  # every row starts with an empty cell (a lone "|" line, seed 003)
 
 
@@ -121,15 +122,47 @@ def _collect(table: Table, rows: list[Row], columns: tuple[str, ...]) -> None:
                 table.raw[f"{row.key}.{column}"] = token
 
 
+def _header_columns(cells: list[Cell]) -> tuple[str, ...]:
+    """The applicant columns the section-三 header names, in template order; all seven when the
+    header is missing or too garbled to tell (fewer than five named)."""
+    header: list[str] = []
+    for cell in cells:
+        if cell.kind == LABEL:
+            if _item_of(cell.text):
+                break
+            header.append(cell.text)
+    text = "".join(header)  # header words split over cells ("商业" / "企业") join up again
+    group = text.count(contract.ORGANISATION_GROUP_LABEL)
+    named = tuple(a for a, label in contract.APPLICANT_LABELS.items()
+                  if text.count(label) - (group if label in contract.ORGANISATION_GROUP_LABEL else 0) > 0)
+    return named if len(named) >= len(contract.APPLICANTS) - 2 else contract.APPLICANTS
+
+
+def _widen(values: list, columns: tuple[str, ...]) -> list:
+    """A row read under `columns` placed in the seven template columns (null where absent)."""
+    out = [None] * N_APPLICANTS
+    for column, value in zip(columns, values):
+        out[contract.APPLICANTS.index(column)] = value
+    return out
+
+
 def read_applications(cells: list[Cell]) -> Table:
     """Section 三: item -> 7 applicant counts. The 2019 single (六)其他处理 row is an item only when
-    the 2021 sub-rows are absent (in 2021 reports the same label heads the three sub-rows)."""
-    spans = _spans(cells, _item_of, lambda _key: N_APPLICANTS)
+    the 2021 sub-rows are absent (in 2021 reports the same label heads the three sub-rows).
+    A column the header does not name (a table printed without "其他") is read as absent, so the
+    other columns stay sure; its cells are null and `missing_columns` names it."""
+    columns = _header_columns(cells)
+    width = len(columns)
+    spans = _spans(cells, _item_of, lambda _key: width)
     keys = {s.key for s in spans}
     if keys & set(contract.ITEMS_2021_ONLY):
         spans = [s for s in spans if s.key != "other_processed"]
     table = Table(found=[s.key for s in spans], rows_opened=len(spans) > 2 and all(s.indent for s in spans))
-    _collect(table, assemble(spans, _accept_applications), contract.APPLICANTS)
+    accept = _accept_applications if width == N_APPLICANTS else (lambda _w, _s: False)
+    _collect(table, assemble(spans, accept), columns)
+    if width != N_APPLICANTS:
+        table.missing_columns = [a for a in contract.APPLICANTS if a not in columns]
+        table.rows = {key: _widen(values, columns) for key, values in table.rows.items()}
     resolve_by_columns(table)
     return table
 
