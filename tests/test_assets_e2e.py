@@ -21,7 +21,8 @@ from assets.run import INGEST_KEYS, MODEL_KEYS, Runner, summary
 from pipeline.contract import APPLICANTS, OUTCOMES
 from pipeline.crawl.demo_server import DEMO_ROOT, serving_demo
 from pipeline.warehouse.ingest import staging_dir
-from test_sql_models import check_applications_mart, check_denials_mart, check_review_mart, check_year_over_year_mart
+from test_sql_models import (check_applications_mart, check_coverage_mart, check_denials_mart, check_review_mart,
+                             check_year_over_year_mart)
 
 pytestmark = pytest.mark.slow
 
@@ -136,12 +137,14 @@ def test_the_seeds_numbers_arrive_exactly(pipeline) -> None:
 
 
 def _hand_inputs(pipeline: Pipeline) -> tuple[list[dict], dict[str, str]]:
-    """The manifest's values as the marts' inputs, placed by the codes the warehouse resolved."""
+    """The manifest's values as the marts' inputs, placed by the codes the warehouse resolved and
+    carrying the findings the pipeline recorded."""
     by_path = _report_by_path(pipeline)
+    findings = dict(pipeline.query("SELECT report_id, list(rule) FROM findings GROUP BY report_id"))
     reports = []
     for doc in _parsed_documents():
         stored = by_path[doc["path"]]
-        reports.append(doc["values"] | {"report_id": stored["report_id"],
+        reports.append(doc["values"] | {"report_id": stored["report_id"], "findings": findings.get(stored["report_id"], []),
                                         **{f"{c}_code": stored[f"{c}_code"] for c in ("province", "city", "county")}})
     keys = dict(pipeline.query("SELECT report_id, agency_key FROM intermediate.int_reports"))
     return reports, keys
@@ -149,11 +152,13 @@ def _hand_inputs(pipeline: Pipeline) -> tuple[list[dict], dict[str, str]]:
 
 def test_every_mart_equals_the_hand_computation(pipeline) -> None:
     reports, keys = _hand_inputs(pipeline)
-    with duckdb.connect(str(pipeline.db), read_only=True) as con:
+    failures = pipeline.dicts("SELECT region_code, title FROM parse_failures")
+    with duckdb.connect(str(pipeline.db)) as con:
         applications = check_applications_mart(con, reports, keys)
         check_denials_mart(con, reports, keys)
         check_review_mart(con, reports, keys)
         check_year_over_year_mart(con, reports, keys)
+        check_coverage_mart(con, reports, keys, failures)
     county = [r for r in reports if r["county_code"] == "130827" and r["year"] == 2024]
     assert applications[(2024, "county", "130827")]["new_received_count"] == sum(
         r["applications"]["new_received"][-1] for r in county)

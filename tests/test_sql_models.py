@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -239,8 +240,9 @@ def test_year_over_year_change(warehouse) -> None:
     assert got[(2024, "county", "130827", "new_received_count")] == (35, 35, 0, 0.0)
 
 
-def test_coverage_counts_reports_findings_and_parse_failures(warehouse) -> None:
-    con, reports, keys = warehouse
+def check_coverage_mart(con, reports: list[dict], keys: dict[str, str], failures: list[dict]) -> dict[tuple, tuple]:
+    """coverage_by_region against counts by hand; a failure is placed by the first 20xx in its
+    title and by the prefixes of its portal's region code."""
     columns = ("reports", "reports_with_findings", "findings", "parse_failures")
     got = {k: tuple(v[c] for c in columns) for k, v in _mart(con, "coverage_by_region", "year, cut, unit_code").items()}
     expected: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
@@ -250,9 +252,23 @@ def test_coverage_counts_reports_findings_and_parse_failures(warehouse) -> None:
             entry[0] += 1
             entry[1] += bool(r["findings"])
             entry[2] += len(r["findings"])
-    for cut, unit in (("province", "130000"), ("city", "130800"), ("county", "130827")):
-        expected[(2024, cut, unit)][3] += 1
+    for failure in failures:
+        code, year = failure["region_code"], re.search(r"20\d\d", failure["title"] or "")
+        units = [("province", code[:2] + "0000")]
+        if code[2:] != "0000":
+            units.append(("city", code[:4] + "00"))
+        if not code.endswith("00"):
+            units.append(("county", code))
+        for cut, unit in units:
+            expected[(int(year.group()) if year else None, cut, unit)][3] += 1
     assert got == {k: tuple(v) for k, v in expected.items()}
+    return got
+
+
+def test_coverage_counts_reports_findings_and_parse_failures(warehouse) -> None:
+    got = check_coverage_mart(*warehouse, [FAILURE])
+    assert got[(2024, "county", "130827")][3] == 1
+    assert got[(2024, "county", "130827")][:3] == (1, 1, 1)
 
 
 def test_cross_year_findings(warehouse) -> None:
