@@ -199,3 +199,13 @@ def test_section_four_drawn_one_row_per_group():
     text = f"{values['agency']}2023年政府信息公开工作年度报告\n正文"
     report = parse_document(Document(source="t.html", source_format="html", text=text, tables=tables))
     assert report.review_litigation == values["review_litigation"]
+
+
+@pytest.mark.parametrize("layout", list(b.LAYOUTS))
+def test_tables_found_without_section_headings(layout):
+    values = b.consistent_values()
+    text = b.report_text(values, layout)
+    for heading in ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"):
+        assert heading in text
+        text = text.replace(heading, "")
+    assert_values(parse_text(text), values)

@@ -162,6 +162,13 @@ def _line_cells(lines: list[list[str]]) -> list[Cell]:
     return out
 
 
+def _paragraph_cells(region: str) -> bool:
+    """Whether cells are paragraphs (blank lines between them, seed 002) rather than lines: most
+    line breaks are blank lines, not a stray one left by a removed heading."""
+    blank = len(_BLANK_LINE_RE.findall(region))
+    return blank > 0 and blank * 2 >= region.count("\n") - blank * 2
+
+
 def text_cells(region: str) -> list[Cell]:
     """The cells of a table region of plain text, whatever the flattening layout. Where a line
     holds a row, a BREAK cell ends it, so a row's empty cells never run into the next row."""
@@ -172,7 +179,7 @@ def text_cells(region: str) -> list[Cell]:
     if "\t" in region:
         return _line_cells([line.split("\t") for line in region.split("\n") if line.strip()])
     out: list[Cell] = []
-    if _BLANK_LINE_RE.search(region):
+    if _paragraph_cells(region):
         # One cell per paragraph: a single newline inside a cell is a wrapped header word. The
         # separators from the headings around the region are not cells; a blank cell at either
         # end of it (an empty paragraph between separators) stays.
