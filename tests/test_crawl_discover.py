@@ -13,6 +13,7 @@ from pipeline.crawl.discover import (
     is_report_title,
     json_links,
     link_preference,
+    looks_like_section,
     parse_json,
     report_links,
 )
@@ -125,3 +126,12 @@ def test_report_links_keep_only_reports() -> None:
     assert report_links(page, "http://a.gov.cn/zwgk/t1.html") == [
         Link("http://a.gov.cn/zwgk/t2.html", "上一篇：某局2022年政府信息公开工作年度报告"),
         Link("http://a.gov.cn/zwgk/t0.html", "某局2024年政府信息公开工作年度报告")]
+
+
+@pytest.mark.parametrize(("url", "section"), [
+    ("http://a.gov.cn/xwzx/", True), ("http://a.gov.cn/xwzx/index.html", True), ("http://a.gov.cn/zwgk", True),
+    ("http://a.gov.cn/col/col4521/index.html?uid=1", True), ("http://a.gov.cn/list_2.shtml", True),
+    ("http://a.gov.cn/xwzx/gzdt/202501/t20250108_901.html", False), ("http://a.gov.cn/art/2025/1/22/art_1_2.html", False),
+])
+def test_sections_versus_articles(url: str, section: bool) -> None:
+    assert looks_like_section(url) is section

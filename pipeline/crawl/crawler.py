@@ -28,6 +28,7 @@ from pipeline.crawl.discover import (
     is_report_title,
     json_links,
     link_preference,
+    looks_like_section,
     parse_json,
     report_links,
 )
@@ -42,7 +43,8 @@ from pipeline.extract.decode import decode_html
 from pipeline.extract.html import read_html
 
 # Links that are neither reports nor named like a disclosure section are followed only from
-# pages this close to the start page: enough to get from a home page into its sections.
+# pages this close to the start page, and only to sections: enough to get from a home page into
+# its sections without reading its news.
 EXPLORE_DEPTH = 1
 READABLE_FORMATS = frozenset({"html", "text", "docx", "pdf"})
 
@@ -246,7 +248,7 @@ class _Crawl:
             preference = link_preference(link.text)
             if preference is not None:
                 self.push(_Task(link.url, "page", depth, task.url), _SECTION + preference)
-            elif task.depth < EXPLORE_DEPTH:
+            elif task.depth < EXPLORE_DEPTH and looks_like_section(link.url):
                 self.push(_Task(link.url, "page", depth, task.url), _OTHER)
 
     def report_page(self, task: _Task, body: _Body, where: str) -> None:

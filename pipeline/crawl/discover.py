@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -97,6 +97,19 @@ def is_next_page_text(text: str) -> bool:
 def is_followable(url: str) -> bool:
     """A link worth fetching as a page: not an image, script, media or archive."""
     return not _NOT_PAGES.search(url.split("?")[0])
+
+
+_SECTION_STEMS = ("index", "default", "list", "main", "home")
+
+
+def looks_like_section(url: str) -> bool:
+    """A section or column page (`/xwzx/`, `.../index.html`, `/col/col12/`), not an article
+    (`t20250108_901.html`, `art_4521_1.html`): exploring the home page's sections finds the
+    disclosure area on portals that name it unusually; exploring its news finds nothing."""
+    path = urlsplit(url).path
+    segment = path.rsplit("/", 1)[-1]
+    stem = segment.split(".")[0].lower()
+    return not segment or "." not in segment or stem.startswith(_SECTION_STEMS) or "/col/" in path
 
 
 def canonical(url: str) -> str:
