@@ -11,7 +11,7 @@ import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import PortalSource, StoragePaths, warehouse
-from pipeline.crawl.crawler import CrawlEvent, crawl_sync
+from pipeline.crawl.crawler import CrawlEvent, CrawlSummary, crawl_sync
 from pipeline.crawl.store import RawStore
 from pipeline.parse import PARSER_VERSION
 from pipeline.warehouse.ingest import read_staged, stage
@@ -35,9 +35,19 @@ def _crawl_progress(log: dg.DagsterLogManager):
     return progress
 
 
+def _nothing_found(name: str, summary: CrawlSummary) -> str:
+    if summary.failed:
+        url, reason = summary.failed[0]
+        return f"{name} (first failure: {url} {reason})"
+    if summary.robots_disallowed:
+        return f"{name} (robots.txt disallows or cannot be read)"
+    return f"{name} (no report links)"
+
+
 @dg.asset(group_name=INGEST, description="Crawl the configured portals into the raw document store (data/raw).")
 def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths: StoragePaths) -> dg.MaterializeResult:
     metadata = {}
+    empty = []
     with source.configs() as configs, RawStore(Path(paths.raw_dir)) as store:
         for config in configs:
             summary = crawl_sync(config, store, max_pages=source.max_pages, progress=_crawl_progress(context.log))
@@ -45,13 +55,14 @@ def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths
                 f"crawl of {config.name}: {summary.pages_fetched} pages fetched, {summary.reports_found} reports, "
                 f"{summary.attachments} attachments, {summary.unchanged} unchanged, {len(summary.failed)} failed"
             )
-            if summary.failed and not summary.reports_found:
-                # Loading an empty crawl would wipe the warehouse's years: stop before anything is replaced.
-                url, reason = summary.failed[0]
-                raise dg.Failure(f"crawl of {config.name} found no reports; first failure: {url} ({reason})")
+            if not summary.reports_found:
+                empty.append(_nothing_found(config.name, summary))
+                context.log.warning(f"crawl found no reports: {empty[-1]}; its last good crawl stays in use")
             metadata[f"{config.name}_reports"] = summary.reports_found
             metadata[f"{config.name}_failed"] = len(summary.failed)
         metadata["documents_in_store"] = len(store.documents())
+    if empty and len(empty) == len(configs):
+        raise dg.Failure(f"crawl found no reports: {'; '.join(empty)}")
     return dg.MaterializeResult(metadata=metadata)
 
 

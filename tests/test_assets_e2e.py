@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,3 +248,19 @@ def test_exports_and_summary(pipeline) -> None:
     for year in years:
         count = pipeline.query(f"SELECT count(*) FROM reports WHERE year = {year}")[0][0]
         assert f"{year}: {count} reports" in text
+
+
+def test_a_crawl_that_reaches_nothing_stops_before_anything_is_replaced(pipeline, tmp_path) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    portals = tmp_path / "portals.toml"
+    portals.write_text(f'[portal.down]\nstart_urls = ["http://127.0.0.1:{port}/"]\nallowed_domains = ["127.0.0.1"]\n'
+                       "[portal.down.rate]\nretries = 0\nmin_delay = 0.0\n", encoding="utf-8")
+    before = pipeline.snapshot()
+    lines: list[str] = []
+    runner = Runner(PortalSource(portals=["down"], portals_file=str(portals)), pipeline.db, pipeline.paths,
+                    echo=lines.append)
+    assert not runner.everything(None), lines
+    assert lines[-1] == "xxgk: ingest: crawl and parse failed: raw_documents: crawl found no reports: down (robots.txt disallows or cannot be read)"
+    assert pipeline.snapshot() == before

@@ -79,3 +79,11 @@ def test_only_documents_the_latest_crawl_saw_are_staged(store, tmp_path) -> None
     staged = stage(store, tmp_path / "frames")
     assert staged.frames["reports"]["source_url"].to_list() == ["http://gov.test/ndbg/2.txt"]
     assert staged.failures.height == 0
+
+
+def test_a_crawl_that_saw_nothing_leaves_the_last_good_crawl_in_use(store, tmp_path) -> None:
+    crawl_id, _ = store.begin_crawl("test")
+    store.finish_crawl(crawl_id)
+    store.begin_crawl("test")  # the portal was down: nothing recorded
+    staged = stage(store, tmp_path / "frames")
+    assert staged.frames["reports"].height == 2

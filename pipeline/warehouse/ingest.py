@@ -53,15 +53,23 @@ def staging_dir(frames_dir: Path) -> Path:
 
 
 def current_documents(store: RawStore) -> list[StoredDocument]:
-    """The documents each portal's latest crawl saw.
+    """The documents each portal's latest productive crawl saw.
 
     A URL an earlier crawl found but the latest did not (moved, withdrawn, or served from another
-    address as the demo portal is on each run) is left out, so one report never loads twice.
+    address) is left out, so one report never loads twice. A crawl that saw no document at all
+    (portal down, robots.txt unreachable) does not count: the portal keeps its last good crawl
+    rather than vanishing from the warehouse.
     """
-    latest: dict[str, str] = {}
+    documents = store.documents()
+    last_seen: dict[str, str] = {}
+    for d in documents:
+        last_seen[d.portal or ""] = max(last_seen.get(d.portal or "", ""), d.last_seen)
+    since: dict[str, str] = {}
     for crawl in store.crawls():
-        latest[crawl["portal"]] = max(latest.get(crawl["portal"], ""), crawl["started_at"])
-    return [d for d in store.documents() if d.last_seen >= latest.get(d.portal or "", "")]
+        portal = crawl["portal"]
+        if crawl["started_at"] <= last_seen.get(portal, ""):
+            since[portal] = max(since.get(portal, ""), crawl["started_at"])
+    return [d for d in documents if d.last_seen >= since.get(d.portal or "", "")]
 
 
 def _groups(documents: Iterable[StoredDocument]) -> list[list[StoredDocument]]:
