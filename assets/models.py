@@ -10,7 +10,6 @@ from dagster_duckdb import DuckDBResource
 from assets.ingest import DUCKDB_POOL
 from assets.resources import warehouse
 from pipeline.warehouse.models import Model, discover, run_models
-from pipeline.warehouse.schema import FACT_TABLES, TABLES
 
 MODELS = discover()
 CROSS_YEAR = dg.AssetKey(["marts", "cross_year_findings"])
@@ -25,7 +24,7 @@ def _spec(model: Model) -> dg.AssetSpec:
     return dg.AssetSpec(
         model_key(model.qualified),
         group_name=model.schema,
-        deps=[model_key(d) for d in model.deps if d in FACT_TABLES or "." in d or d in TABLES],
+        deps=[model_key(d) for d in model.deps],
         description=model.description,
         kinds={"duckdb", "sql"},
         metadata={"sql_file": str(model.path.relative_to(model.path.parents[2])), "materialized_as": model.kind.lower()},

@@ -36,13 +36,15 @@ MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetK
 
 
 class _ProgressFormatter(logging.Formatter):
-    """The message an asset logged, without Dagster's run/step prefix; framework events are dropped."""
+    """The message an asset logged, without Dagster's job/run/step prefix."""
 
     def format(self, record: logging.LogRecord) -> str:
         return "  " + record.dagster_meta.get("orig_message", record.getMessage())
 
 
 class _UserMessages(logging.Filter):
+    """Only what the assets log: Dagster's own events (step start, materialization ...) stay in the UI."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         meta = getattr(record, "dagster_meta", {})
         return meta.get("dagster_event") is None
