@@ -46,6 +46,18 @@ def test_configuration_errors_are_one_line(tmp_path: Path, capsys: pytest.Captur
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_a_host_that_is_down_is_named_in_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:  # bound, not listening: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+        portals = tmp_path / "portals.toml"
+        portals.write_text(f'[portal.down]\nstart_urls = ["{url}"]\nallowed_domains = ["127.0.0.1"]\n'
+                           "[portal.down.rate]\nretries = 0\nmin_delay = 0.0\n", encoding="utf-8")
+        assert main(["crawl", "--portal", "down", "--portals-file", str(portals), "--raw-dir", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert f"robots.txt unreadable, so nothing on its host was fetched: {url}robots.txt (connection_error)" in err
+
+
 def test_serve_demo_on_a_busy_port_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -95,6 +95,8 @@ def format_summary(name: str, summary: CrawlSummary) -> str:
         f"{summary.robots_disallowed} disallowed by robots.txt, {summary.offsite_refused} off-site links refused, "
         f"{len(summary.failed)} failed",
     ]
+    lines += [f"  robots.txt unreadable, so nothing on its host was fetched: {url} ({reason})"
+              for url, reason in summary.robots_unreadable]
     lines += [f"  failed: {url} ({reason})" for url, reason in summary.failed]
     lines += [f"  kept, format not readable: {url} ({kind})" for url, kind in summary.unsupported]
     if summary.budget_exhausted:

@@ -69,6 +69,7 @@ class CrawlSummary:
     robots_disallowed: int = 0
     offsite_refused: int = 0
     unsupported: list[tuple[str, str]] = field(default_factory=list)  # (url, kind e.g. ".doc"): kept, unreadable
+    robots_unreadable: list[tuple[str, str]] = field(default_factory=list)  # (robots.txt URL, reason): host skipped
     reused: int = 0  # taken from the interrupted crawl being resumed, not refetched
     resumed: bool = False
     budget_exhausted: bool = False
@@ -198,6 +199,8 @@ class _Crawl:
             sha = self.store.put(response.body) if response.status is not None else None
             self.store.log_fetch(self.crawl_id, _record(response, sha))
         robots = Robots.from_fetch(response.status, response.body.decode("utf-8", "replace"))
+        if robots.disallow_all:
+            self.summary.robots_unreadable.append((url, response.error or f"http_{response.status}"))
         delay = robots.crawl_delay(self.config.user_agent)
         if delay:
             self.fetcher.throttle.set_host_delay(host_of(url), delay)
