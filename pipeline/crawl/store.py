@@ -7,10 +7,11 @@ crawl never leaves a half object under a real name). What was fetched, when and 
 - `crawls(crawl_id, portal, started_at, finished_at)`: one row per crawl run. A run that never
   finished (killed, interrupted) is resumed by the next crawl of the same portal.
 - `fetch_log`: one row per (crawl_id, url): the outcome of fetching that URL in that crawl, after
-  retries (`attempts` counts them). `bytes` is what was received (0 for a 304, whose row keeps the
-  sha256, content type and charset of the body it confirmed). Keyed on (crawl_id, url) and upserted, so a resumed crawl that
+  retries (`attempts` counts them). Keyed on (crawl_id, url) and upserted, so a resumed crawl that
   retries a failed URL replaces its row instead of adding one, and a URL fetched before the
   interruption is not fetched again. Each new crawl adds its own rows (that history is the point).
+  `bytes` is what was received: 0 for a 304, whose row keeps the sha256, content type and charset
+  of the body it confirmed. `charset` is the HTTP header's (None when only the page's meta says).
 - `documents`: the reports found (report pages and their attachments), one row per URL, upserted
   with `first_seen` kept and `last_seen` moved on.
 """
