@@ -51,6 +51,10 @@ def test_trs_create_page_html_lists_every_page() -> None:
                     "http://a.gov.cn/zwgk/ndbg/index_2.html", "http://a.gov.cn/zwgk/ndbg/index_3.html"]
     assert create_page_urls("createPageHTML(1, 0, 'index', 'shtml')", "http://a.gov.cn/x/index_3.shtml") == [
         "http://a.gov.cn/x/index.shtml"]
+    variables = ("var countPage = 3//共多少页\nvar currentPage = 0;\n"
+                 "createPageHTML('page_div', countPage, currentPage, 'index', 'html', 45);")
+    assert create_page_urls(variables, "http://a.gov.cn/x/") == [
+        "http://a.gov.cn/x/index.html", "http://a.gov.cn/x/index_1.html", "http://a.gov.cn/x/index_2.html"]
 
 
 PAGE = """<html><head><base href="/zwgk/"></head><body>

@@ -31,7 +31,10 @@ from pipeline.extract.decode import decode_text
 
 _YEAR = re.compile(REPORT_YEAR_PATTERN)
 _SPACE = re.compile(r"\s+")
-_CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
+# createPageHTML(5, 0, "index", "html"), also with a leading element id and variables for the counts:
+# createPageHTML('page_div', countPage, currentPage, 'index', 'shtml', 190)
+_CREATE_PAGE = re.compile(r"createPageHTML\(\s*(?:[\"'][^\"']*[\"']\s*,\s*)?(\w+)\s*,\s*(\w+)\s*,\s*"
+                          r"[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>(.*?)</nextgroup>", re.S | re.I)
 _REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
@@ -159,9 +162,18 @@ def create_page_urls(script: str, page_url: str) -> list[str]:
     """Every page of a TRS list from its `createPageHTML(count, current, prefix, ext)` call."""
     urls = []
     for count, _current, prefix, ext in _CREATE_PAGE.findall(script):
-        names = [f"{prefix}.{ext}"] + [f"{prefix}_{k}.{ext}" for k in range(1, int(count))]
+        pages = _script_int(count, script)
+        names = [f"{prefix}.{ext}"] + [f"{prefix}_{k}.{ext}" for k in range(1, pages or 1)]
         urls.extend(urljoin(page_url, name) for name in names)
     return urls
+
+
+def _script_int(token: str, script: str) -> int | None:
+    """A literal number, or the number a script variable is set to (`var countPage = 5`)."""
+    if token.isdigit():
+        return int(token)
+    assigned = re.search(rf"\b{re.escape(token)}\s*=\s*(\d+)", script)
+    return int(assigned.group(1)) if assigned else None
 
 
 def _read_datastore(xml: str, base: str, found: PageLinks) -> None:
