@@ -264,3 +264,12 @@ def test_a_crawl_that_reaches_nothing_stops_before_anything_is_replaced(pipeline
     assert not runner.everything(None), lines
     assert lines[-1] == "xxgk: ingest: crawl and parse failed: raw_documents: crawl found no reports: down (robots.txt disallows or cannot be read)"
     assert pipeline.snapshot() == before
+
+
+def test_fetch_log_holds_every_request_with_its_outcome(pipeline) -> None:
+    rows = pipeline.dicts("SELECT url, status, error, sha256 FROM fetch_log")
+    by_path = {"/" + r["url"].split("/", 3)[3]: r for r in rows}
+    dead = next(e["path"] for e in MANIFEST["excluded"] if "404" in e["why"])
+    assert (by_path[dead]["status"], by_path[dead]["error"]) == (404, "http_404")
+    fetched = {p for p, r in by_path.items() if r["error"] is None and r["sha256"]}
+    assert {d["path"] for d in MANIFEST["documents"]} <= fetched
