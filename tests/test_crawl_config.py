@@ -71,6 +71,7 @@ def test_defaults_are_polite() -> None:
     (GOOD.replace('start_urls = ["http://www.hebkc.gov.cn/"]', "start_urls = []"), r"portal\.kc\.start_urls: required"),
     (GOOD.replace('["http://www.hebkc.gov.cn/"]', '["www.hebkc.gov.cn"]'), r"portal\.kc\.start_urls: 'www.hebkc.gov.cn' is not"),
     (GOOD.replace('region_code = "130827"', "region_code = 130827"), r"portal\.kc\.region_code: expected a string"),
+    (GOOD.replace('region_code = "130827"', 'region_code = "宽城"'), r"portal\.kc\.region_code: '宽城' is not a 6-digit"),
     (GOOD.replace('date = "pubDate"', 'when = "pubDate"'), r"portal\.kc\.json_endpoint\.when"),
     (GOOD + "\n[portals.x]\n", r"unknown top-level key 'portals'"),
     ("[portal.kc\n", r"not valid TOML"),

@@ -132,6 +132,9 @@ def _portal(path: Path, name: str, table: Any) -> PortalConfig:
         values = table.get(key)
         if not values or not all(isinstance(v, str) and v for v in values):
             raise ConfigError(f"{where}.{key}: required, a non-empty list of strings")
+    code = table.get("region_code")
+    if code is not None and not (len(code) == 6 and code.isdigit()):
+        raise ConfigError(f"{where}.region_code: {code!r} is not a 6-digit GB/T 2260 code")
     for url in table["start_urls"]:
         if not url.startswith((BASE_URL_PLACEHOLDER, "http://", "https://")):
             raise ConfigError(f"{where}.start_urls: {url!r} is not an http(s) URL")
