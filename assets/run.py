@@ -30,6 +30,7 @@ from pipeline.warehouse.ingest import read_staged
 
 DAGSTER_HOME = DATA / "dagster_home"
 DEMO_PORT = 8765  # `xxgk serve-demo`'s default too
+PID_TAG = "xxgk/pid"  # the process executing the run in-process
 INGEST_KEYS = [dg.AssetKey(k) for k in ("raw_documents", "parsed_reports", "fetch_log", "parse_failures")]
 LOAD_KEYS = [dg.AssetKey(t) for t in facts.FACT_TABLES]
 MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetKey("dashboard_exports")]
@@ -72,6 +73,32 @@ def instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
+def release_dead_runs(dagster: dg.DagsterInstance) -> list[str]:
+    """Mark runs whose `xxgk run` process died (killed, out of memory) as failed and free their
+    `duckdb_writer` slot: a slot left claimed would hold every later daemon run in the queue.
+    Returns the ids released."""
+    released = []
+    for run in dagster.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
+                                                                dg.DagsterRunStatus.STARTING])):
+        pid = run.tags.get(PID_TAG)
+        if pid is None or _alive(int(pid)):
+            continue
+        dagster.report_run_failed(run, message=f"the process running it (pid {pid}) is gone")
+        dagster.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def contiguous(years: list[int]) -> list[tuple[int, int]]:
     """[2019, 2020, 2023] -> [(2019, 2020), (2023, 2023)]: one single-run backfill per range."""
     ranges: list[tuple[int, int]] = []
@@ -107,13 +134,16 @@ class Runner:
         self.instance = instance()
         self.paths = paths
         self.echo = echo
+        for run_id in release_dead_runs(self.instance):
+            echo(f"  run {run_id[:8]} was left running by a process that is gone: marked failed")
 
     def run(self, step: str, keys: list[dg.AssetKey], tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
         """One Dagster run of `keys`; prints the step, then its time or the failure in one line."""
         self.echo(step)
         started = time.perf_counter()
         result = self.job.execute_in_process(run_config={"loggers": {"progress": {}}}, instance=self.instance,
-                                             asset_selection=keys, tags=tags or {}, raise_on_error=False)
+                                             asset_selection=keys, tags={PID_TAG: str(os.getpid()), **(tags or {})},
+                                             raise_on_error=False)
         if result.success:
             self.echo(f"  done in {time.perf_counter() - started:.1f} s (Dagster run {result.run_id[:8]})")
         else:

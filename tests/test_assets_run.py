@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from assets.cli import build_parser
-from assets.run import contiguous, run_command
+from assets.run import contiguous, release_dead_runs, run_command
 from assets.schedules import nightly
 
 
@@ -42,3 +47,36 @@ def test_the_nightly_schedule_asks_for_every_statistics_year_in_one_run() -> Non
     assert request.tags["dagster/asset_partition_range_end"] == "2025"  # 2026 is still under way
     assert (nightly.cron_schedule, nightly.execution_timezone) == ("0 2 * * *", "Asia/Shanghai")
     assert nightly.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+KILLED_RUN = """
+import os, sys, time
+import dagster as dg
+from assets.run import PID_TAG
+
+@dg.asset(pool="duckdb_writer")
+def slow_load():
+    print("loading", flush=True)
+    time.sleep(60)
+
+dg.materialize([slow_load], instance=dg.DagsterInstance.get(), tags={PID_TAG: str(os.getpid())})
+"""
+
+
+def test_a_run_whose_process_was_killed_is_failed_and_its_pool_slot_freed(tmp_path, monkeypatch) -> None:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "dagster.yaml", home / "dagster.yaml")
+    env = os.environ | {"DAGSTER_HOME": str(home)}
+    with subprocess.Popen([sys.executable, "-c", KILLED_RUN], env=env, stdout=subprocess.PIPE, text=True,
+                          cwd=Path(__file__).resolve().parents[1]) as child:
+        assert child.stdout.readline().strip() == "loading"
+        child.kill()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as dagster:
+        assert dagster.event_log_storage.get_concurrency_info("duckdb_writer").claimed_slots
+        (stale,) = dagster.get_runs()
+        assert release_dead_runs(dagster) == [stale.run_id]
+        assert dagster.get_run_by_id(stale.run_id).status == dg.DagsterRunStatus.FAILURE
+        assert not dagster.event_log_storage.get_concurrency_info("duckdb_writer").claimed_slots
+        assert release_dead_runs(dagster) == []
