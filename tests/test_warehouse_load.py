@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -88,3 +91,35 @@ def test_schema_gains_columns_added_to_the_contract(con) -> None:
     ensure_schema(con)
     columns = [r[0] for r in con.execute("DESCRIBE findings").fetchall()]
     assert columns == list(FACT_TABLES["findings"])
+
+
+KILLED_LOAD = """
+import sys
+import duckdb, polars as pl
+from pipeline.warehouse.load import replace_years
+n = 3_000_000
+ids = pl.int_range(n, eager=True).cast(pl.String)
+frames = {"reports": pl.DataFrame({"report_id": ids, "year": pl.Series([2023] * n, dtype=pl.Int32)}),
+          "applications": pl.DataFrame({"report_id": ids, "year": pl.Series([2023] * n, dtype=pl.Int32),
+                                        "item": ["granted"] * n, "applicant": ["total"] * n})}
+with duckdb.connect(sys.argv[1]) as con:
+    print("loading", flush=True)
+    replace_years(con, frames, [2023])
+    print("committed", flush=True)
+"""
+
+
+def test_a_load_killed_mid_transaction_leaves_the_previous_year(tmp_path) -> None:
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        replace_years(con, _frames(2023, ["a", "b"]), [2023])
+        before = {t: _rows(con, t) for t in FACT_TABLES}
+    with subprocess.Popen([sys.executable, "-c", KILLED_LOAD, str(path)], stdout=subprocess.PIPE, text=True,
+                          cwd=Path(__file__).resolve().parents[1]) as child:
+        assert child.stdout.readline().strip() == "loading"
+        time.sleep(0.3)  # inside the transaction: 3 M rows take seconds to insert
+        child.kill()
+        rest = child.stdout.read()
+    assert "committed" not in rest
+    with duckdb.connect(str(path)) as con:
+        assert {t: _rows(con, t) for t in FACT_TABLES} == before
