@@ -3,23 +3,27 @@
 Staging lives in `<frames_dir>/parser-<PARSER_VERSION>/` as Parquet: one file per fact table,
 `failures.parquet` (documents that yielded no report), `tried.parquet` (every failed parse,
 including a report page whose attachment then parsed) and `documents.parquet` mapping each parsed
-(url, sha256) to its report. A re-run reuses
-the rows of every document whose bytes and URL are unchanged and parses only the rest; a parser
-upgrade starts a new folder, so everything is parsed again by the new code.
+(url, sha256) to its report. A re-run reuses the rows of every document whose bytes and URL are
+unchanged and parses only the rest; a parser upgrade starts a new folder, so everything is parsed
+again by the new code.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+import pipeline.parse
 from pipeline.crawl.store import RawStore, StoredDocument
-from pipeline.errors import DocumentError
+from pipeline.errors import DocumentError, ParseError
+from pipeline.frames import reports_to_frames
 from pipeline.record import Report
+from pipeline.regions import apply_region
+from pipeline.validate import validate_frames
 from pipeline.warehouse.schema import FACT_TABLES, RUN_TABLES
 
 Frames = dict[str, pl.DataFrame]
@@ -36,16 +40,14 @@ class Staged:
     documents: int = 0
     parsed: int = 0
     cached: int = 0
-    skipped: list[str] = field(default_factory=list)  # urls with nothing stored (fetch failed)
 
     def years(self) -> list[int]:
         return sorted(self.frames["reports"]["year"].unique().to_list())
 
 
 def parser_version() -> str:
-    from pipeline.parse import PARSER_VERSION
-
-    return str(PARSER_VERSION)
+    """Read at call time, so staging follows the parser that is actually loaded."""
+    return str(pipeline.parse.PARSER_VERSION)
 
 
 def staging_dir(frames_dir: Path) -> Path:
@@ -96,11 +98,7 @@ def parse_document(data: bytes, doc: StoredDocument) -> Report:
     """Parse one stored document. When its own text does not place the agency, the region is
     resolved again with the portal's code (a 街道 name shared by several counties); a report the
     text does place keeps that region, even when a portal reposts another region's report."""
-    from pipeline.errors import ParseError
-    from pipeline.parse import parse_bytes
-    from pipeline.regions import apply_region
-
-    report = parse_bytes(data, doc.url, content_type=doc.content_type)
+    report = pipeline.parse.parse_bytes(data, doc.url, content_type=doc.content_type)
     if doc.region_code and not report.region.province_code:
         report = apply_region(report, portal_region_code=doc.region_code)
     if report.year is None:
@@ -118,8 +116,6 @@ def _parse_or_fail(store: RawStore, doc: StoredDocument) -> Report | dict:
 
 
 def _empty_frames() -> Frames:
-    from pipeline.frames import reports_to_frames
-
     return _as_dict(reports_to_frames([]))
 
 
@@ -147,9 +143,6 @@ def _write(folder: Path, name: str, frame: pl.DataFrame) -> None:
 
 def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | None = None) -> Staged:
     """Parse the current documents (reusing staged results) and write the new staging."""
-    from pipeline.frames import reports_to_frames
-    from pipeline.validate import validate_frames
-
     folder = staging_dir(frames_dir)
     cached_ok, cached_failed, cached_frames = _read_cache(folder)
     documents = current_documents(store)
@@ -159,7 +152,6 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     failures: list[dict] = []
     every_failure: list[dict] = []
     parsed = cached = 0
-    skipped = [d.url for d in documents if not d.sha256]
     for index, group in enumerate(_groups(d for d in documents if d.sha256), start=1):
         tried = []
         for doc in group:
@@ -197,7 +189,7 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     _write(folder, "failures", failure_frame)
     _write(folder, "tried", pl.DataFrame(every_failure, schema=FAILURE_SCHEMA))
     _write(folder, "documents", pl.DataFrame(staged_documents, schema=_DOCUMENTS_SCHEMA))
-    return Staged(frames, failure_frame, len(documents), parsed, cached, skipped)
+    return Staged(frames, failure_frame, len(documents), parsed, cached)
 
 
 def read_staged(frames_dir: Path) -> Staged:
