@@ -91,11 +91,25 @@ def test_unresolved_rows_name_their_candidates() -> None:
         assert city in finding.message
 
 
-def test_portal_that_contradicts_the_agency_leaves_the_region_null() -> None:
+def test_agency_name_outside_the_portal_keeps_its_place_with_a_finding() -> None:
     resolution = resolve("樟树市人民政府", None, "", 2023, portal_region_code="620200")
-    assert resolution.region.county is None
-    assert [f.rule for f in resolution.findings] == ["ambiguous_region"]
+    assert (resolution.region.county, resolution.region.county_code) == ("樟树市", "360982")
+    assert resolution.region.region_method == "agency_name"
+    assert [f.rule for f in resolution.findings] == ["portal_region_conflict"]
     assert "嘉峪关市" in resolution.findings[0].message and "樟树市" in resolution.findings[0].message
+
+
+def test_context_that_contradicts_the_portal_leaves_the_region_null() -> None:
+    text = "根据樟树市人民政府办公室关于做好年度报告工作的通知，现将本单位报告如下。"
+    resolution = resolve("综合办公室", None, text, 2023, portal_region_code="620200")
+    assert resolution.region.county is None and resolution.region.city is None
+    assert [f.rule for f in resolution.findings] == ["ambiguous_region"]
+
+
+def test_resolving_again_with_the_portal_leaves_one_verdict() -> None:
+    first = apply_region(Report("x", "x", "text", agency="樟树市人民政府", year=2023), "620200")
+    second = apply_region(first, "620200")
+    assert [f.rule for f in second.findings] == ["portal_region_conflict"]
 
 
 def test_unknown_portal_code_is_reported() -> None:

@@ -15,7 +15,7 @@ WINDOW = 600  # characters of text read at each end: the preamble and the signat
 SIGNATURE_LINE_MAX = 40  # a signature names the agency on a short line of its own
 SIGNATURE_LINES = 6  # among the last non-empty lines (agency, date, attachment notes)
 MESSAGE_PLACES = 6  # candidates named in a finding's message before "and N more"
-REGION_RULES = ("ambiguous_region", "unknown_region")
+REGION_RULES = ("ambiguous_region", "unknown_region", "portal_region_conflict")
 
 
 @dataclass
@@ -240,6 +240,11 @@ def resolve(
         return Resolution(_unplaced(naming, candidates), findings)
     if portal is not None:
         picked = _distinct(_portal_pick(candidates, portal, primary.method == "agency_name"))
+        if not picked and primary.method == "agency_name" and len(candidates) == 1 and confirmed:
+            # A report reposted on another region's portal still belongs to the body that signs
+            # it: its own name, naming one place outright, outranks where it was found.
+            findings.append(Finding("portal_region_conflict", message=f"agency_name names {_labels(candidates)}, outside the portal's region {portal.label()}; the agency's own name is kept"))
+            return Resolution(_region(candidates[0], "agency_name", naming), findings)
         if not picked:
             findings.append(Finding("ambiguous_region", message=f"{primary.method} names {_labels(candidates)} but the portal's region is {portal.label()}"))
             return Resolution(_unplaced(naming, candidates), findings)

@@ -95,11 +95,11 @@ def _failure(doc: StoredDocument, stage: str, reason: str, message: str) -> dict
 
 
 def parse_document(data: bytes, doc: StoredDocument) -> Report:
-    """Parse one stored document. When its own text does not place the agency, the region is
-    resolved again with the portal's code (a 街道 name shared by several counties); a report the
-    text does place keeps that region, even when a portal reposts another region's report."""
+    """Parse one stored document and resolve its region with the portal's code first, as the
+    crawl knows it: it places a 街道 name shared by several counties, while an agency name that
+    names a place outside the portal (a reposted report) keeps its own place with a finding."""
     report = pipeline.parse.parse_bytes(data, doc.url, content_type=doc.content_type)
-    if doc.region_code and not report.region.province_code:
+    if doc.region_code:
         report = apply_region(report, portal_region_code=doc.region_code)
     if report.year is None:
         raise ParseError("no_year", "the statistics year could not be read")
