@@ -42,6 +42,7 @@ REGION = {"province": "河北省", "city": "承德市", "county": COUNTY}
 GOV_OFFICE = f"{COUNTY}人民政府办公室"
 EDUCATION = f"{COUNTY}教育局"
 TOWN = f"{COUNTY}宽城镇人民政府"
+BREAK = 3  # natural-person applications 宽城镇 2023 carries over beyond what 2022 carried forward
 
 
 def title_of(agency: str, year: int) -> str:
@@ -57,12 +58,14 @@ def seed_values(name: str) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k not in ("notes", "known_inconsistencies")}
 
 
-def synthetic_values(agency: str, year: int, rng: random.Random, *, carried_over: list[int] | None = None,
-                     carried_forward: list[int] | None = None, scale: int = 10,
+def synthetic_values(agency: str, year: int, rng: random.Random, *, previous: dict[str, Any] | None = None,
+                     following: dict[str, Any] | None = None, scale: int = 10,
                      published_on: str | None = None) -> dict[str, Any]:
     """A consistent report: rows sum to totals, new + carried over = processed + carried forward.
 
-    `carried_over` / `carried_forward` chain it to the previous / next year's report."""
+    `previous` / `following` are the same agency's reports of year - 1 / year + 1: what they carry
+    forward / over and their stock of documents in force chain this one to them, as the warehouse's
+    cross-year model expects of a real agency."""
     template = "2019" if year < 2021 else "2021"
     columns = len(APPLICANTS) - 1
 
@@ -71,9 +74,9 @@ def synthetic_values(agency: str, year: int, rng: random.Random, *, carried_over
         return cells + [sum(cells)]
 
     new = row(scale)
-    carried = list(carried_over) if carried_over else row(2)
+    carried = list(previous["applications"]["carried_forward"]) if previous else row(2)
     forward_cells = [rng.randint(0, min(2, new[c] + carried[c])) for c in range(columns)]
-    forward = list(carried_forward) if carried_forward else forward_cells + [sum(forward_cells)]
+    forward = list(following["applications"]["carried_over"]) if following else forward_cells + [sum(forward_cells)]
     items = [i for i in ITEMS if i not in (ITEMS_2021_ONLY if template == "2019" else ITEMS_2019_ONLY)]
     results = items[items.index("granted"): items.index("total_processed")]
     applications = {item: [0] * len(APPLICANTS) for item in items}
@@ -94,10 +97,13 @@ def synthetic_values(agency: str, year: int, rng: random.Random, *, carried_over
     for group in REVIEW_GROUPS:
         cells = [rng.randint(0, 1) if group == "review" else 0 for _ in range(4)]
         review[group] = cells + [sum(cells)]
+    proactive = _proactive(template, rng)
+    if template == "2021":
+        _chain_in_force(proactive, previous, following)
     return {
         "agency": agency, "year": year, "template": template,
         "published_on": published_on or f"{year + 1}-01-{rng.randint(10, 28):02d}", **REGION,
-        "proactive": _proactive(template, rng), "applications": applications, "review_litigation": review,
+        "proactive": proactive, "applications": applications, "review_litigation": review,
     }
 
 
@@ -113,12 +119,40 @@ def _proactive(template: str, rng: random.Random) -> dict[str, Any]:
     return values
 
 
+def _chain_in_force(proactive: dict[str, Any], previous: dict[str, Any] | None,
+                    following: dict[str, Any] | None) -> None:
+    """Rules and normative documents in force: in_force(Y+1) = in_force(Y) + issued(Y+1) - repealed(Y+1).
+
+    Only 2021-template neighbours hold in_force (the 2019 template counts publications instead)."""
+    for kind in ("rules", "normative"):
+        issued, repealed, in_force = f"{kind}_issued", f"{kind}_repealed", f"{kind}_in_force"
+        if previous and previous["template"] == "2021":
+            stock = previous["proactive"][in_force]
+            proactive[repealed] = min(proactive[repealed], stock)  # nothing repealed that was not in force
+            proactive[in_force] = stock + proactive[issued] - proactive[repealed]
+        elif following and following["template"] == "2021":
+            later = following["proactive"]
+            proactive[in_force] = later[in_force] - later[issued] + later[repealed]
+            if proactive[in_force] < 0:
+                raise ValueError(f"{following['agency']} {following['year']}: {kind} in force cannot be chained back")
+
+
 def break_rule1(values: dict[str, Any]) -> dict[str, Any]:
     """A report whose totals do not add up: one more processed than received, in the first column."""
     processed = values["applications"]["total_processed"]
     processed[0] += 1
     processed[-1] += 1
     values["known_inconsistencies"] = ["rule1:natural_person", "rule1:total", "rule2:natural_person", "rule2:total"]
+    return values
+
+
+def break_carried_over(values: dict[str, Any]) -> dict[str, Any]:
+    """The deliberate cross-year break: BREAK more natural-person applications carried over than the
+    previous year carried forward. They are granted, so the report itself still adds up."""
+    applications = values["applications"]
+    for item in ("carried_over", "total_processed", "granted"):
+        applications[item][0] += BREAK
+        applications[item][-1] += BREAK
     return values
 
 
@@ -345,10 +379,8 @@ def build() -> Site:
     # Government office: 2019 (PDF, 2019 template), 2022 (DOCX), 2023 (seed 002, GBK page), 2024 (HTML).
     office_2019 = synthetic_values(GOV_OFFICE, 2019, rng, published_on="2020-01-20")
     office_2023 = seed_values("002")
-    office_2022 = synthetic_values(GOV_OFFICE, 2022, rng, carried_forward=office_2023["applications"]["carried_over"],
-                                   published_on="2023-01-18")
-    office_2024 = synthetic_values(GOV_OFFICE, 2024, rng, carried_over=office_2023["applications"]["carried_forward"],
-                                   published_on="2025-01-20")
+    office_2022 = synthetic_values(GOV_OFFICE, 2022, rng, following=office_2023, published_on="2023-01-18")
+    office_2024 = synthetic_values(GOV_OFFICE, 2024, rng, previous=office_2023, published_on="2025-01-20")
     crumbs = "政务公开 &gt; 政府信息公开年报"
     ndbg = [
         report_page(site, "zwgk/ndbg/202501/t20250120_2001.html", office_2024, crumbs=crumbs),
@@ -378,10 +410,8 @@ def build() -> Site:
     # Education bureau (Hanweb department list): 2019, 2022, 2023 (GBK), 2024; health bureau's .doc.
     edu_2019 = synthetic_values(EDUCATION, 2019, rng, scale=1500, published_on="2020-01-21")
     edu_2022 = synthetic_values(EDUCATION, 2022, rng, scale=1500, published_on="2023-01-19")
-    edu_2023 = synthetic_values(EDUCATION, 2023, rng, scale=1500, carried_over=edu_2022["applications"]["carried_forward"],
-                                published_on="2024-01-25")
-    edu_2024 = synthetic_values(EDUCATION, 2024, rng, scale=1500, carried_over=edu_2023["applications"]["carried_forward"],
-                                published_on="2025-01-22")
+    edu_2023 = synthetic_values(EDUCATION, 2023, rng, scale=1500, previous=edu_2022, published_on="2024-01-25")
+    edu_2024 = synthetic_values(EDUCATION, 2024, rng, scale=1500, previous=edu_2023, published_on="2025-01-22")
     crumbs = "政务公开 &gt; 部门信息公开年报"
     health_title = title_of(f"{COUNTY}卫生健康局", 2023)
     site.add("art/2024/1/26/attach/P020240126.doc", word97_stub(health_title))
@@ -410,17 +440,15 @@ def build() -> Site:
 
     # Townships and streets (JSON search endpoint): 宽城镇 2022-2024 plus four seeds.
     town_2022 = synthetic_values(TOWN, 2022, rng, published_on="2023-01-16")
-    town_2023 = synthetic_values(TOWN, 2023, rng, published_on="2024-01-17")  # carried_over break: not 2022's
-    town_2023["applications"]["carried_over"][0] = town_2022["applications"]["carried_forward"][0] + 3
-    town_2023 = _rebalance(town_2023)
-    town_2024 = break_rule1(synthetic_values(TOWN, 2024, rng, carried_over=town_2023["applications"]["carried_forward"],
-                                             published_on="2025-01-15"))
+    town_2023 = break_carried_over(synthetic_values(TOWN, 2023, rng, previous=town_2022, published_on="2024-01-17"))
+    town_2024 = break_rule1(synthetic_values(TOWN, 2024, rng, previous=town_2023, published_on="2025-01-15"))
     crumbs = "政务公开 &gt; 乡镇（街道）信息公开年报"
     townships = [
         report_page(site, "zwgk/xznb/202501/t20250115_3001.html", town_2024, container='class="article-content"', crumbs=crumbs,
                     note="numbers do not add up: total_processed one above new_received + carried_over - carried_forward"),
         report_page(site, "zwgk/xznb/202401/t20240117_2801.html", town_2023, container='class="article-content"', crumbs=crumbs,
-                    note="carried_over (natural_person) differs from the 2022 report's carried_forward: a deliberate break"),
+                    note=f"carried_over (natural_person, hence total) is {BREAK} above the 2022 report's carried_forward: "
+                         "the deliberate cross-year break"),
         report_page(site, "zwgk/xznb/202301/t20230116_2601.html", town_2022, container='class="article-content"', crumbs=crumbs),
         plain_page(site, "zwgk/xznb/202412/t20241210_2990.html", "宽城镇召开政务公开工作推进会", "2024-12-10",
                    ["宽城镇召开政务公开工作推进会，部署年度报告编制工作。"]),
@@ -466,23 +494,29 @@ def _image_only_report(site: Site, path: str, agency: str, year: int) -> Entry:
     site.add(path.rsplit("/", 1)[0] + "/W020250126.png", tiny_png())
     content = f'<p style="text-indent:2em">{html.escape(title)}</p><p><img src="./W020250126.png" alt="年报"></p>'
     site.add(path, page(title, article(title, content, date), head=meta(title, date)))
-    site.expect("/" + path, "report_page", title, "no_table",
-                note="the report is an image: not parseable (parser reason no_statistics_table)")
+    site.expect("/" + path, "report_page", title, "no_statistics_table", note="the report is an image: no table to parse")
     return Entry(title, "/" + path, date)
 
 
-def _rebalance(values: dict[str, Any]) -> dict[str, Any]:
-    """Keep a report internally consistent after changing carried_over: the difference is granted."""
-    applications = values["applications"]
-    applications["carried_over"][-1] = sum(applications["carried_over"][:-1])
-    for c in range(len(APPLICANTS) - 1):
-        extra = (applications["new_received"][c] + applications["carried_over"][c]
-                 - applications["carried_forward"][c] - applications["total_processed"][c])
-        applications["total_processed"][c] += extra
-        applications["granted"][c] += extra
-    for item in ("total_processed", "granted"):
-        applications[item][-1] = sum(applications[item][:-1])
-    return values
+def cross_year_breaks(documents: list[dict[str, Any]]) -> list[str]:
+    """The rules of `marts.cross_year_findings` applied to the manifest's values, one line per break,
+    so the README states what the warehouse will find."""
+    reports = {(v["agency"], v["year"]): v for d in documents if (v := d["values"]) is not None}
+    found = []
+    for (agency, year), earlier in sorted(reports.items()):
+        later = reports.get((agency, year + 1))
+        if later is None:
+            continue
+        carried = zip(APPLICANTS, earlier["applications"]["carried_forward"], later["applications"]["carried_over"])
+        found += [f"{agency} {year + 1} carried_over {applicant} = {over}, {year} carried_forward = {forward}"
+                  for applicant, forward, over in carried if forward != over]
+        if earlier["template"] == later["template"] == "2021":
+            p, q = earlier["proactive"], later["proactive"]
+            for kind in ("rules", "normative"):
+                expected = p[f"{kind}_in_force"] + q[f"{kind}_issued"] - q[f"{kind}_repealed"]
+                if expected != q[f"{kind}_in_force"]:
+                    found.append(f"{agency} {year + 1} {kind}_in_force = {q[f'{kind}_in_force']}, chain gives {expected}")
+    return found
 
 
 def readme(site: Site) -> str:
@@ -502,15 +536,27 @@ def readme(site: Site) -> str:
         "meta charset (the server sends no HTTP charset for them), reports only as DOCX/PDF attachments, a .doc",
         "attachment, an image-only report page, pre-2019 reports (2012, 2017), unrelated articles mixed into the lists,",
         "relative, root-relative and absolute links, an off-site link, a dead link and a robots.txt-disallowed path.", "",
-        "Cross-year data: the government office (2019, 2022, 2023, 2024), the education bureau (2019, 2022, 2023, 2024,",
-        "counts in the thousands) and 宽城镇 (2022-2024) chain carried_forward of Y into carried_over of Y+1, except",
-        "宽城镇 2022→2023 (a deliberate break). 宽城镇 2024 does not add up (rule1/rule2). The seeds keep their values",
-        "(the synthetic 2022 office report carries forward what seed 002 carries over); their pages show a date.",
-        "Everything marked synthetic below was rendered from values made in the script.", "",
+        "Synthetic and seed pages: every page marked synthetic below was rendered from values made in the script; the",
+        "five seeds keep their values (their pages add a publication date).", "",
+        "Cross-year data: the government office (2019, 2022, 2023 = seed 002, 2024), the education bureau (2019, 2022,",
+        "2023, 2024, counts in the thousands) and 宽城镇 (2022-2024) chain like a real agency's reports, so the",
+        "warehouse's `marts.cross_year_findings` has pairs to judge: carried_forward of Y is carried_over of Y+1 in every",
+        "applicant column, and in consecutive 2021-template years in_force(Y+1) = in_force(Y) + issued(Y+1) −",
+        "repealed(Y+1) for rules (规章) and normative documents (行政规范性文件). The 2019-template reports hold no",
+        "in_force (that template counts publications), and 2020/2021 are not on the portal, so 2019 chains to nothing.",
+        "The synthetic 2022 office report is chained backwards to seed 002 (it carries forward what the seed carries over",
+        "and holds the stock the seed starts from).", "",
+        f"The one deliberate cross-year break: 宽城镇 2023 carries over {BREAK} natural-person applications more than its",
+        "2022 report carried forward (the total column with them, as a total is the sum of its row; the report itself",
+        "adds up). These are the only rows `marts.cross_year_findings` should hold for this portal:", "",
+        *(f"- {line}" for line in cross_year_breaks(site.documents)), "",
+        "The one deliberately inconsistent report: 宽城镇 2024 processes one natural-person application more than it",
+        "received and carried (rule1 and rule2, natural_person and total; listed in its `known_inconsistencies`). Every",
+        "other report adds up (rules 1-3 of the contract).", "",
         "## Expected report documents (all must be found)", "",
         "`outcome`: parsed = the report's values (in `manifest.json`) parse back; attachment_only = the page only links",
-        "the report; unsupported_template / unsupported_format = stored, and the parser raises that reason; no_table =",
-        "stored, the parser raises no_statistics_table.", "",
+        "the report; unsupported_template / unsupported_format / no_statistics_table = stored, and the parser raises",
+        "that reason code.", "",
         "| path | kind | format | outcome | origin | title | note |", "|---|---|---|---|---|---|---|",
         *map(row, site.documents), "",
         "## Linked but not documents", "",
