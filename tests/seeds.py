@@ -1,8 +1,4 @@
-"""The five seed reports and their hand-checked values, for tests.
-
-The repository bundles them under data/seeds; CI also clones the shared folder beside the repo,
-which is used when the bundle is absent.
-"""
+"""The five seed reports and their hand-checked values (bundled under data/seeds), for tests."""
 
 from __future__ import annotations
 
@@ -11,10 +7,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS_DIR = next(
-    (d for d in (REPO / "data" / "seeds", REPO.parent / "shared" / "seeds") if (d / "expected").is_dir()),
-    REPO.parent / "shared" / "seeds",
-)
+SEEDS_DIR = REPO / "data" / "seeds"
 SEED_PATHS = sorted(SEEDS_DIR.glob("*.txt"))
 COMPARED = ("agency", "year", "template", "published_on", "proactive", "applications", "review_litigation")
 REGION_FIELDS = ("province", "city", "county")

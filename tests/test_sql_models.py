@@ -18,8 +18,9 @@ from pipeline.contract import APPLICANTS, ITEM_GROUP_LABELS, ITEMS, OUTCOMES, PR
 from pipeline.warehouse.exports import export_marts
 from pipeline.warehouse.load import replace_table, replace_years
 from pipeline.warehouse.models import discover, run_models
+from tests.seeds import SEEDS_DIR
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "expected"
+SEEDS = SEEDS_DIR / "expected"
 
 # GB/T 2260 codes of the seeds' regions (the regions stage derives these in the real pipeline).
 CODES = {

@@ -10,8 +10,9 @@ import pytest
 import pipeline.parse
 from pipeline.crawl.store import RawStore
 from pipeline.warehouse.ingest import read_staged, stage, staging_dir
+from tests.seeds import SEEDS_DIR
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = SEEDS_DIR
 PAGE_WITHOUT_TABLE = "<html><head><title>{title}</title></head><body><h1>{title}</h1><p>详见附件。</p></body></html>"
 
 
