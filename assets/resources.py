@@ -23,7 +23,7 @@ from pipeline.crawl.config import (
     load_portals,
     portal_from_start_url,
 )
-from pipeline.crawl.demo_server import serving_demo
+from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("XXGK_DATA", ROOT / "data"))
@@ -66,7 +66,7 @@ class PortalSource(dg.ConfigurableResource):
             configs = []
             for name in names:
                 if name == DEMO_PORTAL:
-                    base = self.demo_base_url or stack.enter_context(serving_demo())
+                    base = self.demo_base_url or stack.enter_context(serving_demo(DEMO_PORT, any_port_if_taken=True))
                     configs.append(demo_portal_config(base, Path(self.portals_file)))
                 else:
                     configs.append(known[name])

@@ -25,11 +25,10 @@ from assets.partitions import statistics_years
 from assets.resources import DATA, DEFAULT_DB, DEMO_PORTAL, ROOT, PortalSource, StoragePaths
 from assets.schedules import all_years_tags
 from pipeline.crawl.config import DEFAULT_PORTALS_FILE, ConfigError, load_portals, portal_from_start_url
-from pipeline.crawl.demo_server import serving_demo
+from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
 from pipeline.warehouse.ingest import read_staged
 
 DAGSTER_HOME = DATA / "dagster_home"
-DEMO_PORT = 8765  # `xxgk serve-demo`'s default too
 PID_TAG = "xxgk/pid"  # the process executing the run in-process
 INGEST_KEYS = [dg.AssetKey(k) for k in ("raw_documents", "parsed_reports", "fetch_log", "parse_failures")]
 LOAD_KEYS = [dg.AssetKey(t) for t in facts.FACT_TABLES]
@@ -199,18 +198,6 @@ def summary(db: Path, exports_dir: Path) -> str:
 
 
 @contextlib.contextmanager
-def _demo_server() -> Iterator[str]:
-    """The demo portal on its usual port when free, so a second `xxgk demo` sees the same URLs
-    (same report ids, 304 answers, parsed staging reused); else on any free port."""
-    with contextlib.ExitStack() as stack:
-        try:
-            base_url = stack.enter_context(serving_demo(DEMO_PORT))
-        except OSError:
-            base_url = stack.enter_context(serving_demo())
-        yield base_url
-
-
-@contextlib.contextmanager
 def _source(args) -> Iterator[PortalSource]:
     portals_file = str(getattr(args, "portals_file", None) or DEFAULT_PORTALS_FILE)
     # Configuration errors are reported before any Dagster run starts.
@@ -219,7 +206,7 @@ def _source(args) -> Iterator[PortalSource]:
     elif getattr(args, "portal", None) and args.portal not in load_portals(Path(portals_file)):
         raise ConfigError(f"{portals_file}: no portal named {args.portal!r}")
     if args.command == "demo":
-        with _demo_server() as base_url:
+        with serving_demo(DEMO_PORT, any_port_if_taken=True) as base_url:
             print(f"demo portal serving at {base_url}/", file=sys.stderr)
             yield PortalSource(portals=[DEMO_PORTAL], demo_base_url=base_url, portals_file=portals_file)
     else:
