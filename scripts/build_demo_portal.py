@@ -484,6 +484,10 @@ def build() -> Site:
     site.add("robots.txt", b"User-agent: *\nDisallow: /internal/\n")
     site.add("css/style.css", b"body{font-family:SimSun,serif}.nav li{display:inline}\n")
     site.add("images/logo.png", tiny_png())
+    manifest = {"origin": ORIGIN, "region_code": "130827", "documents": site.documents,
+                "excluded": site.excluded, "unrelated": site.unrelated}
+    site.add("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    site.add("README.md", readme(site).encode("utf-8"))
     return site
 
 
@@ -575,12 +579,8 @@ def main() -> int:
         target = OUT / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    manifest = {"origin": ORIGIN, "region_code": "130827", "documents": site.documents,
-                "excluded": site.excluded, "unrelated": site.unrelated}
-    (OUT / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    (OUT / "README.md").write_text(readme(site), encoding="utf-8")
     size = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
-    print(f"wrote {len(site.files) + 2} files, {size / 1024:.0f} KiB, {len(site.documents)} expected documents to {OUT}")
+    print(f"wrote {len(site.files)} files, {size / 1024:.0f} KiB, {len(site.documents)} expected documents to {OUT}")
     return 0
 
 
