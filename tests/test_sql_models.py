@@ -322,10 +322,10 @@ def test_exports_parquet_by_year_and_csv_with_bom(warehouse, tmp_path) -> None:
 
 def test_readme_documents_every_mart_column(warehouse) -> None:
     con, _, _ = warehouse
-    readme = (Path(__file__).resolve().parents[1] / "sql" / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     documented = readme.split("<!-- mart-schema:start -->\n")[1].split("<!-- mart-schema:end -->")[0]
     actual = "".join(
         f"- `{m.name}`: " + ", ".join(f"{c[0]} {c[1]}" for c in con.execute(f"DESCRIBE {m.qualified}").fetchall()) + "\n"
         for m in discover() if m.schema == "marts"
     )
-    assert documented == actual, "sql/README.md's export schema differs from the marts: update it"
+    assert documented == actual, "README.md's export schema differs from the marts: update it"

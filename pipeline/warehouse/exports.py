@@ -1,7 +1,7 @@
 """Dashboard exports: every mart as year-partitioned Parquet and as spreadsheet-friendly CSV.
 
 CSV carries a UTF-8 byte-order mark because Excel otherwise decodes Chinese names as the
-system's ANSI code page. Column order is the mart's SELECT order, documented in sql/README.md.
+system's ANSI code page. Column order is the mart's SELECT order, documented in the README.
 """
 
 from __future__ import annotations
