@@ -17,18 +17,13 @@ from dagster_duckdb import DuckDBResource
 
 from pipeline.crawl.config import (
     DEFAULT_PORTALS_FILE,
-    ConfigError,
     PortalConfig,
-    demo_portal_config,
-    load_portals,
-    portal_from_start_url,
 )
-from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
+from pipeline.crawl.sources import portal_configs
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("XXGK_DATA", ROOT / "data"))
 DEFAULT_DB = DATA / "xxgk.duckdb"
-DEMO_PORTAL = "demo"
 
 
 class StoragePaths(dg.ConfigurableResource):
@@ -54,22 +49,7 @@ class PortalSource(dg.ConfigurableResource):
 
     @contextlib.contextmanager
     def configs(self) -> Iterator[list[PortalConfig]]:
-        if self.start_url:
-            yield [portal_from_start_url(self.start_url)]
-            return
-        known = load_portals(Path(self.portals_file))
-        names = self.portals or sorted(known)
-        missing = [n for n in names if n not in known]
-        if missing:
-            raise ConfigError(f"{self.portals_file}: no portal named {missing[0]!r} (known: {', '.join(sorted(known))})")
-        with contextlib.ExitStack() as stack:
-            configs = []
-            for name in names:
-                if name == DEMO_PORTAL:
-                    base = self.demo_base_url or stack.enter_context(serving_demo(DEMO_PORT, any_port_if_taken=True))
-                    configs.append(demo_portal_config(base, Path(self.portals_file)))
-                else:
-                    configs.append(known[name])
+        with portal_configs(self.portals, self.start_url, Path(self.portals_file), self.demo_base_url) as configs:
             yield configs
 
 

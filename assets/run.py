@@ -22,10 +22,11 @@ from dagster_duckdb import DuckDBResource
 from assets import facts, models
 from assets.definitions import build_definitions
 from assets.partitions import statistics_years
-from assets.resources import DATA, DEFAULT_DB, DEMO_PORTAL, ROOT, PortalSource, StoragePaths
+from assets.resources import DATA, DEFAULT_DB, ROOT, PortalSource, StoragePaths
 from assets.schedules import all_years_tags
 from pipeline.crawl.config import DEFAULT_PORTALS_FILE, ConfigError, load_portals, portal_from_start_url
 from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
+from pipeline.crawl.sources import DEMO_PORTAL
 from pipeline.warehouse.ingest import read_staged
 
 DAGSTER_HOME = DATA / "dagster_home"

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from pipeline.crawl.config import (
     DEFAULT_PORTALS_FILE,
     ConfigError,
-    PortalConfig,
-    demo_portal_config,
-    load_portals,
-    portal_from_start_url,
 )
 from pipeline.crawl.crawler import CrawlEvent, CrawlSummary, crawl_sync
-from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
+from pipeline.crawl.sources import DEMO_PORTAL, portal_configs
 from pipeline.crawl.store import RawStore
 
 # The repository's git-ignored data/raw (or $XXGK_DATA/raw), the same store `xxgk run` reads.
@@ -31,7 +25,7 @@ def run_crawl(portal: str | None = None, start_url: str | None = None, max_pages
     130 when interrupted (the crawl stays resumable)."""
     portals_file = portals_file or DEFAULT_PORTALS_FILE
     try:
-        with _portal(portal, start_url, portals_file) as config:
+        with portal_configs([portal or DEMO_PORTAL], start_url, portals_file) as (config,):
             with RawStore(raw_dir or DEFAULT_RAW_DIR) as store:
                 progress = ProgressLine(sys.stderr)
                 summary = crawl_sync(config, store, max_pages=max_pages, progress=progress)
@@ -45,21 +39,6 @@ def run_crawl(portal: str | None = None, start_url: str | None = None, max_pages
         return 130
     print(format_summary(config.name, summary), file=sys.stderr)
     return 0
-
-
-@contextlib.contextmanager
-def _portal(portal: str | None, start_url: str | None, portals_file: Path) -> Iterator[PortalConfig]:
-    """The portal to crawl; with neither a name nor a URL, the demo portal, served for the crawl's duration."""
-    if start_url:
-        yield portal_from_start_url(start_url)
-    elif portal and portal != "demo":
-        portals = load_portals(portals_file)
-        if portal not in portals:
-            raise ConfigError(f"{portals_file}: no portal named {portal!r} (known: {', '.join(sorted(portals))})")
-        yield portals[portal]
-    else:
-        with serving_demo(DEMO_PORT, any_port_if_taken=True) as base_url:
-            yield demo_portal_config(base_url, portals_file)
 
 
 class ProgressLine:
