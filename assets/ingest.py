@@ -39,8 +39,11 @@ def _nothing_found(name: str, summary: CrawlSummary) -> str:
     if summary.failed:
         url, reason = summary.failed[0]
         return f"{name} (first failure: {url} {reason})"
+    if summary.robots_unreadable:
+        url, reason = summary.robots_unreadable[0]
+        return f"{name} (robots.txt unreadable, so nothing on its host was fetched: {url} {reason})"
     if summary.robots_disallowed:
-        return f"{name} (robots.txt disallows or cannot be read)"
+        return f"{name} (robots.txt disallows the report pages)"
     return f"{name} (no report links)"
 
 

@@ -259,7 +259,8 @@ def test_a_crawl_that_reaches_nothing_stops_before_anything_is_replaced(pipeline
     runner = Runner(PortalSource(portals=["down"], portals_file=str(portals)), pipeline.db, pipeline.paths,
                     echo=lines.append)
     assert not runner.everything(None), lines
-    assert lines[-1] == "xxgk: ingest: crawl and parse failed: raw_documents: crawl found no reports: down (robots.txt disallows or cannot be read)"
+    assert lines[-1] == ("xxgk: ingest: crawl and parse failed: raw_documents: crawl found no reports: down (robots.txt "
+                         f"unreadable, so nothing on its host was fetched: http://127.0.0.1:{port}/robots.txt connection_error)")
     assert pipeline.snapshot() == before
 
 
