@@ -18,43 +18,52 @@ T = TypeVar("T")
 def place_cells(rows: Sequence[Iterable[tuple[T, int, int]]]) -> list[list[T | None]]:
     """Grid of the rows: each cell's text at its origin, None on positions its spans cover.
 
-    `carry` counts, per column, how many more rows a rowspan from above still covers; a row's
-    cells skip those columns. Positions no cell reaches (ragged rows) are None too, because no
-    cell exists there to be blank.
+    `carry` counts, per column, how many more rows a rowspan from above still covers (columns no
+    longer covered leave it, so a row with nothing carried into it skips the column checks); a
+    row's cells skip those columns. Positions no cell reaches (ragged rows, and row ends a rowspan
+    covers) are None too, because no cell exists there to be blank.
     """
     grid: list[list[T | None]] = []
     carry: dict[int, int] = {}
+    width = 0
     for cells in rows:
         row: list[T | None] = []
+        append = row.append
         c = 0
         for text, rowspan, colspan in cells:
-            while carry.get(c):
-                carry[c] -= 1
-                row.append(None)
-                c += 1
-            row.append(text)
+            if carry:  # only a rowspan from an earlier row can cover a column of this row
+                while c in carry:
+                    _cover(carry, c)
+                    append(None)
+                    c += 1
+            append(text)
             if colspan > 1:
-                row.extend([None] * (colspan - 1))
+                row += [None] * (colspan - 1)
             if rowspan > 1:
                 for covered in range(c, c + colspan):
                     carry[covered] = rowspan - 1
             c += colspan
-        if carry:  # rowspans from above covering the end of this row
-            for column in range(c, max(carry) + 1):
-                if carry.get(column):
-                    carry[column] -= 1
-                row.append(None)
+        for column in [column for column in carry if column >= c]:  # rowspans covering the row's end
+            _cover(carry, column)
         grid.append(row)
-    width = max((len(row) for row in grid), default=0)
+        width = max(width, len(row))
     for row in grid:
         if len(row) < width:
-            row.extend([None] * (width - len(row)))
+            row += [None] * (width - len(row))
     return grid
+
+
+def _cover(carry: dict[int, int], column: int) -> None:
+    """One more row of `column` covered by the rowspan above it."""
+    if carry[column] == 1:
+        del carry[column]
+    else:
+        carry[column] -= 1
 
 
 def row_line(row: Sequence[str | None]) -> str:
     """A grid row as one text line: its cells (not span-covered positions) joined by " | "."""
-    return " | ".join(cell for cell in row if cell is not None)
+    return " | ".join([cell for cell in row if cell is not None])
 
 
 def clean_cell(text: str) -> str:

@@ -28,13 +28,29 @@ _ATTACHMENT_SELECTOR = ", ".join(
     [f'a[href*="{extension}" i]' for extension in (".pdf", ".doc", ".wps", ".xls")]
     + ["iframe[src]", "embed[src]", "object[data]"])
 
-_SKIP = frozenset({"script", "style", "noscript", "template", "head", "nav", "header", "footer", "select",
-                   "button", "input", "textarea", "svg", "iframe", "object", "embed", "-comment"})
-_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-                    "section", "article", "blockquote", "pre", "center", "form", "fieldset", "address",
-                    "hr", "caption", "figure", "figcaption", "main", "aside", "tr", "td", "th", "tbody",
-                    "thead", "tfoot"})
-_HIDDEN_SELECTOR = '[hidden], [style*="display:none" i], [style*="display: none" i]'
+_SKIP_TAGS = ("script", "style", "noscript", "template", "head", "nav", "header", "footer", "select", "button",
+              "input", "textarea", "svg", "iframe", "object", "embed")
+_BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section",
+               "article", "blockquote", "pre", "center", "form", "fieldset", "address", "hr", "caption", "figure",
+               "figcaption", "main", "aside", "tr", "td", "th", "tbody", "thead", "tfoot")
+
+
+def _tag_ids(*tags: str) -> list[int]:
+    """Lexbor's tag ids (fixed per tag name): the walk compares ints, where `.tag` would decode
+    every node's name to a str."""
+    parser = LexborHTMLParser("")
+    return [parser.create_node(tag).tag_id for tag in tags]
+
+
+_TEXT, _COMMENT = (node.tag_id for node in LexborHTMLParser("<p>a<!---->").css_first("p").iter(include_text=True))
+_SKIP = frozenset({_COMMENT, *_tag_ids(*_SKIP_TAGS)})
+_BLOCK = frozenset(_tag_ids(*_BLOCK_TAGS))
+_BR, _TABLE, _TR, _TD, _TH, _CAPTION = _tag_ids("br", "table", "tr", "td", "th", "caption")
+_ROW_GROUPS = frozenset(_tag_ids("tbody", "thead", "tfoot"))
+# Every node the walk treats specially, found in one pass: spanning cells, tables in tables
+# (layout tables), hidden nodes (`[hidden]`, or a style with display:none / display: none, which
+# `_hides` tells from other display styles).
+_MARKED_SELECTOR = '[rowspan], [colspan], td table, th table, [hidden], [style*="display" i]'
 _MAX_SPAN = 200
 _NO_SPAN = (1, 1)
 _DIGITS = re.compile(r"\s*(\d+)")
@@ -82,14 +98,24 @@ class _Walker:
         self.lines: list[str] = []
         self.tables: list[Grid] = []
         self._buf: list[str] = []
-        # (rowspan, colspan) of every spanning cell under the root by node id, and the rows holding
-        # one: attributes and ids are read only there, because doing it for every cell is the hot spot.
-        spanning = [(node, node.attributes) for node in root.css("td[rowspan], td[colspan], th[rowspan], th[colspan]")]
-        self._spans = {node.mem_id: (_span(attrs.get("rowspan")), _span(attrs.get("colspan"))) for node, attrs in spanning}
-        self._span_rows = {node.parent.mem_id for node, _ in spanning}
-        self._layout_tables = _tables_holding_tables(root)
+        # (rowspan, colspan) of every spanning cell under the root by node id, the rows holding one,
+        # the hidden nodes and the layout tables: attributes and ids are read only for the nodes one
+        # query marks, because doing it for every cell is the hot spot (and each query a full pass).
+        self._spans: dict[int, tuple[int, int]] = {}
+        self._span_rows: set[int] = set()
         # Hidden copies (print versions, collapsed duplicates) would double a table's numbers.
-        self._hidden = {node.mem_id for node in root.css(_HIDDEN_SELECTOR)}
+        self._hidden: set[int] = set()
+        nested: list[LexborNode] = []
+        for node in root.css(_MARKED_SELECTOR):
+            tag, attrs = node.tag_id, node.attributes
+            if "hidden" in attrs or _hides(attrs.get("style")):
+                self._hidden.add(node.mem_id)
+            if tag == _TABLE:
+                nested.append(node)
+            elif (tag == _TD or tag == _TH) and ("rowspan" in attrs or "colspan" in attrs):
+                self._spans[node.mem_id] = (_span(attrs.get("rowspan")), _span(attrs.get("colspan")))
+                self._span_rows.add(node.parent.mem_id)
+        self._layout_tables = _tables_holding_tables(root, nested)
 
     def text(self) -> str:
         self._flush()
@@ -104,14 +130,14 @@ class _Walker:
 
     def walk(self, node: LexborNode) -> None:
         for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
+            tag = child.tag_id  # an int: comparing names would decode every tag name to a str
+            if tag == _TEXT:
                 self._buf.append(child.text_content or "")
             elif tag in _SKIP or (self._hidden and child.mem_id in self._hidden):
                 continue
-            elif tag == "br":
+            elif tag == _BR:
                 self._flush()
-            elif tag == "table":
+            elif tag == _TABLE:
                 self._flush()
                 self._table(child)
             elif tag in _BLOCK:
@@ -130,13 +156,14 @@ class _Walker:
             spans = self._spans if self._span_rows and row.mem_id in self._span_rows else None
             cells: list[Cell] = []
             for cell in row.iter():
-                tag = cell.tag
-                if tag == "td" or tag == "th":
-                    rowspan, colspan = spans.get(cell.mem_id, _NO_SPAN) if spans else _NO_SPAN
-                    # Each text node stripped, then joined with nothing: source indentation between
-                    # `<p>`s and `<br>`-split header words rejoin ("商业<br>企业" -> "商业企业").
-                    text = cell.text(deep=True, separator="", strip=True)
-                    cells.append((" ".join(text.split()), rowspan, colspan))
+                tag = cell.tag_id
+                if tag == _TD or tag == _TH:
+                    # Lexbor's own concatenation is the cell text whenever it holds no whitespace
+                    # (nothing to strip or collapse, whatever the nodes): most cells, at half the cost.
+                    text = cell.text_lexbor()
+                    if text and not text.isalnum() and (len(words := text.split()) != 1 or len(words[0]) != len(text)):
+                        text = _cell_text(cell)
+                    cells.append((text, *spans.get(cell.mem_id, _NO_SPAN)) if spans else (text, 1, 1))
             rows.append(cells)
         # Rows with no text at all carry nothing; Word's HTML export adds one of empty cells to fix
         # column widths (`<![if !supportMisalignedColumns]>`), which would otherwise read as data.
@@ -150,26 +177,53 @@ class _Walker:
         """The table's own rows; its caption goes out as the line before them."""
         rows: list[LexborNode] = []
         for child in table.iter():
-            tag = child.tag
-            if tag == "tr":
+            tag = child.tag_id
+            if tag == _TR:
                 rows.append(child)
-            elif tag in ("tbody", "thead", "tfoot"):
-                rows.extend(tr for tr in child.iter() if tr.tag == "tr")
-            elif tag == "caption" and (caption := clean_cell(child.text(deep=True))):
+            elif tag in _ROW_GROUPS:
+                rows.extend(tr for tr in child.iter() if tr.tag_id == _TR)
+            elif tag == _CAPTION and (caption := clean_cell(child.text(deep=True))):
                 self.lines.append(caption)
         return rows
 
 
-def _tables_holding_tables(root: LexborNode) -> set[int]:
-    """Ids of the tables that contain another table: layout tables, read as page regions."""
+def _cell_text(cell: LexborNode) -> str:
+    """Each text node stripped, then joined with nothing: source indentation between `<p>`s and
+    `<br>`-split header words rejoin ("商业<br>企业" -> "商业企业"); runs inside a node collapse."""
+    return " ".join(cell.text(deep=True, separator="", strip=True).split())
+
+
+def _tables_holding_tables(root: LexborNode, candidates: list[LexborNode]) -> set[int]:
+    """Ids of the tables that contain another table in a cell: layout tables, read as page regions.
+    `candidates` are tables the query marked; those inside no cell are not nested."""
     holders: set[int] = set()
-    for nested in root.css("td table, th table"):
+    for nested in candidates:
+        if not _in_cell(nested):
+            continue
         node = nested.parent
         while node is not None and node.mem_id != root.mem_id:
-            if node.tag == "table":
+            if node.tag_id == _TABLE:
                 holders.add(node.mem_id)
             node = node.parent
     return holders
+
+
+def _in_cell(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag_id in (_TD, _TH):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _hides(style: str | None) -> bool:
+    """Whether an inline style hides the element. Python's lower() folds exactly the ASCII case
+    that CSS's `i` flag folds, as far as these needles go (no other character lowers into them)."""
+    if not style:
+        return False
+    style = style.lower()
+    return "display:none" in style or "display: none" in style
 
 
 def _span(value: str | None) -> int:
