@@ -60,8 +60,9 @@ def normalize(text: str) -> str:
 
 
 def label_key(text: str) -> str:
-    """A label without whitespace: header words split over lines ("商业 / 企业") compare equal."""
-    return _SPACE_RE.sub("", text)
+    """A label without whitespace: header words split over lines ("商业 / 企业") compare equal.
+    (str.split's whitespace is exactly re's \\s, at a third of the cost of a regex sub.)"""
+    return "".join(text.split())
 
 
 def parse_number(text: str) -> int | float | None:
@@ -191,10 +192,15 @@ def text_cells(region: str) -> list[Cell]:
 
 
 def grid_cells(grids: Iterable[Grid]) -> list[Cell]:
-    """The cells of placed grids in reading order; span-covered positions (None) are skipped."""
+    """The cells of placed grids in reading order; span-covered positions (None) are skipped.
+    (`classify_all`'s loop written out: a generator per row costs more than the lookups.)"""
     out: list[Cell] = []
+    get = _CACHE.get
     for grid in grids:
         for row in grid:
-            classify_all((cell for cell in row if cell is not None), out)
+            for piece in row:
+                if piece is not None:
+                    text = piece.strip()
+                    out += get(text) or _classify_new(text)
             out.append(_ROW_BREAK)
     return out

@@ -84,7 +84,10 @@ def row_from_cells(key: str, cells: list[Cell]) -> Row:
         for i, c in enumerate(cells):
             if c.kind == VALUE and c.value is None:
                 raw[i] = c.text
-    return Row(key, len(cells), values, raw, found=len(cells) - cells.count(EMPTY_CELL), cells=cells)
+        found = len(cells) - cells.count(EMPTY_CELL)
+    else:  # every cell holds a number, so none is empty
+        found = len(cells)
+    return Row(key, len(cells), values, raw, found=found, cells=cells)
 
 
 def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row: bool = False) -> list[Row]:
@@ -100,13 +103,13 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
     for span, (first, last) in zip(spans, bounds):
         cells, width = span.cells, span.width
         core = cells[first : last + 1]
-        found = sum(c.kind != EMPTY for c in core)
         if not core:
             rows.append(Row(span.key, span.width, None, status="empty"))
             continue
         if len(core) == width:
             rows.append(row_from_cells(span.key, core))
             continue
+        found = len(core) - core.count(EMPTY_CELL)
         if len(core) < width:
             pads = paddings.get((width, span.labels, span.indent)) or paddings.get((width,), set())
             placements = _blank_placements(span, first, last, pads)

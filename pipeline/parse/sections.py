@@ -71,24 +71,31 @@ _GRID_STARTS = (
 )
 
 
-def _opens(row_text: str, current: str | None) -> str | None:
-    """The section a grid row opens, if it opens a later one than `current`."""
-    order = SECTIONS.index(current) if current else -1
-    for name, markers in _GRID_STARTS:
-        if SECTIONS.index(name) > order and any(m in row_text for m in markers):
-            return name
-    return None
+# For each section (None: before the first), the later sections a row can open, in the order
+# `_GRID_STARTS` tries them, and one pattern for all their markers: most rows open nothing, and
+# one search tells so for the price of one marker test.
+_LATER = {current: tuple((name, markers) for name, markers in _GRID_STARTS
+                         if SECTIONS.index(name) > (SECTIONS.index(current) if current else -1))
+          for current in (None, *SECTIONS)}
+_ANY_LATER = {current: re.compile("|".join(re.escape(m) for _name, markers in later for m in markers))
+              for current, later in _LATER.items() if later}
 
 
 def grid_sections(tables: list[Grid]) -> dict[str, list[Cell]]:
     """Cells of each section from the document's grids, assigned row by row: a section drawn as
     several tables (one per 第二十条 item, or split by a PDF page) and several sections drawn as
-    one table both come out whole. Rows before the first section's opening row are ignored."""
+    one table both come out whole. Rows before the first section's opening row are ignored; once
+    the last section is open no row can open another, so its rows are not read for markers."""
     rows: dict[str, list[list[str | None]]] = {}
     current: str | None = None
+    later, any_later = _LATER[None], _ANY_LATER[None]
     for grid in tables:
         for row in grid:
-            current = _opens(label_key("".join(cell for cell in row if cell)), current) or current
+            if later and any_later.search(row_text := label_key("".join([cell for cell in row if cell]))):
+                for name, markers in later:
+                    if any(m in row_text for m in markers):
+                        current, later, any_later = name, _LATER[name], _ANY_LATER.get(name)
+                        break
             if current is not None:
                 rows.setdefault(current, []).append(row)
     return {name: grid_cells([section_rows]) for name, section_rows in rows.items()}

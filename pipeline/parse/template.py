@@ -117,6 +117,8 @@ def _collect(table: Table, rows: list[Row], columns: tuple[str, ...]) -> None:
             table.problems.append(row)
             continue
         table.rows[row.key] = _counts(row)
+        if row.raw.count(None) == len(row.raw):
+            continue  # no null token in the row (the usual case)
         for column, token in zip(columns, row.raw):
             if token is not None:
                 table.raw[f"{row.key}.{column}"] = token
