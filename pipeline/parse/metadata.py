@@ -24,7 +24,9 @@ _AGENCY_BEFORE_RE = re.compile(rf"[{_CJK}()（）]{{1,40}}[ \t\u3000\xa0]*$")
 _PERIOD_RE = re.compile(contract.STATISTICS_PERIOD_PATTERN.replace(r"\d", _D))
 _DATE = rf"({_D}{{4}}){_S}[-－年/.．]{_S}({_D}{{1,2}}){_S}[-－月/.．]{_S}({_D}{{1,2}})"
 _LABELED_DATE_RE = re.compile(rf"(?:{'|'.join(contract.DATE_LABELS)}){_S}[:：]?{_S}{_DATE}")
-_LINE_DATE_RE = re.compile(rf"(?m)^[ \t\u3000\xa0]*{_DATE}(?:日|[ \t]|$)")
+# Line-start patterns begin with a literal "\n" (searched in "\n" + text), so the regex engine
+# skips ahead to line starts instead of trying every position.
+_LINE_DATE_RE = re.compile(rf"(?m)\n[ \t\u3000\xa0]*{_DATE}(?:日|[ \t]|$)")
 _CN_DIGITS = "〇零一二三四五六七八九"
 _CN = f"[{_CN_DIGITS}十]"
 _CN_VALUES = {c: max(i - 1, 0) for i, c in enumerate(_CN_DIGITS)}  # 〇 and 零 are 0, 一 is 1, …
@@ -34,7 +36,7 @@ _SIGNATURE_DATE_RE = re.compile(
 )
 _AGENCY_LINE_RE = re.compile(rf"[{_CJK}()（）]{{2,40}}(?:{'|'.join(contract.AGENCY_SUFFIXES)})")
 _CONTACT_RE = re.compile(rf"与{_S}([{_CJK}()（）]{{4,40}}?){_S}联系")
-_FIRST_SECTION_RE = re.compile(r"(?m)^[ \t\u3000\xa0]*一\s*[、.．]")
+_FIRST_SECTION_RE = re.compile(r"\n[ \t\u3000\xa0]*一\s*[、.．]")
 _BREADCRUMB_ENDS = ">»›|:："
 _HEAD_LIMIT = 4000  # title, chrome and preamble live here
 _TAIL_CHARS = 1500  # signature
@@ -122,12 +124,28 @@ def _contact_agency(text: str) -> str | None:
 
 def _head_date(text: str) -> str | None:
     """Publication date in the page chrome before the body (发布日期: 2024-01-26, 日期:…)."""
-    first = _FIRST_SECTION_RE.search(text)
-    head_end = first.start() if first else len(text)
-    for regex in (_LABELED_DATE_RE, _LINE_DATE_RE):
-        m = regex.search(text, 0, head_end)
-        if m and (iso := _iso(m)):
-            return iso
+    lines = "\n" + text  # every line start, the first one too, follows a "\n"
+    first = _FIRST_SECTION_RE.search(lines)
+    head_end = first.start() + 1 if first else len(lines)  # `lines` positions are one past `text`'s
+    m = _labeled_date(lines, head_end)
+    if m and (iso := _iso(m)):
+        return iso
+    m = _LINE_DATE_RE.search(lines, 0, head_end)
+    return _iso(m) if m else None
+
+
+def _labeled_date(text: str, end: int) -> re.Match[str] | None:
+    """`_LABELED_DATE_RE.search(text, 0, end)`, trying only where a label starts: a match starts
+    with one, and the alternation tried at every position is the cost of the search."""
+    starts: set[int] = set()
+    for label in contract.DATE_LABELS:
+        at = text.find(label, 0, end)
+        while at >= 0:
+            starts.add(at)
+            at = text.find(label, at + 1, end)
+    for start in sorted(starts):
+        if m := _LABELED_DATE_RE.match(text, start, end):
+            return m
     return None
 
 
