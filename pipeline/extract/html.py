@@ -24,9 +24,11 @@ _CONTENT_NEEDLES = tuple(selector.rsplit(".", 1)[-1].lstrip("#") for selector in
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
 # Lexbor pre-filters links mentioning an attachment extension anywhere (path or query), so the
 # hundreds of navigation links on a portal page never reach Python; `_attachment_target` decides.
-_ATTACHMENT_SELECTOR = ", ".join(
-    [f'a[href*="{extension}" i]' for extension in (".pdf", ".doc", ".wps", ".xls")]
-    + ["iframe[src]", "embed[src]", "object[data]"])
+# (A selector list is tried on every element, so alternatives go inside one type selector's
+# `:is()`: other elements fail at the tag. Results are the same nodes in the same order; a node
+# matching several alternatives is listed once instead of once per alternative, side by side.)
+_ATTACHMENT_SELECTOR = "a:is({}), iframe[src], embed[src], object[data]".format(
+    ", ".join(f'[href*="{extension}" i]' for extension in (".pdf", ".doc", ".wps", ".xls")))
 
 _SKIP_TAGS = ("script", "style", "noscript", "template", "head", "nav", "header", "footer", "select", "button",
               "input", "textarea", "svg", "iframe", "object", "embed")
@@ -50,7 +52,7 @@ _ROW_GROUPS = frozenset(_tag_ids("tbody", "thead", "tfoot"))
 # Every node the walk treats specially, found in one pass: spanning cells, tables in tables
 # (layout tables), hidden nodes (`[hidden]`, or a style with display:none / display: none, which
 # `_hides` tells from other display styles).
-_MARKED_SELECTOR = '[rowspan], [colspan], td table, th table, [hidden], [style*="display" i]'
+_MARKED_SELECTOR = '[rowspan], [colspan], :is(td, th) table, [hidden], [style*="display" i]'
 _MAX_SPAN = 200
 _NO_SPAN = (1, 1)
 _DIGITS = re.compile(r"\s*(\d+)")
@@ -61,7 +63,8 @@ _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 _DATE_LABELS = tuple(re.compile(label + r"\s*[:：]" + ("?" if len(label) > 2 else "") + r"\s*" + _DATE)
                      for label in DATE_LABELS)
 _BARE_DATE = re.compile(_DATE)
-_TITLE_SELECTORS = "h1, h2, h3, .title, .article-title, .art_title, #title, .bt, .tit"
+# Class selectors only for elements with a class (see _ATTACHMENT_SELECTOR on `:is()`).
+_TITLE_SELECTORS = "h1, h2, h3, [class]:is(.title, .article-title, .art_title, .bt, .tit), #title"
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+")
 
 
