@@ -212,6 +212,7 @@ def _tables_holding_tables(root: LexborNode, candidates: list[LexborNode]) -> se
 
 
 def _in_cell(node: LexborNode) -> bool:
+    """Whether a td or th holds the node, as `td table` asks (anywhere above, not just under the root)."""
     parent = node.parent
     while parent is not None:
         if parent.tag_id in (_TD, _TH):
