@@ -255,6 +255,8 @@ PROACTIVE_ARTICLE_LABELS: Final[dict[int, str]] = {
     1: "第二十条第（一）项", 5: "第二十条第（五）项", 6: "第二十条第（六）项", 8: "第二十条第（八）项", 9: "第二十条第（九）项",
 }
 PROACTIVE_CONTENT_HEADER: Final[str] = "信息内容"
+# The word every rendering of the printed balance note keeps, however its brackets are set.
+BALANCE_NOTE_MARKER: Final[str] = "勾稽关系"
 APPLICATIONS_TABLE_LABELS: Final[dict[str, str]] = {
     "balance_note": "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
     "applicants": "申请人情况",

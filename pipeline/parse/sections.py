@@ -64,8 +64,9 @@ def text_sections(text: str) -> tuple[dict[str, list[Cell]], bool]:
 
 # What opens each section in a grid row; sections only ever advance in document order.
 _GRID_STARTS = (
-    ("review_litigation", ("行政复议",)),
-    ("applications", ("申请人情况", "勾稽关系", contract.SECTION_ANCHORS["applications"])),
+    ("review_litigation", (contract.SECTION_ANCHORS["review_litigation"],)),
+    ("applications", (contract.APPLICATIONS_TABLE_LABELS["applicants"], contract.BALANCE_NOTE_MARKER,
+                      contract.SECTION_ANCHORS["applications"])),
     ("proactive", (contract.SECTION_ANCHORS["proactive"], *contract.PROACTIVE_2021_MARKERS,
                    *contract.PROACTIVE_2019_MARKERS)),
 )

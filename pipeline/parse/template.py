@@ -255,7 +255,7 @@ def read_proactive(cells: list[Cell], template: str) -> Table:
 
     spans = _spans(cells, match, lambda key: len(rows[key]))
     table = Table(found=[s.key for s in spans])
-    amount_in_wan = any(c.kind == LABEL and "采购总金额" in c.text and contract.TEN_THOUSAND_YUAN in c.text
+    amount_in_wan = any(c.kind == LABEL and contract.PROACTIVE_2019_LABELS["procurement_amount_yuan"][1] in c.text and contract.TEN_THOUSAND_YUAN in c.text
                         for c in cells)
     for row in assemble(spans, lambda _w, _s: True):
         if row.values is None:
