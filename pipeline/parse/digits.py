@@ -55,6 +55,11 @@ def total_is_sum(values: Sequence[int], group: int) -> bool:
     )
 
 
-def recover(tokens: Sequence[str], width: int, accept: Callable[[Split], bool]) -> list[Split]:
-    """The splits of `tokens` into `width` numbers that the template arithmetic accepts."""
-    return [s for s in splits(tokens, width) if accept(s)]
+def recover(tokens: Sequence[str], width: int, accept: Callable[[Split], bool]) -> list[Split] | None:
+    """The splits of `tokens` into `width` numbers that the template arithmetic accepts, or None
+    when there are too many ways to cut them to try all (MAX_SPLITS): a search cut short could
+    find a single accepted split that is not the printed one, so it decides nothing."""
+    candidates = splits(tokens, width)
+    if len(candidates) >= MAX_SPLITS:
+        return None
+    return [s for s in candidates if accept(s)]

@@ -119,10 +119,10 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
                 continue
             if found == len(core) and recoverable:
                 candidates = recover([c.text for c in core], width, lambda s, w=width: accept(w, s))
-                if len(candidates) == 1:
+                if candidates is not None and len(candidates) == 1:
                     rows.append(Row(span.key, span.width, list(candidates[0]), [None] * width, "recovered", found=found))
                 else:
-                    rows.append(Row(span.key, span.width, None, status="ambiguous", candidates=candidates, found=found))
+                    rows.append(Row(span.key, span.width, None, status="ambiguous", candidates=candidates or [], found=found))
                 continue
             rows.append(Row(span.key, span.width, None, status="ambiguous" if recoverable else "column_count", found=found))
             continue
