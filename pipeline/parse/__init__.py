@@ -19,7 +19,7 @@ from pipeline.parse.template import proactive_template, read_applications, read_
 from pipeline.record import Report, report_id_for
 
 # Bump whenever parsing output changes: Dagster's code_version re-parses stale partitions.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document"]
 
