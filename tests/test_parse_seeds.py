@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract.document import Document
-from pipeline.parse import _region_resolver, parse_document
+from pipeline.parse import parse_bytes, parse_document
 from tests.seeds import COMPARED, REGION_FIELDS, SEED_PATHS, expected, seed_text
-
-HAS_REGIONS = _region_resolver() is not None
 
 
 def test_there_are_five_seeds():
@@ -23,11 +21,15 @@ def test_seed_parses_exactly(path):
     assert report.findings == []  # every seed is complete and adds up
 
 
-@pytest.mark.skipif(not HAS_REGIONS, reason="pipeline.regions.apply_region (engineer D) not in main yet")
 @pytest.mark.parametrize("path", SEED_PATHS, ids=lambda p: p.stem)
 def test_seed_region_through_parse_bytes(path):
-    from pipeline.parse import parse_bytes
-
     got = parse_bytes(path.read_bytes(), str(path), "text/plain").to_json()
     want = expected(path)
     assert {k: got[k] for k in REGION_FIELDS} == {k: want[k] for k in REGION_FIELDS}
+
+
+def test_parse_bytes_resolves_with_the_portal_code_it_is_given():
+    path = next(p for p in SEED_PATHS if expected(p)["county"] == "汝州市")
+    report = parse_bytes(path.read_bytes(), str(path), "text/plain", portal_region_code="130827")
+    assert (report.region.county, report.region.county_code) == ("汝州市", "410482")
+    assert [f.rule for f in report.findings] == ["portal_region_conflict"]

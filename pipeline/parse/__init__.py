@@ -6,9 +6,6 @@ sure are left null with a finding; a document that is not a readable report rais
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
-
 from pipeline import contract
 from pipeline.errors import ParseError
 from pipeline.extract.document import Document
@@ -17,6 +14,7 @@ from pipeline.parse.metadata import Metadata, read_metadata
 from pipeline.parse.sections import grid_sections, text_sections
 from pipeline.parse.template import proactive_template, read_applications, read_proactive, read_review
 from pipeline.record import Report, report_id_for
+from pipeline.regions import apply_region
 
 # Bump whenever parsing output changes: Dagster's code_version re-parses stale partitions.
 PARSER_VERSION = "3"
@@ -79,22 +77,12 @@ def parse_document(doc: Document) -> Report:
     return report
 
 
-@cache
-def _region_resolver() -> Callable[[Report], Report] | None:
-    """Engineer D's `apply_region` when `pipeline.regions` is installed, else None."""
-    try:
-        from pipeline.regions import apply_region
-    except ImportError:
-        return None
-    return apply_region
-
-
-def parse_bytes(data: bytes, source: str, content_type: str | None = None) -> Report:
-    """Read any supported format, parse it, and resolve the agency's region.
+def parse_bytes(data: bytes, source: str, content_type: str | None = None,
+                portal_region_code: str | None = None) -> Report:
+    """Read any supported format, parse it, and resolve the agency's region (with the portal's
+    code first when the document came from a crawl).
 
     Raises the reader's ExtractError or this parser's ParseError (both DocumentError)."""
     from pipeline.extract import read_document
 
-    report = parse_document(read_document(data, source, content_type))
-    resolver = _region_resolver()
-    return resolver(report) if resolver else report
+    return apply_region(parse_document(read_document(data, source, content_type)), portal_region_code)

@@ -22,7 +22,6 @@ from pipeline.crawl.store import RawStore, StoredDocument
 from pipeline.errors import DocumentError, ParseError
 from pipeline.frames import reports_to_frames
 from pipeline.record import Report
-from pipeline.regions import apply_region
 from pipeline.validate import validate_frames
 from pipeline.warehouse.schema import FACT_TABLES, RUN_TABLES
 
@@ -98,9 +97,8 @@ def parse_document(data: bytes, doc: StoredDocument) -> Report:
     """Parse one stored document and resolve its region with the portal's code first, as the
     crawl knows it: it places a 街道 name shared by several counties, while an agency name that
     names a place outside the portal (a reposted report) keeps its own place with a finding."""
-    report = pipeline.parse.parse_bytes(data, doc.url, content_type=doc.content_type)
-    if doc.region_code:
-        report = apply_region(report, portal_region_code=doc.region_code)
+    report = pipeline.parse.parse_bytes(data, doc.url, content_type=doc.content_type,
+                                        portal_region_code=doc.region_code)
     if report.year is None:
         raise ParseError("no_year", "the statistics year could not be read")
     return report
