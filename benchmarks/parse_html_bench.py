@@ -23,8 +23,7 @@ from pipeline.parse import parse_bytes, parse_document
 from pipeline.render import render_html_fragment, render_report
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPECTED = next(d for d in (ROOT / "data" / "seeds" / "expected", ROOT.parent / "shared" / "seeds" / "expected")
-                if d.is_dir())
+EXPECTED = ROOT / "data" / "seeds" / "expected"
 PROSE = ("<p>　　坚持以公开为常态、不公开为例外，围绕决策、执行、管理、服务、结果“五公开”，及时发布政策文件、"
          "财政预决算、重大项目和民生领域信息，全年累计发布各类信息数百条，政策解读材料数十篇。</p>\n")
 MINIMAL = ("<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>"
