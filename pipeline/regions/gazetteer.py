@@ -47,10 +47,16 @@ class Place:
             node = node.parent
         return tuple(chain)
 
+    @cached_property
+    def ancestry(self) -> frozenset[tuple[str, str]]:
+        """(code, name) of this place and each ancestor, so `within` is one set lookup: it runs for
+        every pair of candidates a reading compares."""
+        return frozenset((node.code, node.name) for node in self.lineage)
+
     def within(self, other: Place) -> bool:
         """True when `other` is this place or one of its ancestors (compared by code and name,
         so the same unit found through a neighbouring year's map still counts)."""
-        return any(node.code == other.code and node.name == other.name for node in self.lineage)
+        return (other.code, other.name) in self.ancestry
 
     def division(self, level: str) -> Place | None:
         """The province, city or county this place belongs to (itself included); a municipality is
@@ -65,9 +71,16 @@ class Place:
         return None
 
     @cached_property
+    def divisions(self) -> tuple[Place | None, Place | None, Place | None]:
+        """The province, city and county (`division` of each of DIVISION_LEVELS), kept: every
+        resolved report fills its region from them."""
+        province, city, county = (self.division(level) for level in DIVISION_LEVELS)
+        return province, city, county
+
+    @cached_property
     def key(self) -> tuple[str | None, str | None, str | None]:
         """The (province, city, county) codes: places with the same key resolve identically."""
-        province, city, county = (self.division(level) for level in DIVISION_LEVELS)
+        province, city, county = self.divisions
         return (
             province.code if province else None,
             city.code if city else None,
@@ -203,30 +216,29 @@ class Lexicon:
         first, last = year_span()
         self.year = min(max(year, first), last)
         self.atlases = [atlas_for(y) for y in (self.year, self.year + 1, self.year - 1) if first <= y <= last]
-        self.division_keys = frozenset().union(*(a.index.keys() for a in self.atlases))
-        division_lengths = _lengths_by_first_char(self.division_keys)
-        township_lengths = _township_lengths()
-        self.lengths = {  # for agency names: every name form, by first character
-            char: tuple(sorted(set(division_lengths.get(char, ())) | set(township_lengths.get(char, ())), reverse=True))
-            for char in division_lengths.keys() | township_lengths.keys()
-        }
+        self.keys = frozenset(_townships()).union(*(a.index.keys() for a in self.atlases))  # every name form
+        # For agency names: name lengths by their first two characters (no name is shorter), so
+        # most positions of a name cost one dict miss rather than a lookup per length.
+        self.lengths_by_head = _lengths_by_pair(self.keys, at_end=False)
+        # Names whose entries `scan` must check one by one where they occur: those with a bare-stem
+        # entry, and common words (城区); every entry of any other name counts wherever it is found.
+        stems = (key for a in self.atlases for key, entries in a.index.items() if any(e.strength == SHORT for e in entries))
+        self.conditional_keys = frozenset(stems).union(key for key in self.keys if names.is_common_word(key))
         # For running text: full names only, by last character. Full names end in a type character
-        # (市, 县, 区, 旗 …), so scanning from those few characters skips most of the text.
+        # (市, 县, 区, 旗 …), so scanning from those few characters skips most of the text; the
+        # lengths to try there are those of the names ending in the same two characters.
         self.full_keys = frozenset(
             key for a in self.atlases for key, entries in a.index.items() if any(e.strength == FULL for e in entries)
         )
-        by_last: dict[str, set[int]] = defaultdict(set)
-        for key in self.full_keys:
-            by_last[key[-1]].add(len(key))
-        self.full_lengths_by_last = {char: tuple(sorted(v, reverse=True)) for char, v in by_last.items()}
-        self.full_name_ends = re.compile("[" + re.escape("".join(sorted(by_last))) + "]")
+        self.full_lengths_by_tail = _lengths_by_pair(self.full_keys, at_end=True)
+        self.full_name_ends = re.compile("[" + re.escape("".join(sorted({key[-1] for key in self.full_keys}))) + "]")
         self._found: dict[str, tuple[Entry, ...]] = {}
 
     def lookup(self, key: str) -> tuple[Entry, ...]:
         """Entries for a name in the report's year, else in the nearest neighbouring year that
         knows it; () for a string that is no name (checked against the key set first, so the
-        cache only ever holds real names)."""
-        if key not in self.division_keys and key not in _townships():
+        cache only ever holds real names). Township entries come last."""
+        if key not in self.keys:
             return ()
         found = self._found.get(key)
         if found is None:
@@ -242,17 +254,14 @@ class Lexicon:
         return None
 
 
-def _lengths_by_first_char(keys: set[str] | frozenset[str]) -> dict[str, tuple[int, ...]]:
-    """For each first character, the lengths of names starting with it, longest first."""
-    by_first: dict[str, set[int]] = defaultdict(set)
+def _lengths_by_pair(keys: frozenset[str], at_end: bool) -> dict[str, tuple[int, ...]]:
+    """For each first (or last) two characters, the lengths of the names with them, longest first."""
+    by_pair: dict[str, set[int]] = defaultdict(set)
     for key in keys:
-        by_first[key[0]].add(len(key))
-    return {char: tuple(sorted(lengths, reverse=True)) for char, lengths in by_first.items()}
-
-
-@cache
-def _township_lengths() -> dict[str, tuple[int, ...]]:
-    return _lengths_by_first_char(frozenset(_townships()))
+        if len(key) < 2:
+            raise ValueError(f"division data: {key!r} is shorter than the two characters a name has")
+        by_pair[key[-2:] if at_end else key[:2]].add(len(key))
+    return {pair: tuple(sorted(lengths, reverse=True)) for pair, lengths in by_pair.items()}
 
 
 _T = TypeVar("_T")

@@ -20,6 +20,7 @@ class Mention(NamedTuple):
     text: str
     entries: tuple[Entry, ...]
     stem: bool  # matched only as a bare stem (金塔 for 金塔县)
+    strong: bool  # names a division, not only townships (which need the document to confirm)
 
 
 def _usable(entry: Entry, key: str, start: int, previous: Mention | None, agency: bool) -> bool:
@@ -47,18 +48,24 @@ def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
     form (bare stems and townships included, under the conditions of `_usable`)."""
     found: list[Mention] = []
     position, size = 0, len(text)
-    lengths = lexicon.lengths
+    # the hot loop of every resolution: locals for the lexicon's tables, and `_usable` only for the
+    # few names it can reject (`Lexicon.conditional_keys`)
+    lengths, keys, conditional, lookup = lexicon.lengths_by_head, lexicon.keys, lexicon.conditional_keys, lexicon.lookup
     while position < size:
         match = None
-        previous = found[-1] if found else None
-        for length in lengths.get(text[position], ()):
-            if position + length > size:
+        for length in lengths.get(text[position : position + 2], ()):
+            end = position + length
+            key = text[position:end]
+            if end > size or key not in keys:
                 continue
-            key = text[position : position + length]
-            entries = tuple(e for e in lexicon.lookup(key) if _usable(e, key, position, previous, True))
+            entries = lookup(key)
+            if key in conditional:
+                previous = found[-1] if found else None
+                entries = tuple(e for e in entries if _usable(e, key, position, previous, True))
             if entries:
                 stem = all(e.strength == SHORT for e in entries)
-                match = Mention(position, position + length, key, entries, stem)
+                # township entries come last in a lookup: a first one means the name is no division
+                match = Mention(position, end, key, entries, stem, entries[0].strength != TOWNSHIP)
                 break
         if match is None:
             position += 1
@@ -85,10 +92,6 @@ class Reading:
     names: list[str]  # the names matched, for messages
 
 
-def _strong(mention: Mention) -> bool:
-    return any(e.strength != TOWNSHIP for e in mention.entries)
-
-
 def read_chain(found: list[Mention], text: str) -> Reading:
     """Narrow the places a string names, outer to inner (河南省 → 汝州市 → 钟楼街道): each name
     keeps the candidates that sit inside (or contain) what the earlier names left."""
@@ -98,7 +101,7 @@ def read_chain(found: list[Mention], text: str) -> Reading:
     for mention in found:
         places = [e.place for e in mention.entries]
         if not frontier:
-            frontier, confirmed = places, _strong(mention)
+            frontier, confirmed = places, mention.strong
             continue
         inner = [p for p in places if any(p.within(f) for f in frontier)]
         outer = [f for f in frontier if any(f.within(p) for p in places)]
@@ -106,19 +109,19 @@ def read_chain(found: list[Mention], text: str) -> Reading:
             frontier = inner
         elif outer:
             frontier = outer
-        elif _strong(mention) and confirmed:
+        elif mention.strong and confirmed:
             conflict.extend(places)
             continue
         else:
             continue
-        confirmed = confirmed or _strong(mention)
+        confirmed = confirmed or mention.strong
     body = text[found[-1].end :] if found else text
     return Reading(frontier, confirmed, body, _words(text, found), conflict, [m.text for m in found])
 
 
 def _words(text: str, found: list[Mention]) -> str:
     """The text between and after the division names (township names stay: 开发区 may be one)."""
-    divisions = [m for m in found if _strong(m)]
+    divisions = [m for m in found if m.strong]
     if not divisions:
         return text
     starts = [m.start for m in divisions[1:]] + [len(text)]
@@ -129,23 +132,26 @@ def text_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
     """Full division names in running text, longest at each end position, scanning only from the
     characters a full name can end with; a match inside a longer one is dropped."""
     found: list[Mention] = []
+    lengths, keys = lexicon.full_lengths_by_tail, lexicon.full_keys
     for last in lexicon.full_name_ends.finditer(text):
         end = last.end()
-        for length in lexicon.full_lengths_by_last[last.group()]:
+        # the two characters ending here (none when a name would start before the text: end 1
+        # slices to "" or to one character, which no name is)
+        for length in lengths.get(text[end - 2 : end], ()):
             start = end - length
             key = text[start:end]
-            if start < 0 or key not in lexicon.full_keys:
+            if start < 0 or key not in keys:
                 continue
             covered = found[-1] if found and start < found[-1].end else None
             if covered is not None and start > covered.start:
                 break  # overlaps the tail of a name already found: not a name here
-            before = found[:-1] if covered is not None else found
-            previous = before[-1] if before else None
+            before = len(found) - (covered is not None)  # a covered name gives way to this one
+            previous = found[before - 1] if before else None
             entries = tuple(e for e in lexicon.lookup(key) if e.strength == FULL and _usable(e, key, start, previous, False))
             if entries:
                 if covered is not None:
                     found.pop()  # the longer name contains the one found inside it
-                found.append(Mention(start, end, key, entries, False))
+                found.append(Mention(start, end, key, entries, False, True))
             break
     return found
 
