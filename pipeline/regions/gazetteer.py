@@ -48,15 +48,20 @@ class Place:
         return tuple(chain)
 
     @cached_property
+    def ident(self) -> tuple[str, str]:
+        """(code, name): what identifies a unit across the years' maps."""
+        return self.code, self.name
+
+    @cached_property
     def ancestry(self) -> frozenset[tuple[str, str]]:
-        """(code, name) of this place and each ancestor, so `within` is one set lookup: it runs for
+        """The `ident` of this place and each ancestor, so `within` is one set lookup: it runs for
         every pair of candidates a reading compares."""
-        return frozenset((node.code, node.name) for node in self.lineage)
+        return frozenset(node.ident for node in self.lineage)
 
     def within(self, other: Place) -> bool:
         """True when `other` is this place or one of its ancestors (compared by code and name,
         so the same unit found through a neighbouring year's map still counts)."""
-        return (other.code, other.name) in self.ancestry
+        return other.ident in self.ancestry
 
     def division(self, level: str) -> Place | None:
         """The province, city or county this place belongs to (itself included); a municipality is

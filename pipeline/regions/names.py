@@ -77,6 +77,9 @@ ZONE_WORDS: Final[tuple[str, ...]] = (
     "管理区", "产业区", "工业区", "经济区", "旅游区", "风景区", "名胜区", "管委会",
 )
 ZONE_NAME_REACH: Final = 12  # a zone word this close after a stem belongs to the zone's name
+# Any of ZONE_WORDS, in one regex search: several per resolution, and far cheaper than a loop of
+# substring tests on the short strings it is given (agency names and their pieces).
+ZONE_WORD: Final = re.compile("|".join(map(re.escape, ZONE_WORDS)))
 GOVERNMENT_BODY: Final = re.compile(r"^(?:人民政府|政府|行政公署|街道办事处|办事处)?(?:办公厅|办公室|政府办|办)?$")
 # A township body whose name the township list may not know: <name>镇人民政府, <name>街道办事处.
 TOWNSHIP_BODY: Final = re.compile(
@@ -98,5 +101,10 @@ NOISE: Final = re.compile(r"[\s\u3000\xa0]+")
 ASIDE: Final = re.compile(r"[（(][^）)]*[）)]")  # 樟树市人民政府办公室（樟树市外事办公室）: a second name
 
 
+def bare(name: str) -> str:
+    """An agency-like string as it is read: no spacing, no second name in brackets."""
+    return ASIDE.sub("", NOISE.sub("", name))
+
+
 def is_zone_name(name: str) -> bool:
-    return any(word in name for word in ZONE_WORDS)
+    return ZONE_WORD.search(name) is not None

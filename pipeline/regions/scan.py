@@ -40,7 +40,7 @@ def _stem_holds(mention: Mention, text: str, following: Mention | None) -> bool:
     园区) or another kept name does (甘肃金塔…); otherwise it is a word (公安局 is no 公安县)."""
     if following is not None and following.start == mention.end:
         return True
-    return any(word in text[mention.end : mention.end + names.ZONE_NAME_REACH] for word in names.ZONE_WORDS)
+    return names.ZONE_WORD.search(text, mention.end, mention.end + names.ZONE_NAME_REACH) is not None
 
 
 def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
@@ -52,7 +52,6 @@ def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
     # few names it can reject (`Lexicon.conditional_keys`)
     lengths, keys, conditional, lookup = lexicon.lengths_by_head, lexicon.keys, lexicon.conditional_keys, lexicon.lookup
     while position < size:
-        match = None
         for length in lengths.get(text[position : position + 2], ()):
             end = position + length
             key = text[position:end]
@@ -63,15 +62,13 @@ def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
                 previous = found[-1] if found else None
                 entries = tuple(e for e in entries if _usable(e, key, position, previous, True))
             if entries:
-                stem = all(e.strength == SHORT for e in entries)
+                stem = key in conditional and all(e.strength == SHORT for e in entries)
                 # township entries come last in a lookup: a first one means the name is no division
-                match = Mention(position, end, key, entries, stem, entries[0].strength != TOWNSHIP)
+                found.append(Mention(position, end, key, entries, stem, entries[0].strength != TOWNSHIP))
+                position = end
                 break
-        if match is None:
+        else:
             position += 1
-            continue
-        found.append(match)
-        position = match.end
     kept: list[Mention] = []
     for mention in reversed(found):
         if not mention.stem or _stem_holds(mention, text, kept[-1] if kept else None):
@@ -103,11 +100,9 @@ def read_chain(found: list[Mention], text: str) -> Reading:
         if not frontier:
             frontier, confirmed = places, mention.strong
             continue
-        inner = [p for p in places if any(p.within(f) for f in frontier)]
-        outer = [f for f in frontier if any(f.within(p) for p in places)]
-        if inner:
+        if inner := _inside(places, frontier):
             frontier = inner
-        elif outer:
+        elif outer := _inside(frontier, places):
             frontier = outer
         elif mention.strong and confirmed:
             conflict.extend(places)
@@ -117,6 +112,12 @@ def read_chain(found: list[Mention], text: str) -> Reading:
         confirmed = confirmed or mention.strong
     body = text[found[-1].end :] if found else text
     return Reading(frontier, confirmed, body, _words(text, found), conflict, [m.text for m in found])
+
+
+def _inside(places: list[Place], containers: list[Place]) -> list[Place]:
+    """The places that lie within (or are) one of the containers: one set test per place."""
+    idents = {c.ident for c in containers}
+    return [p for p in places if not idents.isdisjoint(p.ancestry)]
 
 
 def _words(text: str, found: list[Mention]) -> str:
@@ -158,8 +159,12 @@ def text_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
 
 def read_name(text: str, lexicon: Lexicon) -> Reading:
     """Read an agency-like string (an agency name, a title's lead, a signature line)."""
-    clean = names.ASIDE.sub("", names.NOISE.sub("", text))
-    return read_chain(mentions(clean, lexicon), clean)
+    return read_bare(names.bare(text), lexicon)
+
+
+def read_bare(text: str, lexicon: Lexicon) -> Reading:
+    """`read_name` of a string already `names.bare`."""
+    return read_chain(mentions(text, lexicon), text)
 
 
 def anchors(text: str, lexicon: Lexicon) -> tuple[list[Place], list[Place]]:
