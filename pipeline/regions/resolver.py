@@ -36,7 +36,8 @@ class Source:
 def title_agency(title: str) -> str:
     """The lead of a report title, which names the agency: 雄关街道2024年… → 雄关街道, and
     2023年度樟树市人民政府政府信息公开… → 樟树市人民政府."""
-    title = names.TITLE_YEAR_LEAD.sub("", title)
+    if lead := names.TITLE_YEAR_LEAD.match(title):  # a match and a slice: cheaper than sub()
+        title = title[lead.end() :]
     cut = names.TITLE_AGENCY_END.search(title)
     return title[: cut.start()] if cut else title
 

@@ -125,8 +125,8 @@ def _words(text: str, found: list[Mention]) -> str:
     divisions = [m for m in found if m.strong]
     if not divisions:
         return text
-    starts = [m.start for m in divisions[1:]] + [len(text)]
-    return "".join(text[m.end : start] for m, start in zip(divisions, starts))
+    between = "".join([text[m.end : n.start] for m, n in zip(divisions, divisions[1:])])
+    return between + text[divisions[-1].end :]
 
 
 def text_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
