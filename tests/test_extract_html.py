@@ -73,6 +73,13 @@ def test_layout_tables_are_walked_not_read_as_data():
     assert doc.text.splitlines()[1:] == ["引言", "x | 1"]
 
 
+def test_a_table_wrapped_in_a_cell_still_makes_a_layout_table():
+    inner = "<div class='box'><section><table><tr><td>x</td><td>1</td></tr></table></section></div>"
+    doc = read_html(wrap(f"<table><tr><td>侧栏</td><td>{inner}</td></tr></table>"), SOURCE)
+    assert doc.tables == [[["x", "1"]]]
+    assert doc.text.splitlines()[1:] == ["侧栏", "x | 1"]
+
+
 def test_title_prefers_article_title_meta_then_heading_then_title_tag():
     meta = '<meta name="ArticleTitle" content="甲县2023年政府信息公开工作年度报告">'
     assert read_html(wrap("<p>x</p>" * 20, head=meta), SOURCE).title == "甲县2023年政府信息公开工作年度报告"

@@ -15,12 +15,16 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline.contract import DATE_LABELS, REPORT_TITLE_MARKERS
 from pipeline.extract.document import Attachment, Document, Grid
-from pipeline.extract.grid import Cell, clean_cell, place_cells, row_line
+from pipeline.extract.grid import clean_cell, place_spans, row_line
 
 # CMS content containers, most specific first (TRS, Hanweb/Custom, common templates).
 CONTENT_SELECTORS = ("div.TRS_Editor", "div.Custom_UnionStyle", "#zoom", "#UCAP-CONTENT", ".article-content",
                      ".TRS_UEDITOR", ".zoom", "#content", ".content", "article")
 _CONTENT_NEEDLES = tuple(selector.rsplit(".", 1)[-1].lstrip("#") for selector in CONTENT_SELECTORS)
+# The shorter needles a needle contains ("article-content": "content", "article"): where one is
+# absent, so is the longer one, without another scan of the page.
+_NEEDLE_PARTS = {needle: tuple(other for other in dict.fromkeys(_CONTENT_NEEDLES) if other != needle and other in needle)
+                 for needle in _CONTENT_NEEDLES}
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
 # Lexbor pre-filters links mentioning an attachment extension anywhere (path or query), so the
 # hundreds of navigation links on a portal page never reach Python; `_attachment_target` decides.
@@ -49,10 +53,15 @@ _SKIP = frozenset({_COMMENT, *_tag_ids(*_SKIP_TAGS)})
 _BLOCK = frozenset(_tag_ids(*_BLOCK_TAGS))
 _BR, _TABLE, _TR, _TD, _TH, _CAPTION = _tag_ids("br", "table", "tr", "td", "th", "caption")
 _ROW_GROUPS = frozenset(_tag_ids("tbody", "thead", "tfoot"))
-# Every node the walk treats specially, found in one pass: spanning cells, tables in tables
-# (layout tables), hidden nodes (`[hidden]`, or a style with display:none / display: none, which
-# `_hides` tells from other display styles).
-_MARKED_SELECTOR = '[rowspan], [colspan], :is(td, th) table, [hidden], [style*="display" i]'
+# The nodes the walk treats specially, one query each (a selector list costs a pass per selector
+# whether listed together or apart, and apart each node is examined only for what it matched):
+# hidden nodes (`[hidden]`, or a style with display:none / display: none, which `_hides` tells from
+# other display styles), spanning cells, and tables in tables (layout tables; `_in_cell` keeps those
+# in a cell. Not `:is(td, th) table`: lexbor matches that only where the table is the cell's child,
+# so a layout table whose inner table sits in a `<div>` of the cell was read as one data table).
+_HIDING_SELECTOR = '[hidden], [style*="display" i]'
+_SPANNING_SELECTOR = "[rowspan], [colspan]"
+_NESTED_SELECTOR = "table table"
 _MAX_SPAN = 200
 _NO_SPAN = (1, 1)
 _DIGITS = re.compile(r"\s*(\d+)")
@@ -108,16 +117,16 @@ class _Walker:
         self._span_rows: set[int] = set()
         # Hidden copies (print versions, collapsed duplicates) would double a table's numbers.
         self._hidden: set[int] = set()
-        nested: list[LexborNode] = []
-        for node in root.css(_MARKED_SELECTOR):
-            tag, attrs = node.tag_id, node.attributes
+        for node in root.css(_HIDING_SELECTOR):
+            attrs = node.attributes
             if "hidden" in attrs or _hides(attrs.get("style")):
                 self._hidden.add(node.mem_id)
-            if tag == _TABLE:
-                nested.append(node)
-            elif (tag == _TD or tag == _TH) and ("rowspan" in attrs or "colspan" in attrs):
+        for node in root.css(_SPANNING_SELECTOR):
+            tag, attrs = node.tag_id, node.attributes
+            if tag == _TD or tag == _TH:
                 self._spans[node.mem_id] = (_span(attrs.get("rowspan")), _span(attrs.get("colspan")))
                 self._span_rows.add(node.parent.mem_id)
+        nested = root.css(_NESTED_SELECTOR)
         self._layout_tables = _tables_holding_tables(root, nested)
 
     def text(self) -> str:
@@ -132,21 +141,29 @@ class _Walker:
                 self.lines.append(line)
 
     def walk(self, node: LexborNode) -> None:
+        buf, hidden = self._buf, self._hidden
         for child in node.iter(include_text=True):
             tag = child.tag_id  # an int: comparing names would decode every tag name to a str
             if tag == _TEXT:
-                self._buf.append(child.text_content or "")
-            elif tag in _SKIP or (self._hidden and child.mem_id in self._hidden):
+                buf.append(child.text_content or "")
+            elif tag in _SKIP or (hidden and child.mem_id in hidden):
                 continue
+            elif tag in _BLOCK:
+                self._flush()
+                # A paragraph of one text node, the usual prose block, is its own line: taking
+                # it here saves a walk of its children (a generator and a call per block).
+                only = child.first_child
+                if only is not None and only.next is None and only.tag_id == _TEXT:
+                    if line := clean_cell(only.text_content or ""):
+                        self.lines.append(line)
+                    continue
+                self.walk(child)
+                self._flush()
             elif tag == _BR:
                 self._flush()
             elif tag == _TABLE:
                 self._flush()
                 self._table(child)
-            elif tag in _BLOCK:
-                self._flush()
-                self.walk(child)
-                self._flush()
             else:
                 self.walk(child)
 
@@ -154,10 +171,13 @@ class _Walker:
         if self._layout_tables and table.mem_id in self._layout_tables:  # its cells are page regions
             self.walk(table)
             return
-        rows: list[list[Cell]] = []
+        texts: list[list[str]] = []
+        spans: list[list[tuple[int, int]] | None] = []
+        span_of, span_rows = self._spans, self._span_rows
         for row in self._rows(table):
-            spans = self._spans if self._span_rows and row.mem_id in self._span_rows else None
-            cells: list[Cell] = []
+            cells: list[str] = []
+            spanning = span_rows and row.mem_id in span_rows
+            row_spans: list[tuple[int, int]] | None = [] if spanning else None
             for cell in row.iter():
                 tag = cell.tag_id
                 if tag == _TD or tag == _TH:
@@ -166,11 +186,14 @@ class _Walker:
                     text = cell.text_lexbor()
                     if text and not text.isalnum() and (len(words := text.split()) != 1 or len(words[0]) != len(text)):
                         text = _cell_text(cell)
-                    cells.append((text, *spans.get(cell.mem_id, _NO_SPAN)) if spans else (text, 1, 1))
-            rows.append(cells)
+                    cells.append(text)
+                    if row_spans is not None:
+                        row_spans.append(span_of.get(cell.mem_id, _NO_SPAN))
+            texts.append(cells)
+            spans.append(row_spans)
         # Rows with no text at all carry nothing; Word's HTML export adds one of empty cells to fix
         # column widths (`<![if !supportMisalignedColumns]>`), which would otherwise read as data.
-        grid = [row for row in place_cells(rows) if any(row)]
+        grid = [row for row in place_spans(texts, spans) if any(row)]
         if not grid:
             return
         self.tables.append(grid)
@@ -246,8 +269,15 @@ def _content_root(tree: LexborHTMLParser, text: str) -> LexborNode:
     """The CMS content container: the most specific selector's match (the longest, if several) that
     holds a table or some text; else the body. A selector whose class or id name does not occur in
     the page source is not queried: a CSS query costs tens of microseconds even when it finds nothing."""
+    present: dict[str, bool] = {}  # each scan of the page text costs about as much as a query
+
+    def occurs(needle: str) -> bool:
+        if needle not in present:
+            present[needle] = all(occurs(part) for part in _NEEDLE_PARTS[needle]) and needle in text
+        return present[needle]
+
     for selector, needle in zip(CONTENT_SELECTORS, _CONTENT_NEEDLES):
-        if needle not in text:
+        if not occurs(needle):
             continue
         candidates = tree.css(selector)
         if len(candidates) == 1 and candidates[0].css_first("table") is not None:
