@@ -9,11 +9,11 @@ are kept because, compared with the padding of complete rows, they tell blank ce
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from itertools import chain, repeat
+from typing import Any, NamedTuple
 
 from pipeline.contract import NULL_TOKENS
-from pipeline.extract.document import Grid
 
 EMPTY, VALUE, LABEL, BREAK = 0, 1, 2, 3  # BREAK: end of a table row (line or grid row)
 
@@ -94,25 +94,60 @@ def _cells_of(text: str) -> tuple[Cell, ...]:
     return (Cell(LABEL, label_key(text)),)
 
 
-# Table cells repeat across rows and documents ("0", template labels): classify each text once.
-_CACHE: dict[str, tuple[Cell, ...]] = {}
-_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 50_000  # entries a cache keeps before starting over: a batch of odd documents must not grow it forever
 
 
-def _classify_new(text: str) -> tuple[Cell, ...]:
-    if len(_CACHE) >= _CACHE_LIMIT:
-        _CACHE.clear()
-    cells = _CACHE[text] = _cells_of(normalize(text).strip())
+class Memo(dict):
+    """`fn(key)` for each key, computed once and looked up at C level with `map(memo.__getitem__,
+    keys)`. (A hot Python loop should rather subscript a plain dict: 3.11 specialises that.)"""
+
+    def __init__(self, fn: Callable[[str], Any], known: dict[Any, Any]) -> None:
+        super().__init__(known)
+        self.fn, self.known = fn, known
+
+    def __missing__(self, key: str) -> Any:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+            self.update(self.known)
+        value = self[key] = self.fn(key)
+        return value
+
+
+# Cell text as read -> the cell(s) it holds; a grid's span-covered position (None) holds none.
+# Table cells repeat across rows and documents ("0", template labels): each text is classified once.
+_CELLS: dict[str | None, tuple[Cell, ...]] = {None: ()}
+
+
+def _classify_new(piece: str) -> tuple[Cell, ...]:
+    if len(_CELLS) >= _CACHE_LIMIT:
+        _CELLS.clear()
+        _CELLS[None] = ()
+    cells = _CELLS[piece] = _cells_of(normalize(piece.strip()).strip())
     return cells
 
 
-def classify_all(pieces: Iterable[str], out: list[Cell]) -> None:
+def classify_all(pieces: Iterable[str | None], out: list[Cell]) -> None:
     """Append the cell(s) each piece of text holds to `out` (normalised here, so grid cells can be
-    passed as read). The hot loop of parsing: one dict lookup per piece in the common case."""
-    get = _CACHE.get
+    passed as read; None holds none). The hot loop of parsing: one dict lookup per piece."""
+    cells = _CELLS
     for piece in pieces:
-        text = piece.strip()
-        out += get(text) or _classify_new(text)
+        try:
+            out += cells[piece]
+        except KeyError:
+            out += _classify_new(piece)
+
+
+def classify_rows(rows: Iterable[Iterable[str | None]], out: list[Cell]) -> None:
+    """`classify_all` over table rows, each followed by a BREAK cell (so a row's empty cells never
+    run into the next row). `classify_all`'s loop written out: a call per row costs more."""
+    cells = _CELLS
+    for row in rows:
+        for piece in row:
+            try:
+                out += cells[piece]
+            except KeyError:
+                out += _classify_new(piece)
+        out.append(_ROW_BREAK)
 
 
 def _pipe_line_cells(line: str, markdown: bool) -> list[str]:
@@ -152,14 +187,10 @@ def _rows_per_line(lines: list[list[str]]) -> bool:
 
 def _line_cells(lines: list[list[str]]) -> list[Cell]:
     out: list[Cell] = []
-    by_row = _rows_per_line(lines)
-    get = _CACHE.get
-    for pieces in lines:
-        for piece in pieces:
-            text = piece.strip()
-            out += get(text) or _classify_new(text)
-        if by_row and pieces:
-            out.append(_ROW_BREAK)
+    if _rows_per_line(lines):
+        classify_rows(filter(None, lines), out)  # a line without cells is no row
+    else:
+        classify_all(chain.from_iterable(lines), out)
     return out
 
 
@@ -185,22 +216,8 @@ def text_cells(region: str) -> list[Cell]:
         # separators from the headings around the region are not cells; a blank cell at either
         # end of it (an empty paragraph between separators) stays.
         region = region.removeprefix("\n").removeprefix("\n").removesuffix("\n").removesuffix("\n")
-        classify_all((piece.replace("\n", "") for piece in region.split("\n\n")), out)
+        classify_all(map(str.replace, region.split("\n\n"), repeat("\n"), repeat("")), out)
     else:
-        classify_all((line for line in region.split("\n") if line.strip()), out)
+        classify_all(filter(str.strip, region.split("\n")), out)
     return out
 
-
-def grid_cells(grids: Iterable[Grid]) -> list[Cell]:
-    """The cells of placed grids in reading order; span-covered positions (None) are skipped.
-    (`classify_all`'s loop written out: a generator per row costs more than the lookups.)"""
-    out: list[Cell] = []
-    get = _CACHE.get
-    for grid in grids:
-        for row in grid:
-            for piece in row:
-                if piece is not None:
-                    text = piece.strip()
-                    out += get(text) or _classify_new(text)
-            out.append(_ROW_BREAK)
-    return out

@@ -53,11 +53,12 @@ def _bounds(cells: list[Cell]) -> tuple[int, int]:
     return first, last
 
 
-def _paddings(spans: list[Span], bounds: list[tuple[int, int]]) -> dict[tuple[int, ...], set[tuple[int, int]]]:
+def _paddings(spans: list[Span]) -> dict[tuple[int, ...], set[tuple[int, int]]]:
     """(leading, trailing) empty cells seen around complete rows, by the row's shape
     (width, labels, indent) and by width alone."""
     seen: dict[tuple[int, ...], set[tuple[int, int]]] = {}
-    for span, (first, last) in zip(spans, bounds):
+    for span in spans:
+        first, last = _bounds(span.cells)
         if last - first + 1 == span.width and EMPTY_CELL not in span.cells[first : last + 1]:
             pad = (first, len(span.cells) - last - 1)
             seen.setdefault((span.width, span.labels, span.indent), set()).add(pad)
@@ -90,41 +91,51 @@ def row_from_cells(key: str, cells: list[Cell]) -> Row:
     return Row(key, len(cells), values, raw, found=found, cells=cells)
 
 
+def _short_row(span: Span, first: int, last: int, paddings: dict[tuple[int, ...], set[tuple[int, int]]],
+               recoverable: bool, accept: Callable[[int, Split], bool]) -> Row:
+    """A row with fewer cells than the template: blanks the paddings of complete rows place for
+    sure, else the one split of run-together digits that adds up, else not read (ambiguous)."""
+    core, width = span.cells[first : last + 1], span.width
+    found = len(core) - core.count(EMPTY_CELL)
+    pads = paddings.get((width, span.labels, span.indent)) or paddings.get((width,), set())
+    placements = _blank_placements(span, first, last, pads)
+    if len(placements) == 1:
+        ((lead, trail),) = placements
+        return row_from_cells(span.key, [EMPTY_CELL] * lead + core + [EMPTY_CELL] * trail)
+    if found == len(core) and recoverable:
+        candidates = recover([c.text for c in core], width, lambda s: accept(width, s))
+        if candidates is not None and len(candidates) == 1:
+            return Row(span.key, width, list(candidates[0]), [None] * width, "recovered", found=found)
+        return Row(span.key, width, None, status="ambiguous", candidates=candidates or [], found=found)
+    return Row(span.key, width, None, status="ambiguous" if recoverable else "column_count", found=found)
+
+
 def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row: bool = False) -> list[Row]:
     """One Row per span; `accept(width, split)` is the arithmetic a recovered split must satisfy.
 
     Run-together digits are a local accident: they are recovered only in a table where complete
     rows exist (or a single-row table), so a table with a column missing everywhere is reported as
-    such instead of being cut into invented numbers."""
-    bounds = [_bounds(span.cells) for span in spans]
-    paddings = _paddings(spans, bounds)
-    recoverable = single_row or bool(paddings)
+    such instead of being cut into invented numbers. The paddings of complete rows are gathered
+    only once a row lacks cells: most tables have none."""
     rows: list[Row] = []
-    for span, (first, last) in zip(spans, bounds):
+    paddings: dict[tuple[int, ...], set[tuple[int, int]]] | None = None
+    for span in spans:
         cells, width = span.cells, span.width
-        core = cells[first : last + 1]
-        if not core:
-            rows.append(Row(span.key, span.width, None, status="empty"))
+        if len(cells) == width and EMPTY_CELL not in cells:
+            # The common complete row, read as below would read it: its core is all of it.
+            rows.append(row_from_cells(span.key, cells))
             continue
-        if len(core) == width:
-            rows.append(row_from_cells(span.key, core))
-            continue
-        found = len(core) - core.count(EMPTY_CELL)
-        if len(core) < width:
-            pads = paddings.get((width, span.labels, span.indent)) or paddings.get((width,), set())
-            placements = _blank_placements(span, first, last, pads)
-            if len(placements) == 1:
-                ((lead, trail),) = placements
-                rows.append(row_from_cells(span.key, [EMPTY_CELL] * lead + core + [EMPTY_CELL] * trail))
-                continue
-            if found == len(core) and recoverable:
-                candidates = recover([c.text for c in core], width, lambda s, w=width: accept(w, s))
-                if candidates is not None and len(candidates) == 1:
-                    rows.append(Row(span.key, span.width, list(candidates[0]), [None] * width, "recovered", found=found))
-                else:
-                    rows.append(Row(span.key, span.width, None, status="ambiguous", candidates=candidates or [], found=found))
-                continue
-            rows.append(Row(span.key, span.width, None, status="ambiguous" if recoverable else "column_count", found=found))
-            continue
-        rows.append(Row(span.key, span.width, None, status="column_count", found=found))
+        first, last = _bounds(cells)
+        size = last - first + 1
+        if size <= 0:
+            rows.append(Row(span.key, width, None, status="empty"))
+        elif size == width:
+            rows.append(row_from_cells(span.key, cells[first : last + 1]))
+        elif size > width:
+            found = size - cells[first : last + 1].count(EMPTY_CELL)
+            rows.append(Row(span.key, width, None, status="column_count", found=found))
+        else:
+            if paddings is None:
+                paddings = _paddings(spans)
+            rows.append(_short_row(span, first, last, paddings, single_row or bool(paddings), accept))
     return rows

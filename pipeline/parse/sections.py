@@ -8,10 +8,11 @@ full-width punctuation), so only the table regions need normalising.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from pipeline import contract
 from pipeline.extract.document import Grid
-from pipeline.parse.cells import Cell, grid_cells, label_key, normalize, text_cells
+from pipeline.parse.cells import Cell, Memo, classify_rows, label_key, normalize, text_cells
 
 SECTIONS = ("proactive", "applications", "review_litigation")
 # Each pattern starts with the literal "\n" so the regex engine skips ahead to line starts fast.
@@ -72,31 +73,53 @@ _GRID_STARTS = (
 )
 
 
-# For each section (None: before the first), the later sections a row can open, in the order
-# `_GRID_STARTS` tries them, and one pattern for all their markers: most rows open nothing, and
-# one search tells so for the price of one marker test.
-_LATER = {current: tuple((name, markers) for name, markers in _GRID_STARTS
-                         if SECTIONS.index(name) > (SECTIONS.index(current) if current else -1))
-          for current in (None, *SECTIONS)}
-_ANY_LATER = {current: re.compile("|".join(re.escape(m) for _name, markers in later for m in markers))
-              for current, later in _LATER.items() if later}
+def _may_hold(markers: tuple[str, ...], heads: tuple[str, ...], piece: str) -> bool:
+    key = label_key(piece)
+    return key.endswith(heads) or any(marker in key for marker in markers)
+
+
+class _Openers:
+    """Once `current` is open (None: before the first section), the later sections a row can open,
+    in the order `_GRID_STARTS` tries them, and `may_open(cell)`: whether a row with that cell may
+    hold one of their markers, because the cell holds one or ends with the start of one (a marker
+    split over cells). A row's text is its cells' `label_key`s joined, so a row none of whose
+    cells may is sure to hold none; `may_open` is memoised, so the test costs one C-level pass."""
+
+    def __init__(self, current: str | None) -> None:
+        self.later = tuple((name, markers) for name, markers in _GRID_STARTS
+                           if SECTIONS.index(name) > (SECTIONS.index(current) if current else -1))
+        markers = tuple(marker for _name, group in self.later for marker in group)
+        heads = tuple({marker[:k] for marker in markers for k in range(1, len(marker))})
+        self.may_open = Memo(partial(_may_hold, markers, heads), {None: False}).__getitem__
+
+
+_OPENERS = {current: _Openers(current) for current in (None, *SECTIONS)}
+
+
+def _opened(row: list[str | None], later: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    """The later section whose marker the row holds, if any."""
+    row_text = label_key("".join([cell for cell in row if cell]))
+    return next((name for name, markers in later if any(m in row_text for m in markers)), None)
 
 
 def grid_sections(tables: list[Grid]) -> dict[str, list[Cell]]:
     """Cells of each section from the document's grids, assigned row by row: a section drawn as
     several tables (one per 第二十条 item, or split by a PDF page) and several sections drawn as
     one table both come out whole. Rows before the first section's opening row are ignored; once
-    the last section is open no row can open another, so its rows are not read for markers."""
-    rows: dict[str, list[list[str | None]]] = {}
-    current: str | None = None
-    later, any_later = _LATER[None], _ANY_LATER[None]
+    the last section is open no row can open another, so its rows are not read for markers.
+    Only rows that `may_open` a section are read for markers, and the rows between two opening
+    rows are classified in one call."""
+    sections: dict[str, list[Cell]] = {}
+    out: list[Cell] | None = None
+    later, may_open = _OPENERS[None].later, _OPENERS[None].may_open
     for grid in tables:
-        for row in grid:
-            if later and any_later.search(row_text := label_key("".join([cell for cell in row if cell]))):
-                for name, markers in later:
-                    if any(m in row_text for m in markers):
-                        current, later, any_later = name, _LATER[name], _ANY_LATER.get(name)
-                        break
-            if current is not None:
-                rows.setdefault(current, []).append(row)
-    return {name: grid_cells([section_rows]) for name, section_rows in rows.items()}
+        start = 0
+        for i, row in enumerate(grid):
+            if later and any(map(may_open, row)) and (name := _opened(row, later)):
+                if out is not None:
+                    classify_rows(grid[start:i], out)
+                out, start = sections.setdefault(name, []), i
+                later, may_open = _OPENERS[name].later, _OPENERS[name].may_open
+        if out is not None:
+            classify_rows(grid[start:], out)
+    return sections
