@@ -97,13 +97,19 @@ REGULATION_AFTER_PLACE: Final[tuple[str, ...]] = ("政府信息公开",)
 # Where a report title stops naming its agency, and a year phrase some titles open with.
 TITLE_AGENCY_END: Final = re.compile(r"(?:19|20)\d\d|政府信息公开|年度报告|政务公开")
 TITLE_YEAR_LEAD: Final = re.compile(r"^(?:19|20)\d\d年度?")
-NOISE: Final = re.compile(r"[\s\u3000\xa0]+")
 ASIDE: Final = re.compile(r"[（(][^）)]*[）)]")  # 樟树市人民政府办公室（樟树市外事办公室）: a second name
+
+
+def unspaced(text: str) -> str:
+    r"""The text without whitespace (\u3000 and \xa0 included). `str.split()` cuts at exactly the
+    characters a regex `\s` matches, several times faster than a regex substitution."""
+    return "".join(text.split())
 
 
 def bare(name: str) -> str:
     """An agency-like string as it is read: no spacing, no second name in brackets."""
-    return ASIDE.sub("", NOISE.sub("", name))
+    name = unspaced(name)
+    return ASIDE.sub("", name) if "(" in name or "（" in name else name
 
 
 def is_zone_name(name: str) -> bool:

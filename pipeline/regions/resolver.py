@@ -24,8 +24,7 @@ class Resolution:
     findings: list[Finding]
 
 
-@dataclass
-class Source:
+class Source(NamedTuple):
     """One place in the document that can say where the agency is."""
 
     method: str  # the Region.region_method value when this source decides
@@ -48,7 +47,7 @@ def _signature(text: str, lexicon: Lexicon) -> Source:
     tail = text[-WINDOW:]
     closing = [raw for raw in tail.splitlines() if raw.strip()][-SIGNATURE_LINES:]
     reading = None
-    for line in reversed([names.NOISE.sub("", raw) for raw in closing]):
+    for line in reversed([names.unspaced(raw) for raw in closing]):
         if line and len(line) <= SIGNATURE_LINE_MAX and "《" not in line:
             candidate = read_name(line, lexicon)
             if candidate.candidates:
@@ -193,7 +192,7 @@ class _Sources:
         if method == "agency_name":
             return Source(method, read_bare(self.own, self.lexicon) if self.agency else None, [])
         if method == "title":
-            title = names.NOISE.sub("", self.title or "")
+            title = names.unspaced(self.title or "")
             reading = read_name(title_agency(title), self.lexicon) if title else None
             return Source(method, reading, anchors(title, self.lexicon)[0])
         if method == "signature":

@@ -1,13 +1,13 @@
 """Find place names in a string and read an agency name as a chain of places.
 
 Longest match over precomputed name sets, no automaton: in an agency name, each position tries
-only the name lengths that start with its character; in running text (the 600-character windows),
-only the few characters a full name can end with (市, 县, 区 …) start a lookup.
+only the name lengths that start with its two characters; in running text (the 600-character
+windows), only the few characters a full name can end with (市, 县, 区 …) start a lookup, of the
+lengths that end with the two characters there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from pipeline.regions import names
@@ -76,9 +76,8 @@ def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
     return kept[::-1]
 
 
-@dataclass
-class Reading:
-    """What one string says about where the agency is."""
+class Reading(NamedTuple):
+    """What one string says about where the agency is (a tuple: one is built per string read)."""
 
     candidates: list[Place]  # the deepest places consistent with every name in the string
     confirmed: bool  # False when the places rest only on the township list (names repeat)
@@ -170,7 +169,7 @@ def read_bare(text: str, lexicon: Lexicon) -> Reading:
 def anchors(text: str, lexicon: Lexicon) -> tuple[list[Place], list[Place]]:
     """The divisions running text names by full name, and of those the ones followed by
     人民政府/政府 (樟树市人民政府网站, 金塔县人民政府办公室): the governments a preamble cites."""
-    clean = names.NOISE.sub("", text)
+    clean = names.unspaced(text)
     places: list[Place] = []
     governments: list[Place] = []
     for mention in text_mentions(clean, lexicon):
