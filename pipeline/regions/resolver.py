@@ -97,6 +97,7 @@ def _region(place: Place, method: str, naming: Naming | None) -> Region:
     """The region of `place`; the body's level and kind when its name is known (None when only a
     preamble placed a body the document never names)."""
     province, city, county = place.divisions
+    zone = naming is not None and _is_zone(place)
     return Region(
         province=province.name if province else None,
         province_code=province.code if province else None,
@@ -104,8 +105,8 @@ def _region(place: Place, method: str, naming: Naming | None) -> Region:
         city_code=city.code if city else None,
         county=county.name if county else None,
         county_code=county.code if county else None,
-        agency_level=_level(naming, place) if naming is not None else None,
-        agency_kind=_kind(naming, place) if naming is not None else None,
+        agency_level=_level(naming, place, zone) if naming is not None else None,
+        agency_kind=_kind(naming, zone) if naming is not None else None,
         region_method=method,
     )
 
@@ -114,17 +115,19 @@ def _is_zone(place: Place | None) -> bool:
     return place is not None and (place.level == "zone" or (place.level == "township" and names.is_zone_name(place.name)))
 
 
-def _kind(naming: Naming, place: Place | None) -> str:
-    if _is_zone(place) or names.is_zone_name(naming.words):
+def _kind(naming: Naming, in_zone: bool) -> str:
+    """`in_zone`: the agency's place is a zone (`_is_zone`)."""
+    if in_zone or names.is_zone_name(naming.words):
         return "zone"
     if names.GOVERNMENT_BODY.match(naming.body) or names.TOWNSHIP_BODY.match(naming.body):
         return "government"
     return "department"
 
 
-def _level(naming: Naming, place: Place) -> str:
-    """A zone belongs to the government above it (金塔工业集中区 → county), whatever list it is in."""
-    if not _is_zone(place) and (place.level == "township" or names.TOWNSHIP_BODY.match(naming.body)):
+def _level(naming: Naming, place: Place, in_zone: bool) -> str:
+    """A zone belongs to the government above it (金塔工业集中区 → county), whatever list it is in
+    (`in_zone`: `_is_zone(place)`)."""
+    if not in_zone and (place.level == "township" or names.TOWNSHIP_BODY.match(naming.body)):
         return "township"
     for node in place.lineage:
         if node.level in DIVISION_LEVELS:
@@ -138,7 +141,7 @@ def _unplaced(naming: Naming, candidates: list[Place]) -> Region:
     township = bool(candidates) and all(c.level == "township" and not _is_zone(c) for c in candidates)
     return Region(
         agency_level="township" if township or names.TOWNSHIP_BODY.match(naming.body) else None,
-        agency_kind=_kind(naming, None) if naming.body or naming.words else None,
+        agency_kind=_kind(naming, False) if naming.body or naming.words else None,
     )
 
 
@@ -184,9 +187,10 @@ class _Sources:
         self._read: dict[str, Source] = {}
 
     def __getitem__(self, method: str) -> Source:
-        if method not in self._read:
-            self._read[method] = self._source(method)
-        return self._read[method]
+        source = self._read.get(method)
+        if source is None:
+            source = self._read[method] = self._source(method)
+        return source
 
     def _source(self, method: str) -> Source:
         if method == "agency_name":
@@ -201,7 +205,11 @@ class _Sources:
 
     def primary(self) -> Source | None:
         """The first source that names a place as the agency's."""
-        return next((s for m in self.METHODS if (s := self[m]).reading and s.reading.candidates), None)
+        for method in self.METHODS:
+            source = self[method]
+            if source.reading is not None and source.reading.candidates:
+                return source
+        return None
 
 
 def resolve(
