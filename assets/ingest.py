@@ -1,7 +1,8 @@
 """Crawl and parse: the unpartitioned upstream of the warehouse (a crawl finds every year).
 
-`parsed_reports` carries the parser version as its code_version, so after a parser upgrade
-Dagster marks it and every table below it stale until re-materialized.
+`parsed_reports` carries the parser's version and the division data's digest as its code_version,
+so after a parser upgrade or new division data Dagster marks it and every table below it stale
+until re-materialized.
 """
 
 from pathlib import Path
@@ -14,7 +15,7 @@ from assets.resources import PortalSource, StoragePaths, warehouse
 from pipeline.crawl.crawler import CrawlEvent, CrawlSummary, crawl_sync
 from pipeline.crawl.store import RawStore
 from pipeline.parse import PARSER_VERSION
-from pipeline.warehouse.ingest import read_staged, stage
+from pipeline.warehouse.ingest import division_data_digest, read_staged, stage, staging_version
 from pipeline.warehouse.load import replace_table
 from pipeline.warehouse.schema import RUN_TABLES
 
@@ -72,8 +73,8 @@ def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths
 @dg.asset(
     group_name=INGEST,
     deps=[raw_documents],
-    code_version=PARSER_VERSION,
-    description="Parse each current document into validated frames, staged as Parquet keyed by sha256 and parser version.",
+    code_version=staging_version(),
+    description="Parse each current document into validated frames, staged as Parquet keyed by sha256, parser version and division data.",
 )
 def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths) -> dg.MaterializeResult:
     with RawStore(Path(paths.raw_dir)) as store:
@@ -93,6 +94,7 @@ def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths) -> dg
             "failures": staged.failures.height,
             "reports_by_year": dg.MetadataValue.json({str(y): n for y, n in by_year.items()}),
             "parser_version": PARSER_VERSION,
+            "division_data": division_data_digest(),
         }
     )
 

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from assets.definitions import defs
-from pipeline.parse import PARSER_VERSION
+from pipeline.warehouse.ingest import staging_version
 
 SNAPSHOT = Path(__file__).with_name("defs_snapshot.json")
 
@@ -35,7 +35,7 @@ def graph_snapshot() -> dict:
             "deps": sorted(k.to_user_string() for k in node.parent_keys),
             "partitions": _partitions(node),
             "pool": sorted(node.pools)[0] if node.pools else None,
-            "code_version": "PARSER_VERSION" if code_version == PARSER_VERSION else code_version,
+            "code_version": "STAGING_VERSION" if code_version == staging_version() else code_version,
             "checks": sorted(c.name for c in graph.get_check_keys_for_assets([key])),
         }
     schedules = {

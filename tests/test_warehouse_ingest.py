@@ -3,13 +3,15 @@ recorded as a failure, and that staged results are reused until the bytes or the
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 import pipeline.parse
 from pipeline.crawl.store import RawStore
-from pipeline.warehouse.ingest import read_staged, stage, staging_dir
+from pipeline.warehouse import ingest
+from pipeline.warehouse.ingest import division_data_digest, read_staged, stage, staging_dir
 from tests.seeds import SEEDS_DIR
 
 SEEDS = SEEDS_DIR
@@ -69,7 +71,26 @@ def test_staged_results_are_reused_until_the_bytes_or_the_parser_change(store, t
     monkeypatch.setattr(pipeline.parse, "PARSER_VERSION", "upgraded")
     upgraded = stage(store, tmp_path / "frames")
     assert upgraded.cached == 0 and upgraded.parsed == 4
-    assert staging_dir(tmp_path / "frames").name == "parser-upgraded"
+    assert staging_dir(tmp_path / "frames").name == f"parser-upgraded-divisions-{division_data_digest()}"
+
+
+def test_new_division_data_stages_everything_again(store, tmp_path, monkeypatch) -> None:
+    """Staged reports carry regions resolved from the division tables, so new tables start a new
+    staging folder, as a parser upgrade does."""
+    first = stage(store, tmp_path / "frames")
+    assert first.parsed > 0
+    divisions = tmp_path / "divisions"
+    shutil.copytree(ingest.DIVISIONS_DIR, divisions)
+    with (divisions / "zones.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    monkeypatch.setattr(ingest, "DIVISIONS_DIR", divisions)
+    ingest.division_data_digest.cache_clear()
+    try:
+        again = stage(store, tmp_path / "frames")
+    finally:
+        ingest.division_data_digest.cache_clear()
+    assert (again.parsed, again.cached) == (first.parsed, 0)
+    assert len(list((tmp_path / "frames").iterdir())) == 2
 
 
 def test_only_documents_the_latest_crawl_saw_are_staged(store, tmp_path) -> None:

@@ -7,6 +7,7 @@ declared content type, then the file extension, then a sniff of the text, so a P
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -125,7 +126,8 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
         from pipeline.extract.html import read_html
 
         text, encoding = decode_html(data, _charset(content_type))
-        document = read_html(text, source)
+        same_bytes = encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8)
+        document = read_html(text, source, data if same_bytes else None)
     else:
         text, encoding = decode_text(data, _charset(content_type))
         document = Document(source=source, source_format="text", text=text)

@@ -77,13 +77,15 @@ _TITLE_SELECTORS = "h1, h2, h3, [class]:is(.title, .article-title, .art_title, .
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+")
 
 
-def read_html(text: str, source: str) -> Document:
+def read_html(text: str, source: str, utf8: bytes | None = None) -> Document:
     """The report page as a Document; `text` must already be decoded (see `decode.decode_html`).
+    `utf8`: the page's bytes when they are `text` in UTF-8, which lexbor parses as they are
+    (handed `text`, selectolax encodes it again: a tenth of the DOM build).
 
     Each CSS query costs tens of microseconds whatever it finds, so every lookup is one query per
     page (spans, nested tables, metadata), never one per table or per cell.
     """
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(utf8 if utf8 is not None else text)
     root = _content_root(tree, text)
     walker = _Walker(root)
     walker.walk(root)

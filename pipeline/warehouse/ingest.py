@@ -1,18 +1,21 @@
 """From the raw store to staged frames: each current document parsed once per parser version.
 
-Staging lives in `<frames_dir>/parser-<PARSER_VERSION>/` as Parquet: one file per fact table,
+Staging lives in `<frames_dir>/parser-<PARSER_VERSION>-divisions-<digest>/` as Parquet: one file per fact table,
 `failures.parquet` (documents that yielded no report), `tried.parquet` (every failed parse,
 including a report page whose attachment then parsed) and `documents.parquet` mapping each parsed
 (url, sha256) to its report. A re-run reuses the rows of every document whose bytes and URL are
 unchanged and parses only the rest; a parser upgrade starts a new folder, so everything is parsed
-again by the new code.
+again by the new code. So does new division data (`data/divisions/`): staged reports carry the
+regions resolved from it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -22,6 +25,7 @@ from pipeline.crawl.store import RawStore, StoredDocument
 from pipeline.errors import DocumentError, ParseError
 from pipeline.frames import reports_to_frames
 from pipeline.record import Report
+from pipeline.regions.gazetteer import DATA_DIR as DIVISIONS_DIR
 from pipeline.validate import validate_frames
 from pipeline.warehouse.schema import FACT_TABLES, RUN_TABLES
 
@@ -49,8 +53,23 @@ def parser_version() -> str:
     return str(pipeline.parse.PARSER_VERSION)
 
 
+@cache
+def division_data_digest() -> str:
+    """A short digest of the division tables the region resolver reads: part of the staging key,
+    because a staged report's region came from them."""
+    digest = hashlib.sha256()
+    for path in sorted(DIVISIONS_DIR.glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def staging_version() -> str:
+    """What a staged parse depends on: the parser's version and the division data's digest."""
+    return f"{parser_version()}-divisions-{division_data_digest()}"
+
+
 def staging_dir(frames_dir: Path) -> Path:
-    return Path(frames_dir) / f"parser-{parser_version()}"
+    return Path(frames_dir) / f"parser-{staging_version()}"
 
 
 def current_documents(store: RawStore) -> list[StoredDocument]:
