@@ -94,8 +94,9 @@ UNKNOWN_DIVISION_GOVERNMENT: Final = re.compile(
 GOVERNMENT_ANCHORS: Final[tuple[str, ...]] = ("人民政府", "政府")
 # 《甘肃省政府信息公开规定》 names a regulation, not a government the body works under.
 REGULATION_AFTER_PLACE: Final[tuple[str, ...]] = ("政府信息公开",)
-# Where a report title stops naming its agency, and a year phrase some titles open with.
-TITLE_AGENCY_END: Final = re.compile(r"(?:19|20)\d\d|政府信息公开|年度报告|政务公开")
+# Where a report title stops naming its agency, and a year phrase some titles open with. (Every
+# alternative of the first opens with a literal, so the regex engine skips ahead to 1, 2, 政 or 年.)
+TITLE_AGENCY_END: Final = re.compile(r"19\d\d|20\d\d|政府信息公开|年度报告|政务公开")
 TITLE_YEAR_LEAD: Final = re.compile(r"^(?:19|20)\d\d年度?")
 ASIDE: Final = re.compile(r"[（(][^）)]*[）)]")  # 樟树市人民政府办公室（樟树市外事办公室）: a second name
 

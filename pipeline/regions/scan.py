@@ -124,6 +124,8 @@ def _words(text: str, found: list[Mention]) -> str:
     divisions = [m for m in found if m.strong]
     if not divisions:
         return text
+    if len(divisions) == 1:  # the usual agency name (one division, then the body): a slice
+        return text[divisions[0].end :]
     between = "".join([text[m.end : n.start] for m, n in zip(divisions, divisions[1:])])
     return between + text[divisions[-1].end :]
 
