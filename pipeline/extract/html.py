@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -255,8 +256,10 @@ def _hides(style: str | None) -> bool:
     return "display:none" in style or "display: none" in style
 
 
+@lru_cache(maxsize=1024)
 def _span(value: str | None) -> int:
-    """A rowspan/colspan attribute as a count in 1.._MAX_SPAN; junk such as "2px" reads its digits."""
+    """A rowspan/colspan attribute as a count in 1.._MAX_SPAN; junk such as "2px" reads its digits.
+    (Cached: a page repeats a handful of values over dozens of spanning cells.)"""
     if not value:
         return 1
     if not value.isdigit():
