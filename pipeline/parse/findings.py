@@ -19,10 +19,13 @@ _PROBLEM_TEXT = {
 }
 
 
+# The section-三 rows of each template variant: the 2019 one has the single (六) row.
+_ITEMS_2019 = [i for i in contract.ITEMS if i not in contract.ITEMS_2021_ONLY]
+_ITEMS_2021 = [i for i in contract.ITEMS if i not in contract.ITEMS_2019_ONLY]
+
+
 def _expected_items(table: Table) -> list[str]:
-    variant = contract.ITEMS_2019_ONLY if "other_processed" in table.found else contract.ITEMS_2021_ONLY
-    other = contract.ITEMS_2021_ONLY if variant is contract.ITEMS_2019_ONLY else contract.ITEMS_2019_ONLY
-    return [i for i in contract.ITEMS if i not in other]
+    return _ITEMS_2019 if "other_processed" in table.found else _ITEMS_2021
 
 
 def check_applications_complete(table: Table, truncated_possible: bool) -> None:
@@ -71,8 +74,9 @@ def assemble_findings(applications: Table, review: Table, proactive: Table | Non
     if not review.found:
         findings.append(Finding(rule="missing_section", item="review_litigation",
                                 message="section 四 (行政复议、行政诉讼情况) table not found"))
+    found = set(applications.found)
     for item in _expected_items(applications):
-        if item not in applications.found:
+        if item not in found:
             findings.append(Finding(rule="missing_row", item=item,
                                     message=f"section 三 row {item} ({contract.ITEM_LABELS[item]}) not found"))
     if meta.year is None:

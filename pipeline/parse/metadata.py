@@ -95,8 +95,15 @@ def _title(text: str) -> Title | None:
 
 
 def _tail(text: str) -> list[str]:
-    lines = [line.strip() for line in text.replace("\r", "\n").split("\n")]
-    return [line for line in lines if line][-_TAIL_LINES:]
+    """The last _TAIL_LINES lines with text, stripped: read from the end, so the rest of the
+    tail's lines are never stripped."""
+    lines: list[str] = []
+    for line in reversed(text.replace("\r", "\n").split("\n")):
+        if line := line.strip():
+            lines.append(line)
+            if len(lines) == _TAIL_LINES:
+                break
+    return lines[::-1]
 
 
 def _signature(text: str) -> tuple[str | None, str | None]:

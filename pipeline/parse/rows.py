@@ -10,7 +10,7 @@ ambiguous. When cells are missing and no blank explains it, the digits may have 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.parse.cells import EMPTY, EMPTY_CELL, VALUE, Cell
@@ -38,7 +38,7 @@ class Row:
     values: list[Value] | None  # None when the row cannot be read for sure
     raw: list[str | None] = field(default_factory=list)  # null-token text per column
     status: str = "ok"  # ok | recovered | ambiguous | column_count | empty
-    candidates: list[Split] = field(default_factory=list)  # splits that add up, when ambiguous
+    candidates: Sequence[Split] = ()  # splits that add up, when ambiguous
     found: int = 0  # value cells present
     cells: list[Cell] | None = None  # the cell of each column, when read from cells (not recovered)
 
@@ -78,7 +78,8 @@ def _blank_placements(span: Span, first: int, last: int, pads: set[tuple[int, in
 
 
 def row_from_cells(key: str, cells: list[Cell]) -> Row:
-    """The row the cells of each column make (an empty cell is a blank: null)."""
+    """The row the cells of each column make (an empty cell is a blank: null).
+    (Row built with positional arguments: a call per table row, keywords cost a third more.)"""
     values = [c.value for c in cells]
     raw: list[str | None] = [None] * len(cells)
     if None in values:  # keep the text of null tokens such as "—"
@@ -88,7 +89,7 @@ def row_from_cells(key: str, cells: list[Cell]) -> Row:
         found = len(cells) - cells.count(EMPTY_CELL)
     else:  # every cell holds a number, so none is empty
         found = len(cells)
-    return Row(key, len(cells), values, raw, found=found, cells=cells)
+    return Row(key, len(cells), values, raw, "ok", (), found, cells)
 
 
 def _short_row(span: Span, first: int, last: int, paddings: dict[tuple[int, ...], set[tuple[int, int]]],
@@ -106,7 +107,7 @@ def _short_row(span: Span, first: int, last: int, paddings: dict[tuple[int, ...]
         candidates = recover([c.text for c in core], width, lambda s: accept(width, s))
         if candidates is not None and len(candidates) == 1:
             return Row(span.key, width, list(candidates[0]), [None] * width, "recovered", found=found)
-        return Row(span.key, width, None, status="ambiguous", candidates=candidates or [], found=found)
+        return Row(span.key, width, None, status="ambiguous", candidates=candidates or (), found=found)
     return Row(span.key, width, None, status="ambiguous" if recoverable else "column_count", found=found)
 
 

@@ -10,12 +10,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from pipeline import contract
 from pipeline.parse.cells import BREAK, EMPTY, LABEL, VALUE, Cell
 from pipeline.parse.digits import Split, total_is_sum
 from pipeline.parse.rows import Row, Span, assemble, row_from_cells
+
+_KIND = itemgetter(0)  # a Cell's kind: `bytes(map(_KIND, cells))` spells a section's kinds at C level
+_VALUE, _LABEL, _BREAK = bytes([VALUE]), bytes([LABEL]), bytes([BREAK])
 
 _ITEM_RE = re.compile("|".join(f"(?P<{item}>{pattern})" for item, pattern in contract.ITEM_PATTERNS.items()))
 N_APPLICANTS = len(contract.APPLICANTS)
@@ -92,11 +96,13 @@ def _accept_applications(width: int, split: Split) -> bool:
 
 def _counts(row: Row) -> list[int | None]:
     """Counts as integers: "3.0" is 3; a fractional count ("1.5") is not a count, so it is null
-    with its text kept as the raw token."""
-    if float not in map(type, row.values or ()):
-        return list(row.values or ())
+    with its text kept as the raw token. (A row of integers is its own list of counts: a row's
+    values are a list of its own, which nothing changes afterwards.)"""
+    values = row.values or []
+    if float not in map(type, values):
+        return values
     counts: list[int | None] = []
-    for i, value in enumerate(row.values or []):
+    for i, value in enumerate(values):
         if isinstance(value, float):
             if value.is_integer():
                 value = int(value)
@@ -117,8 +123,8 @@ def _collect(table: Table, rows: list[Row], columns: tuple[str, ...]) -> None:
             table.problems.append(row)
             continue
         table.rows[row.key] = _counts(row)
-        if row.raw.count(None) == len(row.raw):
-            continue  # no null token in the row (the usual case)
+        if not any(row.raw):
+            continue  # no null token in the row (the usual case); a token is never ""
         for column, token in zip(columns, row.raw):
             if token is not None:
                 table.raw[f"{row.key}.{column}"] = token
@@ -169,17 +175,18 @@ def read_applications(cells: list[Cell]) -> Table:
     return table
 
 
-def _review_cells(cells: list[Cell], first: int) -> tuple[list[Cell], bool]:
+def _review_cells(cells: list[Cell], kinds: bytes, first: int) -> tuple[list[Cell], bool]:
     """The non-label cells of the section-四 values, and whether they are positional: the whole
     line holding the first value where lines are rows and it holds all 15; else every non-label
-    cell after the header (also when a portal draws one row per group)."""
-    if any(c.kind == BREAK for c in cells):
-        start = max((i for i in range(first) if cells[i].kind == BREAK), default=-1) + 1
-        end = next((i for i in range(first, len(cells)) if cells[i].kind == BREAK), len(cells))
-        line = [c for c in cells[start:end] if c.kind != LABEL]
+    cell after the header (also when a portal draws one row per group). `kinds`: each cell's kind,
+    so the line ends and the last label are found by C-level searches."""
+    if _BREAK in kinds:
+        start = kinds.rfind(_BREAK, 0, first) + 1
+        end = kinds.find(_BREAK, first)
+        line = [c for c in cells[start : end if end >= 0 else len(cells)] if c.kind != LABEL]
         if len(line) == REVIEW_WIDTH:
             return line, True
-    start = max((i for i in range(first) if cells[i].kind == LABEL), default=-1) + 1
+    start = kinds.rfind(_LABEL, 0, first) + 1
     return [c for c in cells[start:] if c.kind not in (LABEL, BREAK)], False
 
 
@@ -207,11 +214,12 @@ def read_review(cells: list[Cell], rows_opened: bool = False) -> Table:
     """Section 四: the one row of 15 counts after the header, as group -> 5 outcomes.
     `rows_opened`: the layout opens every row with an empty cell (as section 三 shows)."""
     table = Table()
-    first = next((i for i, c in enumerate(cells) if c.kind == VALUE), None)
-    if first is None:
+    kinds = bytes(map(_KIND, cells))
+    first = kinds.find(_VALUE)
+    if first < 0:
         return table
     table.found.append("review_litigation")
-    body, positional = _review_cells(cells, first)
+    body, positional = _review_cells(cells, kinds, first)
     windows = [body] if positional else _review_windows(body, rows_opened)
     if len(windows) == 1:
         row = row_from_cells("review_litigation", windows[0])
@@ -242,6 +250,16 @@ def proactive_template(cells: list[Cell]) -> str | None:
     return None
 
 
+def _in_wan(row: Row, column: int, cells: list[Cell]) -> bool:
+    """Whether the procurement amount in `column` of `row` is in 万元: its cell says so, or the
+    section's amount column header does. (Asked only of that one field, so the section's cells
+    are not searched for the header in every report.)"""
+    if row.cells and contract.TEN_THOUSAND_YUAN in row.cells[column].text:
+        return True
+    header = contract.PROACTIVE_2019_LABELS["procurement_amount_yuan"][1]
+    return any(c.kind == LABEL and header in c.text and contract.TEN_THOUSAND_YUAN in c.text for c in cells)
+
+
 def read_proactive(cells: list[Cell], template: str) -> Table:
     """Section 二: field -> value. The 2021 fee column is in 万元 by definition; the 2019
     procurement amount is converted to yuan where its column header or its cell says 万元."""
@@ -255,19 +273,16 @@ def read_proactive(cells: list[Cell], template: str) -> Table:
 
     spans = _spans(cells, match, lambda key: len(rows[key]))
     table = Table(found=[s.key for s in spans])
-    amount_in_wan = any(c.kind == LABEL and contract.PROACTIVE_2019_LABELS["procurement_amount_yuan"][1] in c.text and contract.TEN_THOUSAND_YUAN in c.text
-                        for c in cells)
     for row in assemble(spans, lambda _w, _s: True):
         if row.values is None:
             table.problems.append(row)
             continue
-        texts = [c.text for c in row.cells] if row.cells else [""] * row.width
-        for name, value, text in zip(rows[row.key], row.values, texts):
+        for column, (name, value) in enumerate(zip(rows[row.key], row.values)):
             if name in table.rows:
                 continue  # a label repeated (e.g. in a note) never overrides the first row read
             if value is not None and name in contract.DECIMAL_PROACTIVE_FIELDS:
                 value = float(value)
-                if name == "procurement_amount_yuan" and (amount_in_wan or contract.TEN_THOUSAND_YUAN in text):
+                if name == "procurement_amount_yuan" and _in_wan(row, column, cells):
                     value *= 10000
             elif isinstance(value, float):
                 value = int(value) if value.is_integer() else None  # a count is whole
