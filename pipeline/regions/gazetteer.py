@@ -185,6 +185,12 @@ class Atlas:
                 zone = Place(code, name, "zone", parent)
                 self.places.setdefault(code, zone)
                 self.index[name].append(Entry(zone, FULL))
+        # the names with an entry of each strength, for the lexicons of this year and its neighbours
+        by_strength: dict[str, set[str]] = defaultdict(set)
+        for key, entries in self.index.items():
+            for entry in entries:
+                by_strength[entry.strength].add(key)
+        self.full_keys, self.stem_keys = frozenset(by_strength[FULL]), frozenset(by_strength[SHORT])
 
     def current(self, code: str) -> Place | None:
         """The unit a code from the latest map stands for in this year: the same code, or else the
@@ -221,20 +227,21 @@ class Lexicon:
         first, last = year_span()
         self.year = min(max(year, first), last)
         self.atlases = [atlas_for(y) for y in (self.year, self.year + 1, self.year - 1) if first <= y <= last]
-        self.keys = frozenset(_townships()).union(*(a.index.keys() for a in self.atlases))  # every name form
+        township_keys, township_heads, township_words = _township_index()
+        division_keys = frozenset().union(*(a.index.keys() for a in self.atlases))
+        self.keys = township_keys | division_keys  # every name form
         # For agency names: name lengths by their first two characters (no name is shorter), so
         # most positions of a name cost one dict miss rather than a lookup per length.
-        self.lengths_by_head = _lengths_by_pair(self.keys, at_end=False)
+        self.lengths_by_head = _merged_lengths(township_heads, _lengths_by_pair(division_keys, at_end=False))
         # Names whose entries `scan` must check one by one where they occur: those with a bare-stem
         # entry, and common words (城区); every entry of any other name counts wherever it is found.
-        stems = (key for a in self.atlases for key, entries in a.index.items() if any(e.strength == SHORT for e in entries))
-        self.conditional_keys = frozenset(stems).union(key for key in self.keys if names.is_common_word(key))
+        self.conditional_keys = township_words.union(
+            filter(names.is_common_word, division_keys), *(a.stem_keys for a in self.atlases)
+        )
         # For running text: full names only, by last character. Full names end in a type character
         # (市, 县, 区, 旗 …), so scanning from those few characters skips most of the text; the
         # lengths to try there are those of the names ending in the same two characters.
-        self.full_keys = frozenset(
-            key for a in self.atlases for key, entries in a.index.items() if any(e.strength == FULL for e in entries)
-        )
+        self.full_keys = frozenset().union(*(a.full_keys for a in self.atlases))
         self.full_lengths_by_tail = _lengths_by_pair(self.full_keys, at_end=True)
         self.full_name_ends = re.compile("[" + re.escape("".join(sorted({key[-1] for key in self.full_keys}))) + "]")
         self._found: dict[str, tuple[Entry, ...]] = {}
@@ -261,12 +268,28 @@ class Lexicon:
 
 def _lengths_by_pair(keys: frozenset[str], at_end: bool) -> dict[str, tuple[int, ...]]:
     """For each first (or last) two characters, the lengths of the names with them, longest first."""
+    if keys and min(map(len, keys)) < 2:
+        raise ValueError(f"division data: a name is shorter than two characters: {min(keys, key=len)!r}")
     by_pair: dict[str, set[int]] = defaultdict(set)
     for key in keys:
-        if len(key) < 2:
-            raise ValueError(f"division data: {key!r} is shorter than the two characters a name has")
         by_pair[key[-2:] if at_end else key[:2]].add(len(key))
     return {pair: tuple(sorted(lengths, reverse=True)) for pair, lengths in by_pair.items()}
+
+
+def _merged_lengths(base: dict[str, tuple[int, ...]], more: dict[str, tuple[int, ...]]) -> dict[str, tuple[int, ...]]:
+    """`_lengths_by_pair` of two key sets from the results of each."""
+    merged = dict(base)
+    for pair, lengths in more.items():
+        merged[pair] = tuple(sorted(set(lengths).union(base.get(pair, ())), reverse=True))
+    return merged
+
+
+@cache
+def _township_index() -> tuple[frozenset[str], dict[str, tuple[int, ...]], frozenset[str]]:
+    """The township names, their `_lengths_by_pair` at the head, and those that are common words:
+    the same in every year, so each year's lexicon only merges its divisions' names in."""
+    keys = frozenset(_townships())
+    return keys, _lengths_by_pair(keys, at_end=False), frozenset(filter(names.is_common_word, keys))
 
 
 _T = TypeVar("_T")
