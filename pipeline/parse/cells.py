@@ -155,17 +155,16 @@ def _pipe_line_cells(line: str, markdown: bool) -> list[str]:
     starting with "|" then starts with an empty cell) or, in a markdown table, sits between pipes;
     a line of only pipes is that many empty (spanned) cells."""
     s = line.strip()
-    if not s:
-        return []
-    if not s.strip("|"):
+    if not s.strip("|"):  # also the empty line: no cells
         return [""] * len(s)
     if markdown and s[0] == "|":
         if _MARKDOWN_RULE_RE.fullmatch(s):
             return []
         s = s[1:]
+    cells = s.split("|")
     if s[-1] == "|":
-        s = s[:-1]
-    return s.split("|")
+        del cells[-1]  # the split's "" after the closing pipe
+    return cells
 
 
 _SAMPLE_LINES = 60
@@ -176,7 +175,7 @@ def _rows_per_line(lines: list[list[str]]) -> bool:
     judged on the first lines with text."""
     wide = with_text = 0
     for pieces in lines:
-        filled = len([p for p in pieces[:4] if p and not p.isspace()])  # the first cells tell
+        filled = len(list(filter(str.strip, pieces[:4])))  # the first cells with text tell
         if filled:
             wide += filled >= 2
             with_text += 1
@@ -206,7 +205,8 @@ def text_cells(region: str) -> list[Cell]:
     holds a row, a BREAK cell ends it, so a row's empty cells never run into the next row."""
     if "|" in region:
         lines = region.split("\n")
-        markdown = any("---" in line and _MARKDOWN_RULE_RE.fullmatch(line.strip()) for line in lines)
+        markdown = "---" in region and any(
+            "---" in line and _MARKDOWN_RULE_RE.fullmatch(line.strip()) for line in lines)
         return _line_cells([_pipe_line_cells(line, markdown) for line in lines])
     if "\t" in region:
         return _line_cells([line.split("\t") for line in region.split("\n") if line.strip()])

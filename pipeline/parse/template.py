@@ -139,7 +139,12 @@ def _header_columns(cells: list[Cell]) -> tuple[str, ...]:
             if _item_of(cell.text):
                 break
             header.append(cell.text)
-    text = "".join(header)  # header words split over cells ("商业" / "企业") join up again
+    return _named_columns("".join(header))  # header words split over cells ("商业" / "企业") join up again
+
+
+@lru_cache(maxsize=1024)
+def _named_columns(text: str) -> tuple[str, ...]:
+    """`_header_columns` of the header's text (cached: most reports print the template's header)."""
     group = text.count(contract.ORGANISATION_GROUP_LABEL)
     named = tuple(a for a, label in contract.APPLICANT_LABELS.items()
                   if text.count(label) - (group if label in contract.ORGANISATION_GROUP_LABEL else 0) > 0)
@@ -242,11 +247,18 @@ def read_review(cells: list[Cell], rows_opened: bool = False) -> Table:
 def proactive_template(cells: list[Cell]) -> str | None:
     """"2021" or "2019" from the section-二 column headers, None when neither is recognisable."""
     for cell in cells:
-        if cell.kind == LABEL:
-            if any(m in cell.text for m in contract.PROACTIVE_2021_MARKERS):
-                return "2021"
-            if any(m in cell.text for m in contract.PROACTIVE_2019_MARKERS):
-                return "2019"
+        if cell.kind == LABEL and (template := _template_marked(cell.text)):
+            return template
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _template_marked(label: str) -> str | None:
+    """The template a section-二 column header marks (cached: the same headers recur in every report)."""
+    if any(m in label for m in contract.PROACTIVE_2021_MARKERS):
+        return "2021"
+    if any(m in label for m in contract.PROACTIVE_2019_MARKERS):
+        return "2019"
     return None
 
 
