@@ -116,7 +116,7 @@ def _is_zone(place: Place | None) -> bool:
 
 
 def _kind(naming: Naming, in_zone: bool) -> str:
-    """`in_zone`: the agency's place is a zone (`_is_zone`)."""
+    """The body's kind; `in_zone` when its place is a zone (`_is_zone`, known to the caller)."""
     if in_zone or names.is_zone_name(naming.words):
         return "zone"
     if names.GOVERNMENT_BODY.match(naming.body) or names.TOWNSHIP_BODY.match(naming.body):
@@ -182,7 +182,7 @@ class _Sources:
     METHODS = ("agency_name", "title", "signature", "preamble")
 
     def __init__(self, agency: str | None, own: str, title: str | None, text: str, lexicon: Lexicon) -> None:
-        """`own` is the agency name `names.bare`."""
+        """`own`: the agency name as it is read (`names.bare`), which `resolve` needs too."""
         self.agency, self.own, self.title, self.text, self.lexicon = agency, own, title, text, lexicon
         self._read: dict[str, Source] = {}
 
