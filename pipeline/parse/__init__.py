@@ -26,7 +26,7 @@ FIRST_DISCLOSURE_YEAR = 2008  # the 2008 条例: reports on 2008-2018 follow the
 
 
 def _check_is_report(text: str, meta: Metadata, has_table: bool) -> None:
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): no copy of the whole text)
         raise ParseError("not_a_report", "document has no text")
     if meta.title_found or has_table:
         return

@@ -176,8 +176,11 @@ def _rows_per_line(lines: list[list[str]]) -> bool:
     wide = with_text = 0
     for pieces in lines:
         filled = len(list(filter(str.strip, pieces[:4])))  # the first cells with text tell
+        if filled >= 2:
+            wide += 1
+            if wide * 3 >= _SAMPLE_LINES:
+                return True  # decided: at most _SAMPLE_LINES lines are judged
         if filled:
-            wide += filled >= 2
             with_text += 1
             if with_text == _SAMPLE_LINES:
                 break

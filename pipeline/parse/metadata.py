@@ -62,6 +62,8 @@ class Metadata:
 
 def _number(text: str) -> int:
     """An Arabic or Chinese-numeral number: "2025", "２０２５", "二〇二五", "十六", "二十", "三十一"."""
+    if text.isascii() and text.isdigit():  # the usual case: normalising ASCII digits changes nothing
+        return int(text)
     text = normalize(text)
     if text.isdigit():
         return int(text)
