@@ -78,18 +78,21 @@ def _blank_placements(span: Span, first: int, last: int, pads: set[tuple[int, in
 
 
 def row_from_cells(key: str, cells: list[Cell]) -> Row:
-    """The row the cells of each column make (an empty cell is a blank: null).
-    (Row built with positional arguments: a call per table row, keywords cost a third more.)"""
+    """The row the cells of each column make (an empty cell is a blank: null)."""
     values = [c.value for c in cells]
+    if None not in values:
+        return _numbers_row(key, cells, values)
     raw: list[str | None] = [None] * len(cells)
-    if None in values:  # keep the text of null tokens such as "—"
-        for i, c in enumerate(cells):
-            if c.kind == VALUE and c.value is None:
-                raw[i] = c.text
-        found = len(cells) - cells.count(EMPTY_CELL)
-    else:  # every cell holds a number, so none is empty
-        found = len(cells)
-    return Row(key, len(cells), values, raw, "ok", (), found, cells)
+    for i, c in enumerate(cells):  # keep the text of null tokens such as "—"
+        if c.kind == VALUE and c.value is None:
+            raw[i] = c.text
+    return Row(key, len(cells), values, raw, "ok", (), len(cells) - cells.count(EMPTY_CELL), cells)
+
+
+def _numbers_row(key: str, cells: list[Cell], values: list[Value]) -> Row:
+    """The row of cells that all hold a number (`values`): none is empty, no token to keep.
+    (Positional arguments: a call per table row, keywords cost a third more.)"""
+    return Row(key, len(cells), values, [None] * len(cells), "ok", (), len(cells), cells)
 
 
 def _short_row(span: Span, first: int, last: int, paddings: dict[tuple[int, ...], set[tuple[int, int]]],
@@ -122,10 +125,13 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
     paddings: dict[tuple[int, ...], set[tuple[int, int]]] | None = None
     for span in spans:
         cells, width = span.cells, span.width
-        if len(cells) == width and EMPTY_CELL not in cells:
-            # The common complete row, read as below would read it: its core is all of it.
-            rows.append(row_from_cells(span.key, cells))
-            continue
+        if len(cells) == width:
+            values = [c.value for c in cells]
+            if None not in values:
+                # The common complete row, read as below would read it: no cell is empty, so its
+                # core is all of it, and row_from_cells would find a number in every cell.
+                rows.append(_numbers_row(span.key, cells, values))
+                continue
         first, last = _bounds(cells)
         size = last - first + 1
         if size <= 0:
