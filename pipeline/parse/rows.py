@@ -46,9 +46,9 @@ class Row:
 def _bounds(cells: list[Cell]) -> tuple[int, int]:
     """Index of the first and last non-empty cell (first > last when there is none)."""
     first, last = 0, len(cells) - 1
-    while first <= last and cells[first].kind == EMPTY:
+    while first <= last and cells[first][0] == EMPTY:  # a cell is (kind, text, value)
         first += 1
-    while last >= first and cells[last].kind == EMPTY:
+    while last >= first and cells[last][0] == EMPTY:
         last -= 1
     return first, last
 
@@ -79,13 +79,13 @@ def _blank_placements(span: Span, first: int, last: int, pads: set[tuple[int, in
 
 def row_from_cells(key: str, cells: list[Cell]) -> Row:
     """The row the cells of each column make (an empty cell is a blank: null)."""
-    values = [c.value for c in cells]
+    values = [value for _kind, _text, value in cells]
     if None not in values:
         return _numbers_row(key, cells, values)
     raw: list[str | None] = [None] * len(cells)
-    for i, c in enumerate(cells):  # keep the text of null tokens such as "—"
-        if c.kind == VALUE and c.value is None:
-            raw[i] = c.text
+    for i, (kind, text, value) in enumerate(cells):  # keep the text of null tokens such as "—"
+        if kind == VALUE and value is None:
+            raw[i] = text
     return Row(key, len(cells), values, raw, "ok", (), len(cells) - cells.count(EMPTY_CELL), cells)
 
 
@@ -107,7 +107,7 @@ def _short_row(span: Span, first: int, last: int, paddings: dict[tuple[int, ...]
         ((lead, trail),) = placements
         return row_from_cells(span.key, [EMPTY_CELL] * lead + core + [EMPTY_CELL] * trail)
     if found == len(core) and recoverable:
-        candidates = recover([c.text for c in core], width, lambda s: accept(width, s))
+        candidates = recover([text for _kind, text, _value in core], width, lambda s: accept(width, s))
         if candidates is not None and len(candidates) == 1:
             return Row(span.key, width, list(candidates[0]), [None] * width, "recovered", found=found)
         return Row(span.key, width, None, status="ambiguous", candidates=candidates or (), found=found)
@@ -126,7 +126,7 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
     for span in spans:
         cells, width = span.cells, span.width
         if len(cells) == width:
-            values = [c.value for c in cells]
+            values = [value for _kind, _text, value in cells]
             if None not in values:
                 # The common complete row, read as below would read it: no cell is empty, so its
                 # core is all of it, and row_from_cells would find a number in every cell.

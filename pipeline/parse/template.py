@@ -57,14 +57,14 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
     run = indent = 0
     collected: list[Cell] | None = None
     for cell in cells:
-        kind = cell.kind
+        kind, text, _value = cell
         if kind == VALUE:
             run = indent = 0
         elif kind == LABEL:
             run += 1
-            key = match(cell.text)
+            key = match(text)
             if key is None:
-                if collected is not None and VALUE in (c.kind for c in collected):
+                if collected is not None and any(c[0] == VALUE for c in collected):
                     collected = None  # otherwise the label continues the row's own (split) label
             else:
                 current = Span(key, width_of(key), run, indent, [])
@@ -107,7 +107,7 @@ def _counts(row: Row) -> list[int | None]:
             if value.is_integer():
                 value = int(value)
             else:
-                row.raw[i] = row.cells[i].text if row.cells else str(value)
+                row.raw[i] = row.cells[i][1] if row.cells else str(value)  # a cell's text
                 value = None
         counts.append(value)
     return counts
@@ -134,11 +134,11 @@ def _header_columns(cells: list[Cell]) -> tuple[str, ...]:
     """The applicant columns the section-三 header names, in template order; all seven when the
     header is missing or too garbled to tell (fewer than five named)."""
     header: list[str] = []
-    for cell in cells:
-        if cell.kind == LABEL:
-            if _item_of(cell.text):
+    for kind, text, _value in cells:
+        if kind == LABEL:
+            if _item_of(text):
                 break
-            header.append(cell.text)
+            header.append(text)
     return _named_columns("".join(header))  # header words split over cells ("商业" / "企业") join up again
 
 
@@ -188,23 +188,23 @@ def _review_cells(cells: list[Cell], kinds: bytes, first: int) -> tuple[list[Cel
     if _BREAK in kinds:
         start = kinds.rfind(_BREAK, 0, first) + 1
         end = kinds.find(_BREAK, first)
-        line = [c for c in cells[start : end if end >= 0 else len(cells)] if c.kind != LABEL]
+        line = [c for c in cells[start : end if end >= 0 else len(cells)] if c[0] != LABEL]
         if len(line) == REVIEW_WIDTH:
             return line, True
     start = kinds.rfind(_LABEL, 0, first) + 1
-    return [c for c in cells[start:] if c.kind not in (LABEL, BREAK)], False
+    return [c for c in cells[start:] if c[0] not in (LABEL, BREAK)], False
 
 
 def _review_windows(body: list[Cell], rows_opened: bool) -> list[list[Cell]]:
     """The 15-cell windows that hold every value of the row; windows breaking rule 5 where it is
     assessable are dropped. Where rows open with an empty cell, the row is the last 15 cells (the
     empty cells before it are the previous row's spans and its opener)."""
-    filled = [i for i, c in enumerate(body) if c.kind != EMPTY]
+    filled = [i for i, c in enumerate(body) if c[0] != EMPTY]
     first, last = filled[0], filled[-1]
     windows = [body[s : s + REVIEW_WIDTH] for s in range(max(last - REVIEW_WIDTH + 1, 0), first + 1)
                if s + REVIEW_WIDTH <= len(body)]
     if len(windows) > 1:
-        windows = [w for w in windows if _rule5_holds([c.value for c in w])]
+        windows = [w for w in windows if _rule5_holds([value for _kind, _text, value in w])]
     if len(windows) > 1 and rows_opened and windows[-1] == body[-REVIEW_WIDTH:]:
         return windows[-1:]
     return windows
@@ -246,8 +246,8 @@ def read_review(cells: list[Cell], rows_opened: bool = False) -> Table:
 
 def proactive_template(cells: list[Cell]) -> str | None:
     """"2021" or "2019" from the section-二 column headers, None when neither is recognisable."""
-    for cell in cells:
-        if cell.kind == LABEL and (template := _template_marked(cell.text)):
+    for kind, text, _value in cells:
+        if kind == LABEL and (template := _template_marked(text)):
             return template
     return None
 
@@ -266,10 +266,10 @@ def _in_wan(row: Row, column: int, cells: list[Cell]) -> bool:
     """Whether the procurement amount in `column` of `row` is in 万元: its cell says so, or the
     section's amount column header does. (Asked only of that one field, so the section's cells
     are not searched for the header in every report.)"""
-    if row.cells and contract.TEN_THOUSAND_YUAN in row.cells[column].text:
+    if row.cells and contract.TEN_THOUSAND_YUAN in row.cells[column][1]:  # the cell's text
         return True
     header = contract.PROACTIVE_2019_LABELS["procurement_amount_yuan"][1]
-    return any(c.kind == LABEL and header in c.text and contract.TEN_THOUSAND_YUAN in c.text for c in cells)
+    return any(kind == LABEL and header in text and contract.TEN_THOUSAND_YUAN in text for kind, text, _value in cells)
 
 
 def read_proactive(cells: list[Cell], template: str) -> Table:
