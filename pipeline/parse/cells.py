@@ -150,21 +150,27 @@ def classify_rows(rows: Iterable[Iterable[str | None]], out: list[Cell]) -> None
         out.append(_ROW_BREAK)
 
 
-def _pipe_line_cells(line: str, markdown: bool) -> list[str]:
-    """Cells of one pipe-delimited line: each cell ends with "|" (seed 000/003 style; a line
+def _pipe_cells(lines: list[str], markdown: bool) -> list[list[str]]:
+    """Cells of each pipe-delimited line: each cell ends with "|" (seed 000/003 style; a line
     starting with "|" then starts with an empty cell) or, in a markdown table, sits between pipes;
-    a line of only pipes is that many empty (spanned) cells."""
-    s = line.strip()
-    if not s.strip("|"):  # also the empty line: no cells
-        return [""] * len(s)
-    if markdown and s[0] == "|":
-        if _MARKDOWN_RULE_RE.fullmatch(s):
-            return []
-        s = s[1:]
-    cells = s.split("|")
-    if s[-1] == "|":
-        del cells[-1]  # the split's "" after the closing pipe
-    return cells
+    a line of only pipes is that many empty (spanned) cells. (One call for all the lines: a
+    region has hundreds of them.)"""
+    out: list[list[str]] = []
+    for line in lines:
+        s = line.strip()
+        if not s.strip("|"):  # also the empty line: no cells
+            out.append([""] * len(s))
+            continue
+        if markdown and s[0] == "|":
+            if _MARKDOWN_RULE_RE.fullmatch(s):
+                out.append([])
+                continue
+            s = s[1:]
+        cells = s.split("|")
+        if s[-1] == "|":
+            del cells[-1]  # the split's "" after the closing pipe
+        out.append(cells)
+    return out
 
 
 _SAMPLE_LINES = 60
@@ -210,7 +216,7 @@ def text_cells(region: str) -> list[Cell]:
         lines = region.split("\n")
         markdown = "---" in region and any(
             "---" in line and _MARKDOWN_RULE_RE.fullmatch(line.strip()) for line in lines)
-        return _line_cells([_pipe_line_cells(line, markdown) for line in lines])
+        return _line_cells(_pipe_cells(lines, markdown))
     if "\t" in region:
         return _line_cells([line.split("\t") for line in region.split("\n") if line.strip()])
     out: list[Cell] = []

@@ -116,18 +116,18 @@ def _counts(row: Row) -> list[int | None]:
 def _collect(table: Table, rows: list[Row], columns: tuple[str, ...]) -> None:
     seen: set[str] = set()
     for row in rows:
-        if row.key in seen:
+        key = row.key
+        if key in seen:
             continue  # a label repeated (e.g. in a note) never overrides the first row read
-        seen.add(row.key)
+        seen.add(key)
         if row.values is None:
             table.problems.append(row)
             continue
-        table.rows[row.key] = _counts(row)
-        if not any(row.raw):
-            continue  # no null token in the row (the usual case); a token is never ""
-        for column, token in zip(columns, row.raw):
-            if token is not None:
-                table.raw[f"{row.key}.{column}"] = token
+        table.rows[key] = _counts(row)
+        if any(row.raw):  # a null token in the row (unusual); a token is never ""
+            for column, token in zip(columns, row.raw):
+                if token is not None:
+                    table.raw[f"{key}.{column}"] = token
 
 
 def _header_columns(cells: list[Cell]) -> tuple[str, ...]:
