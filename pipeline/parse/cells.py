@@ -188,7 +188,8 @@ def _rows_per_line(lines: list[list[str]]) -> bool:
                 return True  # decided: at most _SAMPLE_LINES lines are judged
         if filled:
             with_text += 1
-            if with_text == _SAMPLE_LINES:
+            # Also decided (False) once even all-wide lines up to _SAMPLE_LINES could not make it.
+            if with_text == _SAMPLE_LINES or (with_text - wide) * 3 > _SAMPLE_LINES * 2:
                 break
     return wide * 3 >= with_text > 0
 
