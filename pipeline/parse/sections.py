@@ -74,6 +74,7 @@ _GRID_STARTS = (
 
 
 def _may_hold(markers: tuple[str, ...], heads: tuple[str, ...], piece: str) -> bool:
+    """Whether the cell's text holds one of `markers` or ends with one of their `heads`."""
     key = label_key(piece)
     return key.endswith(heads) or any(marker in key for marker in markers)
 
