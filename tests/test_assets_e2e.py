@@ -22,12 +22,13 @@ from assets.run import INGEST_KEYS, MODEL_KEYS, Runner, summary
 from pipeline.contract import APPLICANTS, OUTCOMES
 from pipeline.crawl.demo_server import DEMO_ROOT, serving_demo
 from pipeline.warehouse.ingest import staging_dir
+from seeds import SEEDS_DIR
 from test_sql_models import (check_applications_mart, check_coverage_mart, check_denials_mart, check_review_mart,
                              check_year_over_year_mart)
 
 pytestmark = pytest.mark.slow
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "expected"
+SEEDS = SEEDS_DIR / "expected"
 MANIFEST = json.loads((DEMO_ROOT / "manifest.json").read_text(encoding="utf-8"))
 KEPT = {"parsed", "attachment_only"}  # other outcomes are the parser's reason codes
 TABLES = ("reports", "proactive", "applications", "review_litigation", "findings", "parse_failures",
