@@ -51,12 +51,13 @@ class Table:
 
 def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Callable[[str], int]) -> list[Span]:
     """Cut the cells at row labels; `match(key)` names the row a label starts, or None. A label
-    that names no row ends the current row once it has values; before that it is the rest of the
-    row's own label, wrapped into a second cell ("1.本机关不掌握相关" / "政府信息")."""
+    that names no row, or the end of a line, ends the current row once it has values; before that
+    the label is the rest of the row's own label, wrapped into a second cell or line
+    ("1.本机关不掌握相关" / "政府信息")."""
     spans: list[Span] = []
     run = indent = 0
     collected: list[Cell] | None = None
-    for cell in cells:
+    for i, cell in enumerate(cells):
         kind, text, _value = cell
         if kind == VALUE:
             run = indent = 0
@@ -72,7 +73,9 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
                 collected = current.cells
             continue
         elif kind == BREAK:
-            collected, run, indent = None, 0, 0
+            if collected is not None and (any(c[0] == VALUE for c in collected) or not _values_wrap_label(cells, i + 1, match)):
+                collected = None
+            run = indent = 0
             continue
         elif run == 0:
             indent += 1
@@ -81,6 +84,25 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
     if spans:
         spans[-1].last = True
     return spans
+
+
+def _values_wrap_label(cells: list[Cell], start: int, match: Callable[[str], str | None]) -> bool:
+    """Whether the line from `start` holds the values of the row whose label ended the line before:
+    a label wrapped in a borderless PDF table prints its first line above the row's vertically
+    centred values and the rest below them. So the line must hold values and no label, and the
+    line after it must open with words that name no row. Numbers wrapped in narrow columns also
+    put digits on the line after a label, but what follows them is more digits, not words: that
+    row stays unread rather than take half its numbers."""
+    end = start
+    while end < len(cells) and cells[end][0] != BREAK:
+        if cells[end][0] == LABEL:
+            return False
+        end += 1
+    if not any(cells[k][0] == VALUE for k in range(start, end)):
+        return False
+    following = next((c for c in cells[end + 1 :] if c[0] != EMPTY), None)
+    return (following is not None and following[0] == LABEL and match(following[1]) is None
+            and any(ch.isalpha() for ch in following[1]))
 
 
 @lru_cache(maxsize=8192)
