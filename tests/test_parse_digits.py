@@ -6,7 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.parse.cells import normalize, text_cells
 from pipeline.parse.digits import MAX_SPLITS, recover, splits, total_is_sum
+from pipeline.parse.template import read_applications, read_review
 
 rows = st.lists(st.integers(0, 120), min_size=6, max_size=6).map(lambda six: [*six, sum(six)])
 
@@ -40,3 +42,30 @@ def test_unique_and_ambiguous_examples():
 def test_a_row_with_too_many_cuts_to_try_is_undecided() -> None:
     # 21 digits into 7 cells: 38,760 cuts, more than are tried; a cut-short search decides nothing
     assert recover(["111111111111111111666"], 7, lambda s: total_is_sum(s, 7)) is None
+
+
+def _section_three(*lines: str) -> str:
+    return "\n".join(("一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1", *lines))
+
+
+def test_a_short_row_is_split_where_its_digits_ran_together():
+    table = read_applications(text_cells(normalize(_section_three("4.无正当理由大量反复申请 | 413 | 0 | 0 | 70 | 78"))))
+    assert table.rows["not_processed_excessive"] == [4, 1, 3, 0, 0, 70, 78]  # the one split that adds up
+
+
+def test_pieces_of_wrapped_numbers_stop_the_split():
+    """A borderless PDF wraps wide numbers inside narrow columns ("1,595" as "1,59" / "5"): the
+    row's line then lacks numbers rather than running digits together, so no split is made."""
+    region = _section_three("１，５９ | ２，１５", "4.无正当理由大量反复申请 | 413 | 0 | 0 | 70 | 78", "5 | 6")
+    table = read_applications(text_cells(normalize(region)))
+    assert "not_processed_excessive" not in table.rows
+    assert [row.key for row in table.problems] == ["not_processed_excessive"]
+
+
+def test_pieces_of_wrapped_numbers_leave_section_four_unread_unless_it_adds_up():
+    header = "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计\n"
+    values = "0 | 776 | 0 | 0 | 0 | 776 | 0 | 8 | 69 | 6 | 44 | 39 | 2 | 2 | 2"
+    printed = read_review(text_cells(normalize(header + values)))
+    assert printed.rows["review"] == [0, 776, 0, 0, 0]  # as printed: a broken rule is a finding, not a filter
+    wrapped = read_review(text_cells(normalize(header + "51,9 | 67,1\n" + values)))
+    assert not wrapped.rows and [row.status for row in wrapped.problems] == ["ambiguous"]

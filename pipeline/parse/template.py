@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -73,7 +73,8 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
                 collected = current.cells
             continue
         elif kind == BREAK:
-            if collected is not None and (any(c[0] == VALUE for c in collected) or not _values_wrap_label(cells, i + 1, match)):
+            if collected is not None and (any(c[0] == VALUE for c in collected)
+                                          or not _values_wrap_label(cells, i + 1, match)):
                 collected = None
             run = indent = 0
             continue
@@ -105,15 +106,22 @@ def _values_wrap_label(cells: list[Cell], start: int, match: Callable[[str], str
             and any(ch.isalpha() for ch in following[1]))
 
 
+_NUMBER_PIECE = re.compile(r"(?=[^\d]*\d)(?=[^,]*,)[\d,]+")  # digits and commas, at least one of each
+
+
+def _wrapped_numbers(cells: list[Cell]) -> bool:
+    """Whether the table holds pieces of numbers ("1,59", "250,"): digits and separators that read
+    as no number, left where a number wrapped inside a narrow column (borderless PDFs) and its other
+    half went to another line. There a short row's digits did not run together, they are missing,
+    and splitting one number to make the row add up would invent counts: no run-together recovery."""
+    return any(kind == LABEL and _NUMBER_PIECE.fullmatch(text) for kind, text, _value in cells)
+
+
 @lru_cache(maxsize=8192)
 def _item_of(key: str) -> str | None:
     """The section-三 row a label starts (cached: the same template labels recur in every report)."""
     m = _ITEM_RE.search(key)
     return m.lastgroup if m else None
-
-
-def _accept_applications(width: int, split: Split) -> bool:
-    return total_is_sum(split, N_APPLICANTS)
 
 
 def _counts(row: Row) -> list[int | None]:
@@ -193,7 +201,11 @@ def read_applications(cells: list[Cell]) -> Table:
     if keys & set(contract.ITEMS_2021_ONLY):
         spans = [s for s in spans if s.key != "other_processed"]
     table = Table(found=[s.key for s in spans], rows_opened=len(spans) > 2 and all(s.indent for s in spans))
-    accept = _accept_applications if width == N_APPLICANTS else (lambda _w, _s: False)
+    wrapped = cache(lambda: _wrapped_numbers(cells))  # looked at once a split is tried: most tables try none
+
+    def accept(_row_width: int, split: Split) -> bool:
+        return width == N_APPLICANTS and not wrapped() and total_is_sum(split, N_APPLICANTS)
+
     _collect(table, assemble(spans, accept), columns)
     if width != N_APPLICANTS:
         table.missing_columns = [a for a in contract.APPLICANTS if a not in columns]
@@ -248,8 +260,14 @@ def read_review(cells: list[Cell], rows_opened: bool = False) -> Table:
     table.found.append("review_litigation")
     body, positional = _review_cells(cells, kinds, first)
     windows = [body] if positional else _review_windows(body, rows_opened)
+    wrapped = _wrapped_numbers(cells)
+    if wrapped:  # the values seen may be halves of numbers: only a row that adds up in full is read
+        windows = [w for w in windows if len(w) == REVIEW_WIDTH and _rule5_holds(values := [c[2] for c in w])
+                   and None not in values]
     if len(windows) == 1:
         row = row_from_cells("review_litigation", windows[0])
+    elif wrapped:
+        row = Row("review_litigation", REVIEW_WIDTH, None, status="ambiguous", found=sum(c[0] == VALUE for c in body))
     else:
         (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)],
                           lambda _w, split: total_is_sum(split, N_OUTCOMES), single_row=True)
