@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -73,7 +74,10 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
                 collected = current.cells
             continue
         elif kind == BREAK:
-            if collected is not None and (any(c[0] == VALUE for c in collected)
+            # A row line usually ends with a value: the scan for one, then the look at the next
+            # line, are for the rest.
+            if collected is not None and ((collected and collected[-1][0] == VALUE)
+                                          or any(c[0] == VALUE for c in collected)
                                           or not _values_wrap_label(cells, i + 1, match)):
                 collected = None
             run = indent = 0
@@ -101,12 +105,13 @@ def _values_wrap_label(cells: list[Cell], start: int, match: Callable[[str], str
         end += 1
     if not any(cells[k][0] == VALUE for k in range(start, end)):
         return False
-    following = next((c for c in cells[end + 1 :] if c[0] != EMPTY), None)
+    following = next((c for c in islice(cells, end + 1, None) if c[0] != EMPTY), None)
     return (following is not None and following[0] == LABEL and match(following[1]) is None
             and any(ch.isalpha() for ch in following[1]))
 
 
 _NUMBER_PIECE = re.compile(r"(?=[^\d]*\d)(?=[^,]*,)[\d,]+")  # digits and commas, at least one of each
+_PIECE_OPENERS = frozenset("0123456789,")
 
 
 def _wrapped_numbers(cells: list[Cell]) -> bool:
@@ -114,7 +119,10 @@ def _wrapped_numbers(cells: list[Cell]) -> bool:
     as no number, left where a number wrapped inside a narrow column (borderless PDFs) and its other
     half went to another line. There a short row's digits did not run together, they are missing,
     and splitting one number to make the row add up would invent counts: no run-together recovery."""
-    return any(kind == LABEL and _NUMBER_PIECE.fullmatch(text) for kind, text, _value in cells)
+    for kind, text, _value in cells:  # a plain loop, the regex only for labels opening with a digit
+        if kind == LABEL and text[:1] in _PIECE_OPENERS and _NUMBER_PIECE.fullmatch(text):
+            return True
+    return False
 
 
 @lru_cache(maxsize=8192)
