@@ -95,9 +95,10 @@ def _values_wrap_label(cells: list[Cell], start: int, match: Callable[[str], str
     """Whether the line from `start` holds the values of the row whose label ended the line before:
     a label wrapped in a borderless PDF table prints its first line above the row's vertically
     centred values and the rest below them. So the line must hold values and no label, and the
-    line after it must open with words that name no row. Numbers wrapped in narrow columns also
-    put digits on the line after a label, but what follows them is more digits, not words: that
-    row stays unread rather than take half its numbers."""
+    line after it must open with words that name no row. Numbers wrapped in narrow columns put
+    digits both above and below a label's line instead ("1,59" / label / "5"): where the line
+    above the label holds only values, or pieces of numbers show in the table, the row stays
+    unread rather than take half its numbers."""
     end = start
     while end < len(cells) and cells[end][0] != BREAK:
         if cells[end][0] == LABEL:
@@ -106,8 +107,14 @@ def _values_wrap_label(cells: list[Cell], start: int, match: Callable[[str], str
     if not any(cells[k][0] == VALUE for k in range(start, end)):
         return False
     following = next((c for c in islice(cells, end + 1, None) if c[0] != EMPTY), None)
-    return (following is not None and following[0] == LABEL and match(following[1]) is None
-            and any(ch.isalpha() for ch in following[1]))
+    if following is None or following[0] != LABEL or match(following[1]) is not None:
+        return False
+    if not any(ch.isalpha() for ch in following[1]) or _wrapped_numbers(cells):
+        return False
+    label_line = max((k for k in range(start - 1) if cells[k][0] == BREAK), default=-1)
+    above = max((k for k in range(label_line) if cells[k][0] == BREAK), default=-1)
+    line_above = cells[above + 1 : label_line] if label_line >= 0 else []
+    return not (any(c[0] == VALUE for c in line_above) and all(c[0] != LABEL for c in line_above))
 
 
 _NUMBER_PIECE = re.compile(r"(?=[^\d]*\d)(?=[^,]*,)[\d,]+")  # digits and commas, at least one of each
