@@ -69,3 +69,11 @@ def test_pieces_of_wrapped_numbers_leave_section_four_unread_unless_it_adds_up()
     assert printed.rows["review"] == [0, 776, 0, 0, 0]  # as printed: a broken rule is a finding, not a filter
     wrapped = read_review(text_cells(normalize(header + "51,9 | 67,1\n" + values)))
     assert not wrapped.rows and [row.status for row in wrapped.problems] == ["ambiguous"]
+
+
+def test_a_line_of_bare_values_stops_the_split():
+    """Numbers wrapped without a separator leave whole-looking halves on a line of their own."""
+    region = _section_three("15 | 21", "4.无正当理由大量反复申请 | 413 | 0 | 0 | 70 | 78", "95 | 56")
+    table = read_applications(text_cells(normalize(region)))
+    assert "not_processed_excessive" not in table.rows
+    assert [row.key for row in table.problems] == ["not_processed_excessive"]

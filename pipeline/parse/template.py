@@ -132,6 +132,23 @@ def _wrapped_numbers(cells: list[Cell]) -> bool:
     return False
 
 
+def _bare_value_lines(cells: list[Cell]) -> bool:
+    """Whether, where lines are rows, a line holds values and no label: the other half of numbers
+    (or labels) wrapped onto a line of their own. Such a table's short rows lack numbers rather
+    than run digits together, so no run-together recovery either."""
+    line_has_label = line_has_value = False
+    for kind, _text, _value in cells:
+        if kind == BREAK:
+            if line_has_value and not line_has_label:
+                return True
+            line_has_label = line_has_value = False
+        elif kind == LABEL:
+            line_has_label = True
+        elif kind == VALUE:
+            line_has_value = True
+    return line_has_value and not line_has_label and BREAK in (c[0] for c in cells)
+
+
 @lru_cache(maxsize=8192)
 def _item_of(key: str) -> str | None:
     """The section-三 row a label starts (cached: the same template labels recur in every report)."""
@@ -216,7 +233,8 @@ def read_applications(cells: list[Cell]) -> Table:
     if keys & set(contract.ITEMS_2021_ONLY):
         spans = [s for s in spans if s.key != "other_processed"]
     table = Table(found=[s.key for s in spans], rows_opened=len(spans) > 2 and all(s.indent for s in spans))
-    wrapped = cache(lambda: _wrapped_numbers(cells))  # looked at once a split is tried: most tables try none
+    # looked at once a split is tried: most tables try none
+    wrapped = cache(lambda: _wrapped_numbers(cells) or _bare_value_lines(cells))
 
     def accept(_row_width: int, split: Split) -> bool:
         return width == N_APPLICANTS and not wrapped() and total_is_sum(split, N_APPLICANTS)
