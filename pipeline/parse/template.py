@@ -99,22 +99,36 @@ def _values_wrap_label(cells: list[Cell], start: int, match: Callable[[str], str
     digits both above and below a label's line instead ("1,59" / label / "5"): where the line
     above the label holds only values, or pieces of numbers show in the table, the row stays
     unread rather than take half its numbers."""
-    end = start
-    while end < len(cells) and cells[end][0] != BREAK:
-        if cells[end][0] == LABEL:
-            return False
-        end += 1
-    if not any(cells[k][0] == VALUE for k in range(start, end)):
+    end = _line_end(cells, start)
+    if not _bare_values(cells[start:end]):
         return False
     following = next((c for c in islice(cells, end + 1, None) if c[0] != EMPTY), None)
     if following is None or following[0] != LABEL or match(following[1]) is not None:
         return False
     if not any(ch.isalpha() for ch in following[1]) or _wrapped_numbers(cells):
         return False
-    label_line = max((k for k in range(start - 1) if cells[k][0] == BREAK), default=-1)
-    above = max((k for k in range(label_line) if cells[k][0] == BREAK), default=-1)
-    line_above = cells[above + 1 : label_line] if label_line >= 0 else []
-    return not (any(c[0] == VALUE for c in line_above) and all(c[0] != LABEL for c in line_above))
+    label_start = _line_start(cells, start - 1)  # cells[start - 1] is the break ending the label's line
+    return not label_start or not _bare_values(cells[_line_start(cells, label_start - 1) : label_start - 1])
+
+
+def _line_start(cells: list[Cell], end: int) -> int:
+    """Where the line holding the cells before `end` starts: just after the break before them."""
+    while end > 0 and cells[end - 1][0] != BREAK:
+        end -= 1
+    return end
+
+
+def _line_end(cells: list[Cell], start: int) -> int:
+    """The index of the break ending the line from `start` (the end of the cells if none does)."""
+    while start < len(cells) and cells[start][0] != BREAK:
+        start += 1
+    return start
+
+
+def _bare_values(line: list[Cell]) -> bool:
+    """Whether a line holds values and no label: a row's values, or halves of wrapped numbers."""
+    kinds = {kind for kind, _text, _value in line}
+    return VALUE in kinds and LABEL not in kinds
 
 
 _NUMBER_PIECE = re.compile(r"(?=[^\d]*\d)(?=[^,]*,)[\d,]+")  # digits and commas, at least one of each
@@ -136,17 +150,13 @@ def _bare_value_lines(cells: list[Cell]) -> bool:
     """Whether, where lines are rows, a line holds values and no label: the other half of numbers
     (or labels) wrapped onto a line of their own. Such a table's short rows lack numbers rather
     than run digits together, so no run-together recovery either."""
-    line_has_label = line_has_value = False
-    for kind, _text, _value in cells:
+    start = 0
+    for k, (kind, _text, _value) in enumerate(cells):
         if kind == BREAK:
-            if line_has_value and not line_has_label:
+            if _bare_values(cells[start:k]):
                 return True
-            line_has_label = line_has_value = False
-        elif kind == LABEL:
-            line_has_label = True
-        elif kind == VALUE:
-            line_has_value = True
-    return line_has_value and not line_has_label and BREAK in (c[0] for c in cells)
+            start = k + 1
+    return start > 0 and _bare_values(cells[start:])  # the last line, where there are lines
 
 
 @lru_cache(maxsize=8192)
@@ -277,6 +287,12 @@ def _review_windows(body: list[Cell], rows_opened: bool) -> list[list[Cell]]:
     return windows
 
 
+def _adds_up_in_full(window: list[Cell]) -> bool:
+    """Whether a 15-cell window holds every value and each group's total is the sum of the rest."""
+    values = [value for _kind, _text, value in window]
+    return len(values) == REVIEW_WIDTH and None not in values and _rule5_holds(values)
+
+
 def _rule5_holds(values: list[int | float | None]) -> bool:
     groups = [values[g : g + N_OUTCOMES] for g in range(0, REVIEW_WIDTH, N_OUTCOMES)]
     return all(None in g or g[-1] == sum(g[:-1]) for g in groups)
@@ -295,8 +311,7 @@ def read_review(cells: list[Cell], rows_opened: bool = False) -> Table:
     windows = [body] if positional else _review_windows(body, rows_opened)
     wrapped = _wrapped_numbers(cells)
     if wrapped:  # the values seen may be halves of numbers: only a row that adds up in full is read
-        windows = [w for w in windows if len(w) == REVIEW_WIDTH and _rule5_holds(values := [c[2] for c in w])
-                   and None not in values]
+        windows = [w for w in windows if _adds_up_in_full(w)]
     if len(windows) == 1:
         row = row_from_cells("review_litigation", windows[0])
     elif wrapped:
