@@ -139,14 +139,9 @@ def classify_all(pieces: Iterable[str | None], out: list[Cell]) -> None:
 
 def classify_rows(rows: Iterable[Iterable[str | None]], out: list[Cell]) -> None:
     """`classify_all` over table rows, each followed by a BREAK cell (so a row's empty cells never
-    run into the next row). `classify_all`'s loop written out: a call per row costs more."""
-    cells = _CELLS
+    run into the next row)."""
     for row in rows:
-        for piece in row:
-            try:
-                out += cells[piece]
-            except KeyError:
-                out += _classify_new(piece)
+        classify_all(row, out)
         out.append(_ROW_BREAK)
 
 
