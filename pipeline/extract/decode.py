@@ -2,8 +2,9 @@
 
 We decode ourselves and hand selectolax a `str` (or, for a page that decoded as UTF-8, its very
 bytes, which are that `str` in UTF-8): its own detection treats bytes as UTF-8 by default and, even
-when asked to sniff, mis-decodes GBK-only characters on `charset=gb2312` pages (see stack-findings §6). Every GB label is widened to GB18030, a superset of GB2312 and GBK, because
-government pages declare gb2312 while their editors write GBK-only characters such as 镕 and 堃.
+when asked to sniff, mis-decodes GBK-only characters on `charset=gb2312` pages (see stack-findings
+§6). Every GB label is widened to GB18030, a superset of GB2312 and GBK, because government pages
+declare gb2312 while their editors write GBK-only characters such as 镕 and 堃.
 """
 
 from __future__ import annotations

@@ -114,8 +114,8 @@ class _Walker:
         self.tables: list[Grid] = []
         self._buf: list[str] = []
         # (rowspan, colspan) of every spanning cell under the root by node id, the rows holding one,
-        # the hidden nodes and the layout tables: attributes and ids are read only for the nodes one
-        # query marks, because doing it for every cell is the hot spot (and each query a full pass).
+        # the hidden nodes and the layout tables: attributes and ids are read only for the nodes the
+        # three queries mark, because doing it for every cell is the hot spot.
         self._spans: dict[int, tuple[int, int]] = {}
         self._span_rows: set[int] = set()
         # Hidden copies (print versions, collapsed duplicates) would double a table's numbers.
