@@ -1,12 +1,13 @@
-"""From the raw store to staged frames: each current document parsed once per parser version.
+"""From the raw store to staged frames: each current document parsed once per parser version and
+division data.
 
-Staging lives in `<frames_dir>/parser-<PARSER_VERSION>-divisions-<digest>/` as Parquet: one file per fact table,
-`failures.parquet` (documents that yielded no report), `tried.parquet` (every failed parse,
-including a report page whose attachment then parsed) and `documents.parquet` mapping each parsed
-(url, sha256) to its report. A re-run reuses the rows of every document whose bytes and URL are
-unchanged and parses only the rest; a parser upgrade starts a new folder, so everything is parsed
-again by the new code. So does new division data (`data/divisions/`): staged reports carry the
-regions resolved from it.
+Staging lives in `<frames_dir>/parser-<PARSER_VERSION>-divisions-<digest>/` as Parquet: one file
+per fact table, `failures.parquet` (documents that yielded no report), `tried.parquet` (every
+failed parse, including a report page whose attachment then parsed) and `documents.parquet`
+mapping each parsed (url, sha256) to its report. A re-run reuses the rows of every document whose
+bytes and URL are unchanged and parses only the rest; a parser upgrade starts a new folder, so
+everything is parsed again by the new code. So does new division data (`data/divisions/`): staged
+reports carry the regions resolved from it.
 """
 
 from __future__ import annotations
