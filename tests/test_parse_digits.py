@@ -62,13 +62,22 @@ def test_pieces_of_wrapped_numbers_stop_the_split():
     assert [row.key for row in table.problems] == ["not_processed_excessive"]
 
 
-def test_pieces_of_wrapped_numbers_leave_section_four_unread_unless_it_adds_up():
+def test_pieces_of_wrapped_numbers_leave_section_four_unread():
     header = "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计\n"
     values = "0 | 776 | 0 | 0 | 0 | 776 | 0 | 8 | 69 | 6 | 44 | 39 | 2 | 2 | 2"
     printed = read_review(text_cells(normalize(header + values)))
     assert printed.rows["review"] == [0, 776, 0, 0, 0]  # as printed: a broken rule is a finding, not a filter
     wrapped = read_review(text_cells(normalize(header + "51,9 | 67,1\n" + values)))
     assert not wrapped.rows and [row.status for row in wrapped.problems] == ["ambiguous"]
+
+
+def test_halves_of_wrapped_numbers_that_add_up_are_not_read():
+    """131,071 and 131,494 wrapped over the lines above and below the row: the lower halves add up
+    (421 + 071 + 2 + 0 = 494) because the totals' upper digits are the count's, yet they are halves."""
+    header = "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计\n"
+    region = header + "131, | 131,\n0 | 6 | 109 | 0 | 115 | 0 | 0 | 3 | 0 | 3 | 421 | 2 | 0\n071 | 494"
+    table = read_review(text_cells(normalize(region)))
+    assert not table.rows and [row.status for row in table.problems] == ["ambiguous"]
 
 
 def test_a_line_of_bare_values_stops_the_split():

@@ -287,12 +287,6 @@ def _review_windows(body: list[Cell], rows_opened: bool) -> list[list[Cell]]:
     return windows
 
 
-def _adds_up_in_full(window: list[Cell]) -> bool:
-    """Whether a 15-cell window holds every value and each group's total is the sum of the rest."""
-    values = [value for _kind, _text, value in window]
-    return len(values) == REVIEW_WIDTH and None not in values and _rule5_holds(values)
-
-
 def _rule5_holds(values: list[int | float | None]) -> bool:
     groups = [values[g : g + N_OUTCOMES] for g in range(0, REVIEW_WIDTH, N_OUTCOMES)]
     return all(None in g or g[-1] == sum(g[:-1]) for g in groups)
@@ -309,13 +303,13 @@ def read_review(cells: list[Cell], rows_opened: bool = False) -> Table:
     table.found.append("review_litigation")
     body, positional = _review_cells(cells, kinds, first)
     windows = [body] if positional else _review_windows(body, rows_opened)
-    wrapped = _wrapped_numbers(cells)
-    if wrapped:  # the values seen may be halves of numbers: only a row that adds up in full is read
-        windows = [w for w in windows if _adds_up_in_full(w)]
-    if len(windows) == 1:
-        row = row_from_cells("review_litigation", windows[0])
-    elif wrapped:
+    if _wrapped_numbers(cells):
+        # Some value seen is half a wrapped number, and a row of halves can still add up: where
+        # only one count of a group is large, the total's upper digits are the same as that count's
+        # ("131," above "071" and "494": 421 + 071 + 2 + 0 = 494). No reading by position then.
         row = Row("review_litigation", REVIEW_WIDTH, None, status="ambiguous", found=sum(c[0] == VALUE for c in body))
+    elif len(windows) == 1:
+        row = row_from_cells("review_litigation", windows[0])
     else:
         (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)],
                           lambda _w, split: total_is_sum(split, N_OUTCOMES), single_row=True)
