@@ -90,7 +90,23 @@ def test_new_division_data_stages_everything_again(store, tmp_path, monkeypatch)
     finally:
         ingest.division_data_digest.cache_clear()
     assert (again.parsed, again.cached) == (first.parsed, 0)
-    assert len(list((tmp_path / "frames").iterdir())) == 2
+    assert [path.name for path in (tmp_path / "frames").iterdir()] == [staging_dir(tmp_path / "frames").name]
+
+
+def test_a_new_staging_removes_the_earlier_versions_and_nothing_else(store, tmp_path, monkeypatch) -> None:
+    frames = tmp_path / "frames"
+    first = staging_dir(frames)
+    stage(store, frames)
+    (frames / "notes").mkdir()
+    (frames / "parser-stray.txt").write_text("a file, not a staging folder", encoding="utf-8")
+    monkeypatch.setattr(pipeline.parse, "PARSER_VERSION", "upgraded")
+    messages: list[str] = []
+    stage(store, frames, progress=messages.append)
+    assert not first.exists()
+    assert sorted(path.name for path in frames.iterdir()) == sorted(
+        ["notes", "parser-stray.txt", staging_dir(frames).name])
+    assert any(first.name in message for message in messages)
+    assert read_staged(frames).frames["reports"].height > 0
 
 
 def test_only_documents_the_latest_crawl_saw_are_staged(store, tmp_path) -> None:

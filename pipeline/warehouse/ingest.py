@@ -7,13 +7,15 @@ failed parse, including a report page whose attachment then parsed) and `documen
 mapping each parsed (url, sha256) to its report. A re-run reuses the rows of every document whose
 bytes and URL are unchanged and parses only the rest; a parser upgrade starts a new folder, so
 everything is parsed again by the new code. So does new division data (`data/divisions/`): staged
-reports carry the regions resolved from it.
+reports carry the regions resolved from it. Once the new folder is written, the folders of earlier
+versions are removed: nothing reads them, and each holds a full copy of the facts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -207,7 +209,16 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     _write(folder, "failures", failure_frame)
     _write(folder, "tried", pl.DataFrame(every_failure, schema=FAILURE_SCHEMA))
     _write(folder, "documents", pl.DataFrame(staged_documents, schema=_DOCUMENTS_SCHEMA))
+    for old in _earlier_staging(frames_dir, folder):
+        shutil.rmtree(old)
+        if progress is not None:
+            progress(f"parse: removed the staging of an earlier version, {old.name}")
     return Staged(frames, failure_frame, len(documents), parsed, cached)
+
+
+def _earlier_staging(frames_dir: Path, current: Path) -> list[Path]:
+    """Staging folders of other parser versions or division data; anything else in the folder stays."""
+    return sorted(path for path in Path(frames_dir).glob("parser-*") if path.is_dir() and path != current)
 
 
 def read_staged(frames_dir: Path) -> Staged:
