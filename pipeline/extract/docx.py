@@ -2,7 +2,9 @@
 
 Converting a .docx to text loses which cells are merged; the XML says it exactly: `w:gridSpan`
 is a column span, `w:vMerge` marks the cells a row span covers, `w:gridBefore`/`w:gridAfter` are
-grid columns a row leaves out. The std-lib zipfile and ElementTree are all it takes.
+grid columns a row leaves out. The std-lib zipfile and ElementTree are all it takes. Numbers
+Word generates for list paragraphs ("一、", "（一）") are in no run's text; `docx_numbering`
+computes them from numbering.xml and styles.xml and they are put back before the paragraph's text.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from xml.etree import ElementTree
 
 from pipeline.errors import ExtractError
 from pipeline.extract.document import Document, Grid, title_line
+from pipeline.extract.docx_numbering import paragraph_labels
 from pipeline.extract.grid import clean_cell, row_line
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -21,28 +24,35 @@ _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (f"{_W}{t}" for t in ("p", "tbl", "tr",
 _T, _TAB, _BR, _CR, _VAL = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}val"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _MAX_SPAN = 200
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_PART_TYPES = {"numbering": "word/numbering.xml", "styles": "word/styles.xml"}  # relationship type end -> default part
+Labels = dict[ElementTree.Element, str]
 
 
 def read_docx(data: bytes, source: str) -> Document:
     """Paragraphs and tables in body order; a table row is one text line of " | "-joined cells."""
-    body = _body(data)
+    body, parts = _body(data)
+    labels = paragraph_labels(body, parts.get("numbering"), parts.get("styles"))
     lines: list[str] = []
     tables: list[Grid] = []
     for element in _children(body, (_P, _TBL)):
         if element.tag == _P:
-            lines.extend(line for line in (clean_cell(part) for part in _paragraph_text(element).split("\n")) if line)
+            text = _paragraph_text(element, labels)
+            lines.extend(line for line in (clean_cell(part) for part in text.split("\n")) if line)
         else:
-            grid = _grid(element)
+            grid = _grid(element, labels)
             if grid:
                 tables.append(grid)
                 lines.extend(row_line(row) for row in grid)
     return Document(source=source, source_format="docx", text="\n".join(lines), tables=tables, title=title_line(lines))
 
 
-def _body(data: bytes) -> ElementTree.Element:
+def _body(data: bytes) -> tuple[ElementTree.Element, dict[str, bytes]]:
+    """document.xml's body, and the numbering and styles parts when the archive has readable ones."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             xml = archive.read("word/document.xml")
+            parts = _optional_parts(archive)
         root = ElementTree.fromstring(xml)
     except zipfile.BadZipFile:
         raise ExtractError("corrupt_docx", "the DOCX file is not a readable zip archive") from None
@@ -53,7 +63,28 @@ def _body(data: bytes) -> ElementTree.Element:
     body = root.find(f"{_W}body")
     if body is None:
         raise ExtractError("corrupt_docx", "the DOCX document.xml has no body")
-    return body
+    return body, parts
+
+
+def _optional_parts(archive: zipfile.ZipFile) -> dict[str, bytes]:
+    """numbering.xml and styles.xml where document.xml.rels points (their usual names otherwise);
+    a missing or unreadable one is left out, costing only the list numbers."""
+    names = dict(_PART_TYPES)
+    try:
+        relationships = ElementTree.fromstring(archive.read("word/_rels/document.xml.rels"))
+        for relationship in relationships.iter(_RELATIONSHIPS):
+            kind, target = relationship.get("Type", "").rsplit("/", 1)[-1], relationship.get("Target", "")
+            if kind in names and target and relationship.get("TargetMode") != "External":
+                names[kind] = target.lstrip("/") if target.startswith("/") else f"word/{target}"
+    except Exception:  # no rels part, damaged XML or zip member: the usual names stand
+        pass
+    parts = {}
+    for kind, name in names.items():
+        try:
+            parts[kind] = archive.read(name)
+        except Exception:  # absent, or a damaged member: that part is simply not there
+            continue
+    return parts
 
 
 def _children(parent: ElementTree.Element, tags: tuple[str, ...]) -> Iterator[ElementTree.Element]:
@@ -67,8 +98,9 @@ def _children(parent: ElementTree.Element, tags: tuple[str, ...]) -> Iterator[El
                 yield from _children(content, tags)
 
 
-def _paragraph_text(paragraph: ElementTree.Element) -> str:
-    """Runs' text with tabs and breaks; an `mc:Fallback` repeats its `mc:Choice` (text boxes) and is skipped."""
+def _paragraph_text(paragraph: ElementTree.Element, labels: Labels) -> str:
+    """Runs' text with tabs and breaks, after the paragraph's list number; an `mc:Fallback`
+    repeats its `mc:Choice` (text boxes) and is skipped."""
     parts: list[str] = []
     stack = [paragraph]
     while stack:
@@ -81,6 +113,8 @@ def _paragraph_text(paragraph: ElementTree.Element) -> str:
         elif tag in (_BR, _CR):
             parts.append("\n")
         elif tag != _FALLBACK:
+            if tag == _P and node in labels:
+                parts.append(labels[node])
             stack.extend(reversed(node))
     return "".join(parts)
 
@@ -94,7 +128,7 @@ def _int(element: ElementTree.Element | None, default: int) -> int:
         return default
 
 
-def _grid(table: ElementTree.Element) -> Grid:
+def _grid(table: ElementTree.Element, labels: Labels) -> Grid:
     """Cells at their grid columns; vMerge continuations and gridBefore/After gaps are None.
 
     Text inside a cell joins its paragraphs and line breaks with nothing, as the HTML reader does
@@ -113,7 +147,7 @@ def _grid(table: ElementTree.Element) -> Grid:
                 horizontal = properties.find(f"{_W}hMerge")
                 continued = (merge is not None and merge.get(_VAL, "continue") == "continue") or (
                     horizontal is not None and horizontal.get(_VAL, "continue") == "continue")
-            text = None if continued else clean_cell("".join(_paragraph_text(p) for p in cell.iter(_P)).replace("\n", ""))
+            text = None if continued else clean_cell("".join(_paragraph_text(p, labels) for p in cell.iter(_P)).replace("\n", ""))
             cells.append(text)
             cells.extend([None] * (span - 1))
         grid.append(cells)

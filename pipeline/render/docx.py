@@ -2,15 +2,20 @@
 
 Word stores a column span as `w:gridSpan` on the cell and a row span as `w:vMerge="restart"` on
 the first cell plus an empty `w:vMerge` continuation cell in every row below, which is exactly
-what the DOCX reader has to undo.
+what the DOCX reader has to undo. With `auto_numbering` the headings' and row labels' numbers
+("一、", "（一）", "1.") are Word list numbers instead of text, as in many real reports: the
+reader must compute them from the numbering and styles parts written alongside.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from dataclasses import replace
 from xml.sax.saxutils import escape
 
+from pipeline.extract.docx_numbering import Counters, Level, format_number
 from pipeline.render.report import Cell, Paragraph, ReportDoc, Table
 from pipeline.render.text import table_positions
 
@@ -29,23 +34,133 @@ _BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="0000
                    for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 _ALIGN = {"title": "center", "signature": "right"}
 _PAGE_TWIPS = 9000
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_WORD_TYPES = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_NUMBERING_TYPES = (f'<Override PartName="/word/numbering.xml" ContentType="{_WORD_TYPES}.numbering+xml"/>\n'
+                    f'<Override PartName="/word/styles.xml" ContentType="{_WORD_TYPES}.styles+xml"/>\n')
+_RELATIONSHIP_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_DOCUMENT_RELS = (f'{_XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                  f'<Relationship Id="rId1" Type="{_RELATIONSHIP_TYPES}/numbering" Target="numbering.xml"/>'
+                  f'<Relationship Id="rId2" Type="{_RELATIONSHIP_TYPES}/styles" Target="styles.xml"/></Relationships>')
+
+# Label prefixes Word numbers, by list level: a prefix's shape is its level, as in the template
+# (一、 sections, （一） items under them, 1. sub-items), and each level shows only its own count.
+_CHINESE = r"([一二三四五六七八九十]+)"
+_PREFIXES: tuple[tuple[re.Pattern[str], Level], ...] = (
+    (re.compile(_CHINESE + "、"), Level(1, "chineseCounting", "%1、", suffix="")),
+    (re.compile(f"（{_CHINESE}）"), Level(1, "chineseCounting", "（%2）", suffix="")),
+    (re.compile(r"(\d{1,2})\."), Level(1, "decimal", "%3.", suffix="")),
+)
+_CHINESE_VALUES = {format_number(value, "chineseCounting"): value for value in range(1, 100)}
+_SUFFIX_NAMES = {"\t": "tab", " ": "space", "": "nothing"}
+# Two lists, each an abstract definition (ids 0, 1) with its w:num (ids 1, 2: numId 0 means "not
+# numbered"): the headings, numbered through paragraph styles as Word's multilevel heading lists
+# are, and the table's row labels, numbered on the paragraphs. One more w:num per restart follows.
+_HEADINGS, _ROWS = 0, 1
+_HEADING_STYLES = tuple(f"NumberedHeading{index + 1}" for index in range(len(_PREFIXES)))
+# The headings keep Word's default tab after the number; table templates set no suffix.
+_LISTS: dict[int, dict[int, Level]] = {
+    _HEADINGS: {index: replace(level, suffix="\t", style=style)
+                for index, ((_pattern, level), style) in enumerate(zip(_PREFIXES, _HEADING_STYLES))},
+    _ROWS: {index: level for index, (_pattern, level) in enumerate(_PREFIXES)},
+}
 
 
-def _paragraph(text: str, align: str | None = None, bold: bool = False) -> str:
-    props = f'<w:pPr><w:jc w:val="{align}"/></w:pPr>' if align else ""
+def _prefix(text: str) -> tuple[int, int, str] | None:
+    """(level, value, text after the prefix) of a label opening with a numbering prefix."""
+    for level, (pattern, _definition) in enumerate(_PREFIXES):
+        match = pattern.match(text)
+        if match and match.end() < len(text):
+            value = int(match[1]) if match[1].isdigit() else _CHINESE_VALUES.get(match[1])
+            if value:
+                return level, value, text[match.end():]
+    return None
+
+
+def _num_properties(level: int, num_id: int) -> str:
+    return f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+
+
+class _ListNumbers:
+    """Turns label prefixes into list numbers that Word shows as exactly the removed prefix.
+
+    The counts are Word's own rules (`Counters`, which the reader uses): where a label's number is
+    not the list's next one (a template row left out), that paragraph gets a w:num of its own
+    whose w:startOverride sets the count, and the list continues from there.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.counters = {_HEADINGS: Counters(), _ROWS: Counters()}
+        self.restarts: list[tuple[int, int, int]] = []  # (list, level, value) per extra w:num
+
+    def split(self, text: str, numbered_list: int) -> tuple[str, str]:
+        """(the paragraph properties that number it, the text left to write)."""
+        found = _prefix(text) if self.enabled else None
+        if found is None:
+            return "", text
+        level, value, rest = found
+        counters, levels = self.counters[numbered_list], _LISTS[numbered_list]
+        restart = None if counters.next_value(level, levels) == value else value
+        counters.advance(level, levels, restart)
+        style = f'<w:pStyle w:val="{_HEADING_STYLES[level]}"/>' if numbered_list == _HEADINGS else ""
+        if restart is not None:
+            self.restarts.append((numbered_list, level, value))
+            return style + _num_properties(level, len(_LISTS) + len(self.restarts)), rest
+        return style or _num_properties(level, numbered_list + 1), rest
+
+    def numbering_xml(self) -> str:
+        abstracts = "".join(
+            f'<w:abstractNum w:abstractNumId="{numbered_list}"><w:multiLevelType w:val="multilevel"/>'
+            + "".join(_level_xml(index, level) for index, level in levels.items())
+            + "</w:abstractNum>" for numbered_list, levels in _LISTS.items())
+        nums = "".join(f'<w:num w:numId="{numbered_list + 1}"><w:abstractNumId w:val="{numbered_list}"/></w:num>'
+                       for numbered_list in _LISTS)
+        nums += "".join(f'<w:num w:numId="{len(_LISTS) + 1 + index}"><w:abstractNumId w:val="{numbered_list}"/>'
+                        f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{value}"/></w:lvlOverride></w:num>'
+                        for index, (numbered_list, level, value) in enumerate(self.restarts))
+        return f"{_XML_HEAD}<w:numbering {_NS}>{abstracts}{nums}</w:numbering>"
+
+
+def _level_xml(index: int, level: Level) -> str:
+    link = f'<w:pStyle w:val="{level.style}"/>' if level.style else ""
+    return (f'<w:lvl w:ilvl="{index}"><w:start w:val="{level.start}"/><w:numFmt w:val="{level.number_format}"/>{link}'
+            f'<w:suff w:val="{_SUFFIX_NAMES[level.suffix]}"/><w:lvlText w:val="{escape(level.text)}"/>'
+            '<w:lvlJc w:val="left"/></w:lvl>')
+
+
+def _styles_xml() -> str:
+    """A default style and one numbered heading style per level: the first takes its level from
+    the abstract definition's w:pStyle link, the others name theirs."""
+    levels = [f'<w:ilvl w:val="{index}"/>' if index else "" for index in range(len(_HEADING_STYLES))]
+    styles = "".join(
+        f'<w:style w:type="paragraph" w:styleId="{style}"><w:name w:val="Numbered Heading {index + 1}"/>'
+        f'<w:basedOn w:val="Normal"/><w:pPr><w:numPr>{levels[index]}<w:numId w:val="{_HEADINGS + 1}"/></w:numPr>'
+        '</w:pPr></w:style>' for index, style in enumerate(_HEADING_STYLES))
+    return (f'{_XML_HEAD}<w:styles {_NS}><w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
+            f'<w:name w:val="Normal"/></w:style>{styles}</w:styles>')
+
+
+def _paragraph(text: str, align: str | None = None, bold: bool = False, numbering: str = "") -> str:
+    inner = numbering + (f'<w:jc w:val="{align}"/>' if align else "")
+    props = f"<w:pPr>{inner}</w:pPr>" if inner else ""
     run_props = "<w:rPr><w:b/></w:rPr>" if bold else ""
     run = f'<w:r>{run_props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
     return f"<w:p>{props}{run}</w:p>"
 
 
-def _cell(span: int, merge: str | None, cell: Cell | None) -> str:
+def _cell(span: int, merge: str | None, cell: Cell | None, numbers: _ListNumbers) -> str:
     props = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + (
         '<w:vMerge w:val="restart"/>' if merge == "restart" else "<w:vMerge/>" if merge else "")
-    paragraphs = "".join(_paragraph(part, "center") for part in cell.text.split("\n")) if cell else _paragraph("")
+    paragraphs = _paragraph("")
+    if cell:
+        first, *others = cell.text.split("\n")
+        numbering, first = numbers.split(first, _ROWS) if cell.header else ("", first)
+        paragraphs = _paragraph(first, "center", numbering=numbering) + "".join(_paragraph(p, "center") for p in others)
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
 
 
-def _table(table: Table) -> str:
+def _table(table: Table, numbers: _ListNumbers) -> str:
     positions = table_positions(table)
     owner: dict[tuple[int, int], Cell] = {}
     for r, row in enumerate(positions):
@@ -59,14 +174,14 @@ def _table(table: Table) -> str:
         while c < table.width:
             cell = row[c] if c < len(row) else None
             if cell is not None:
-                cells.append(_cell(cell.colspan, "restart" if cell.rowspan > 1 else None, cell))
+                cells.append(_cell(cell.colspan, "restart" if cell.rowspan > 1 else None, cell, numbers))
                 c += cell.colspan
             elif (r, c) in owner:  # continuation of a rowspan from above
                 span = owner[r, c].colspan
-                cells.append(_cell(span, "continue", None))
+                cells.append(_cell(span, "continue", None, numbers))
                 c += span
             else:
-                cells.append(_cell(1, None, None))
+                cells.append(_cell(1, None, None, numbers))
                 c += 1
         rows.append("<w:tr>" + "".join(cells) + "</w:tr>")
     width = _PAGE_TWIPS // table.width
@@ -76,19 +191,26 @@ def _table(table: Table) -> str:
 
 
 def render_docx(report: ReportDoc) -> bytes:
-    """Only the three parts Word needs to open the file; styles and settings fall back to defaults."""
+    """The three parts Word needs to open the file; styles and settings fall back to defaults,
+    except that list numbering (`auto_numbering`) adds its numbering and styles parts."""
+    numbers = _ListNumbers(report.options.auto_numbering)
     body = []
     for block in report.blocks:
         if isinstance(block, Paragraph):
-            body.append(_paragraph(block.text, _ALIGN.get(block.kind), bold=block.kind in ("title", "heading")))
+            numbering, text = numbers.split(block.text, _HEADINGS) if block.kind == "heading" else ("", block.text)
+            body.append(_paragraph(text, _ALIGN.get(block.kind), block.kind in ("title", "heading"), numbering))
         else:
-            body.append(_table(block))
+            body.append(_table(block, numbers))
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {_NS}><w:body>'
                 + "".join(body) + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>')
+    parts = [("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), ("word/document.xml", document)]
+    if numbers.enabled:
+        parts[0] = ("[Content_Types].xml", _CONTENT_TYPES.replace("</Types>", _NUMBERING_TYPES + "</Types>"))
+        parts += [("word/_rels/document.xml.rels", _DOCUMENT_RELS), ("word/numbering.xml", numbers.numbering_xml()),
+                  ("word/styles.xml", _styles_xml())]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
-                              ("word/document.xml", document)):
+        for name, content in parts:
             # A fixed timestamp keeps the bytes (and the demo portal's ETags) identical across builds.
             archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()

@@ -43,6 +43,7 @@ class RenderOptions:
     fullwidth_digits: bool = False  # ０-９ in value cells
     thousands: str = ""  # separator for counts >= 1000, e.g. "," or "，"
     ruled: bool = True  # PDF: stroke the cell borders (False: a borderless table, columns by position only)
+    auto_numbering: bool = False  # DOCX: "一、"/"（一）"/"1." prefixes of headings and row labels as Word list numbers
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Paragraph:
 class ReportDoc:
     title: str
     blocks: list[Paragraph | Table] = field(default_factory=list)
+    options: RenderOptions = RenderOptions()  # the writers' own choices (auto_numbering) travel with the blocks
 
 
 def _number(value: float | int | None, token: str | None, options: RenderOptions) -> str:
@@ -252,4 +254,4 @@ def build_report(values: dict[str, Any], options: RenderOptions | None = None) -
         *_signature(values),
     ]
     title = REPORT_TITLE_FORMAT.format(agency=agency, year=year)
-    return ReportDoc(title, [p(title, "title"), *blocks])
+    return ReportDoc(title, [p(title, "title"), *blocks], options)
