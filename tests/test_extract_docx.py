@@ -297,19 +297,24 @@ def test_missing_or_damaged_numbering_costs_only_the_numbers(numbering, styles, 
     ("ordinalTitle", ["1", "9", "10", "11", "20", "21", "99", "100", "101"]),  # unknown: decimal
 ])
 def test_number_formats(number_format, shown):
-    from pipeline.extract.docx_numbering import format_number
-
-    assert [format_number(value, number_format) for value in (1, 9, 10, 11, 20, 21, 99, 100, 101)] == shown
+    """Each value is set by a w:num of its own (w:startOverride), so the reader shows it in the format."""
+    values = (1, 9, 10, 11, 20, 21, 99, 100, 101)
+    numbering = abstract(0, lvl(0, number_format, "%1:")) + "".join(
+        num(index + 1, 0, start_override(0, value)) for index, value in enumerate(values))
+    body = "".join(np("项", index + 1, 0) for index in range(len(values)))
+    assert lines(numbered_docx(body, numbering)) == [f"{number}:项" for number in shown]
 
 
 def test_chinese_counting_reads_every_number_up_to_99_and_beyond():
     from pipeline.extract.docx_numbering import format_number
 
     digits = "〇一二三四五六七八九"
+    expected_labels = []
     for value in range(1, 100):
         tens, ones = divmod(value, 10)
-        expected = ("" if tens == 0 else "十" if tens == 1 else digits[tens] + "十") + (digits[ones] if ones else "")
-        assert format_number(value, "chineseCounting") == expected
+        expected_labels.append(("" if tens == 0 else "十" if tens == 1 else digits[tens] + "十") + (digits[ones] if ones else ""))
+    body = np("项", 1, 0) * 99
+    assert lines(numbered_docx(body, OUTLINE + num(1, 0))) == [f"{label}、项" for label in expected_labels]
     assert [format_number(value, "chineseCounting") for value in (0, 110, 1010, 10001, 100000, 1001000, 100000001)] == [
         "〇", "一百一十", "一千零一十", "一万零一", "十万", "一百万一千", "一亿零一"]
 
