@@ -146,7 +146,6 @@ _FORMATS = {
     "ideographEnclosedCircle": lambda n: _enclosed(n, ((1, 10, 0x3280),)),
     "none": lambda n: "",
 }
-FORMATS: frozenset[str] = frozenset(_FORMATS) | {"bullet"}
 
 
 def format_number(value: int, number_format: str) -> str:
@@ -288,6 +287,7 @@ class _Definitions:
         self.nums: dict[str, _Num] = {}
         self.styles: dict[str, _Style] = {}
         self.default_style: str | None = None
+        self._style_numbering: dict[str | None, tuple[str | None, int | None]] = {}
         if numbering is not None:
             for abstract in numbering.iter(f"{_W}abstractNum"):
                 key = abstract.get(f"{_W}abstractNumId")
@@ -342,11 +342,14 @@ class _Definitions:
 
     def style_numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         """The numId and level a paragraph style gives, each from the nearest style in its
-        w:basedOn chain that sets it."""
+        w:basedOn chain that sets it (asked for every paragraph, hence kept)."""
+        if style_id in self._style_numbering:
+            return self._style_numbering[style_id]
         num_id = level = None
         for style in self._style_chain(style_id):
             num_id = style.num_id if num_id is None else num_id
             level = style.level if level is None else level
+        self._style_numbering[style_id] = num_id, level
         return num_id, level
 
     def abstract_of(self, num_id: str) -> str | None:
@@ -371,6 +374,7 @@ class Numbering:
         self._definitions = _Definitions(_xml(numbering_xml), _xml(styles_xml))
         self._counters: dict[str, Counters] = {}
         self._used: set[tuple[str, int]] = set()  # (numId, level) pairs already shown
+        self._levels: dict[str, dict[int, Level]] = {}  # by numId: its abstract's levels and its overrides
 
     @property
     def has_lists(self) -> bool:
@@ -383,7 +387,9 @@ class Numbering:
             return ""
         num_id, level, abstract = found
         num = self._definitions.nums[num_id]
-        levels = {**self._definitions.abstracts[abstract], **num.levels}
+        levels = self._levels.get(num_id)
+        if levels is None:
+            levels = self._levels[num_id] = {**self._definitions.abstracts[abstract], **num.levels}
         if level not in levels:
             return ""
         restart = num.starts.get(level) if (num_id, level) not in self._used else None
@@ -422,13 +428,9 @@ def paragraph_labels(body: ElementTree.Element, numbering_xml: bytes | None,
     numbering = Numbering(numbering_xml, styles_xml)
     if not numbering.has_lists:
         return {}
+    copies = {paragraph for fallback in body.iter(_FALLBACK) for paragraph in fallback.iter(_P)}
     labels = {}
-    stack = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        if node.tag == _FALLBACK:
-            continue
-        if node.tag == _P and (label := numbering.label(node)):
-            labels[node] = label
-        stack.extend(reversed(node))
+    for paragraph in body.iter(_P):  # document order
+        if paragraph not in copies and (label := numbering.label(paragraph)):
+            labels[paragraph] = label
     return labels

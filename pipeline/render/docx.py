@@ -13,20 +13,19 @@ import io
 import re
 import zipfile
 from dataclasses import replace
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from pipeline.extract.docx_numbering import Counters, Level, format_number
 from pipeline.render.report import Cell, Paragraph, ReportDoc, Table
 from pipeline.render.text import table_positions
 
-_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_CONTENT_TYPES = f"""{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
 </Types>"""
-_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+_RELS = f"""{_XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
 </Relationships>"""
 _NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -34,7 +33,6 @@ _BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="0000
                    for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 _ALIGN = {"title": "center", "signature": "right"}
 _PAGE_TWIPS = 9000
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _WORD_TYPES = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 _NUMBERING_TYPES = (f'<Override PartName="/word/numbering.xml" ContentType="{_WORD_TYPES}.numbering+xml"/>\n'
                     f'<Override PartName="/word/styles.xml" ContentType="{_WORD_TYPES}.styles+xml"/>\n')
@@ -125,7 +123,7 @@ class _ListNumbers:
 def _level_xml(index: int, level: Level) -> str:
     link = f'<w:pStyle w:val="{level.style}"/>' if level.style else ""
     return (f'<w:lvl w:ilvl="{index}"><w:start w:val="{level.start}"/><w:numFmt w:val="{level.number_format}"/>{link}'
-            f'<w:suff w:val="{_SUFFIX_NAMES[level.suffix]}"/><w:lvlText w:val="{escape(level.text)}"/>'
+            f'<w:suff w:val="{_SUFFIX_NAMES[level.suffix]}"/><w:lvlText w:val={quoteattr(level.text)}/>'
             '<w:lvlJc w:val="left"/></w:lvl>')
 
 
@@ -201,7 +199,7 @@ def render_docx(report: ReportDoc) -> bytes:
             body.append(_paragraph(text, _ALIGN.get(block.kind), block.kind in ("title", "heading"), numbering))
         else:
             body.append(_table(block, numbers))
-    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {_NS}><w:body>'
+    document = (f'{_XML_HEAD}<w:document {_NS}><w:body>'
                 + "".join(body) + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>')
     parts = [("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), ("word/document.xml", document)]
     if numbers.enabled:
