@@ -94,6 +94,21 @@ def test_a_table_continued_on_the_next_page_is_one_grid_despite_page_numbers():
     assert doc.text.splitlines() == ["一、新收 | 1", "四、结转 | 0"]
 
 
+def test_a_bare_number_inside_the_page_is_content_not_a_page_number():
+    """A number too wide for its borderless column wraps, "1673" above the row and "5" below it:
+    the "5" is half a count, and dropping it as page furniture left a row of 15 that read wrong."""
+    def draw(canvas):
+        canvas.setFont(FONT, 9)
+        canvas.drawString(60, 520, "结果维持")
+        canvas.drawString(160, 520, "总计")
+        canvas.drawString(160, 508, "1673")
+        canvas.drawString(60, 500, "7481")
+        canvas.drawString(160, 492, "5")
+        canvas.drawString(280, 40, "3")
+    doc = read_document(pdf(draw), "r.pdf")
+    assert doc.text.splitlines() == ["结果维持 | 总计", "1673", "7481", "5"]
+
+
 def test_rendered_pdf_reads_back_the_same_grids_as_rendered_html():
     values = json.loads((SEEDS_DIR / "expected" / "002_e73d5a6c979587d5.json").read_text(encoding="utf-8"))
     from_pdf = read_document(render_report(values, "pdf"), "r.pdf")

@@ -79,11 +79,10 @@ def read_pdf(data: bytes, source: str) -> Document:
     tables: list[Grid] = []
     previous: _Table | None = None
     for page in pages:
-        for _, item in _page_items(page):
+        for _, item in _without_page_numbers(_page_items(page)):
             if isinstance(item, str):
-                if not _PAGE_NUMBER.match(item):  # page furniture would split a table running over pages
-                    lines.append(item)
-                    previous = None
+                lines.append(item)
+                previous = None
                 continue
             if previous is not None and _same_columns(previous.xs, item.xs):
                 previous.grid.extend(item.grid)  # a table continued from the previous page
@@ -93,6 +92,18 @@ def read_pdf(data: bytes, source: str) -> Document:
             lines.extend(row_line(row) for row in item.grid)
     return Document(source=source, source_format="pdf", text="\n".join(lines), tables=tables,
                     title=title_line(lines))
+
+
+def _without_page_numbers(items: list[tuple[float, str | _Table]]) -> list[tuple[float, str | _Table]]:
+    """The page's items without a page number as its first or last line, which would split a table
+    running over pages. Only there: a bare number inside the page is content, such as the half of
+    a number that wrapped in a borderless table's cell onto a line of its own."""
+    def furniture(item: tuple[float, str | _Table]) -> bool:
+        return isinstance(item[1], str) and _PAGE_NUMBER.match(item[1]) is not None
+
+    start = 1 if items and furniture(items[0]) else 0
+    end = len(items) - 1 if len(items) > start and furniture(items[-1]) else len(items)
+    return items[start:end]
 
 
 def _pages(data: bytes) -> list[_Page]:
