@@ -268,6 +268,8 @@ STYLED = '<w:style w:type="paragraph" w:styleId="H"><w:pPr><w:numPr><w:numId w:v
     (OUTLINE.replace('w:ilvl="0"', 'w:ilvl="x"') + num(1, 0), STYLED, ["总体情况", "主动公开"]),  # no level 0
     (OUTLINE.replace('<w:start w:val="1"/>', '<w:start w:val="many"/>') + num(1, 0), STYLED, ["〇、总体情况", "一、主动公开"]),
     (OUTLINE + num(1, 0, start_override(99, 2) + start_override(0, "?")), STYLED, ["一、总体情况", "二、主动公开"]),
+    (abstract(0, lvl(0, "upperLetter", "%1.")) + num(1, 0, start_override(0, 10**12)), STYLED,
+     ["1000000000000.总体情况", "1000000000001.主动公开"]),  # no trillion-letter label
 ])
 def test_missing_or_damaged_numbering_costs_only_the_numbers(numbering, styles, expected_lines):
     body = np("总体情况", 1, 0) + np("主动公开", style="H")

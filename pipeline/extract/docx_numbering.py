@@ -32,6 +32,7 @@ _LEGAL_SIMPLIFIED_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _LEGAL_TRADITIONAL_DIGITS = "零壹貳參肆伍陸柒捌玖"
 _LEGAL_UNITS = ("", "拾", "佰", "仟")
 _JAPANESE_GROUPS = ("", "万", "億")
+_LETTERS_LIMIT = 780
 _GROUPED_LIMIT = 10**12  # past 亿's groups a count is shown in decimal
 _HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 _EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
@@ -103,8 +104,9 @@ def _cycle(value: int, symbols: str) -> str:
 
 
 def _letters(value: int, first: str) -> str:
-    """A, B … Z, AA, BB …: Word repeats the letter rather than counting in base 26."""
-    if value < 1:
+    """A, B … Z, AA, BB …: Word repeats the letter rather than counting in base 26 (up to 780,
+    thirty Zs; a damaged start far beyond is shown in decimal, not as a billion letters)."""
+    if not 1 <= value <= _LETTERS_LIMIT:
         return str(value)
     return chr(ord(first) + (value - 1) % 26) * ((value - 1) // 26 + 1)
 
