@@ -251,9 +251,10 @@ def test_numbers_inside_table_cells_count_in_document_order_with_merged_cells():
     assert doc.text.splitlines()[:2] == ["一、总体情况", "（一）主动公开"]
 
 
-def test_numbering_part_named_by_the_document_relationships():
+@pytest.mark.parametrize("target", ["/word/lists.xml", "lists.xml", "../word/lists.xml"])
+def test_numbering_part_named_by_the_document_relationships(target):
     rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId7" Type="{NUMBERING}" Target="/word/lists.xml"/></Relationships>')
+            f'<Relationship Id="rId7" Type="{NUMBERING}" Target="{target}"/></Relationships>')
     data = numbered_docx(np("总体情况", 1, 0), OUTLINE + num(1, 0), rels=rels, numbering_name="word/lists.xml")
     assert lines(data) == ["一、总体情况"]
 

@@ -10,6 +10,7 @@ computes them from numbering.xml and styles.xml and they are put back before the
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
@@ -75,7 +76,7 @@ def _optional_parts(archive: zipfile.ZipFile) -> dict[str, bytes]:
         for relationship in relationships.iter(_RELATIONSHIPS):
             kind, target = relationship.get("Type", "").rsplit("/", 1)[-1], relationship.get("Target", "")
             if kind in names and target and relationship.get("TargetMode") != "External":
-                names[kind] = target.lstrip("/") if target.startswith("/") else f"word/{target}"
+                names[kind] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"word/{target}")
     except Exception:  # no rels part, damaged XML or zip member: the usual names stand
         pass
     parts = {}
