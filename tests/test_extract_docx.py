@@ -196,7 +196,8 @@ def test_numbering_from_paragraph_styles_through_based_on_and_level_links():
 def test_a_default_paragraph_style_can_carry_the_numbering():
     styles = ('<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
               '<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr></w:style>')
-    assert lines(numbered_docx(p("予以公开") + p("部分公开"), OUTLINE + num(1, 0), styles)) == ["（一）予以公开", "（二）部分公开"]
+    data = numbered_docx(p("予以公开") + p("部分公开"), OUTLINE + num(1, 0), styles)
+    assert lines(data) == ["（一）予以公开", "（二）部分公开"]
 
 
 def test_multi_level_text_and_legal_numbering():

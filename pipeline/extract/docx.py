@@ -148,7 +148,8 @@ def _grid(table: ElementTree.Element, labels: Labels) -> Grid:
                 horizontal = properties.find(f"{_W}hMerge")
                 continued = (merge is not None and merge.get(_VAL, "continue") == "continue") or (
                     horizontal is not None and horizontal.get(_VAL, "continue") == "continue")
-            text = None if continued else clean_cell("".join(_paragraph_text(p, labels) for p in cell.iter(_P)).replace("\n", ""))
+            text = None if continued else clean_cell(
+                "".join(_paragraph_text(p, labels) for p in cell.iter(_P)).replace("\n", ""))
             cells.append(text)
             cells.extend([None] * (span - 1))
         grid.append(cells)

@@ -18,7 +18,8 @@ from xml.etree import ElementTree
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _VAL = f"{_W}val"
-_P, _PPR, _NUMPR, _FALLBACK = f"{_W}p", f"{_W}pPr", f"{_W}numPr", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_P, _PPR, _NUMPR = f"{_W}p", f"{_W}pPr", f"{_W}numPr"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _LEVELS = 9  # w:ilvl 0..8, the placeholders %1..%9
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _STYLE_DEPTH = 10  # basedOn / numStyleLink hops followed before a chain counts as a loop
@@ -32,7 +33,7 @@ _LEGAL_SIMPLIFIED_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _LEGAL_TRADITIONAL_DIGITS = "零壹貳參肆伍陸柒捌玖"
 _LEGAL_UNITS = ("", "拾", "佰", "仟")
 _JAPANESE_GROUPS = ("", "万", "億")
-_LETTERS_LIMIT = 780
+_LETTERS_LIMIT = 780  # thirty Zs
 _GROUPED_LIMIT = 10**12  # past 亿's groups a count is shown in decimal
 _HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 _EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"

@@ -43,7 +43,7 @@ class RenderOptions:
     fullwidth_digits: bool = False  # ０-９ in value cells
     thousands: str = ""  # separator for counts >= 1000, e.g. "," or "，"
     ruled: bool = True  # PDF: stroke the cell borders (False: a borderless table, columns by position only)
-    auto_numbering: bool = False  # DOCX: "一、"/"（一）"/"1." prefixes of headings and row labels as Word list numbers
+    auto_numbering: bool = False  # DOCX: headings' and row labels' "一、"/"（一）"/"1." as Word list numbers
 
 
 @dataclass(frozen=True)
