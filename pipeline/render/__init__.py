@@ -32,7 +32,7 @@ def render_report(values: dict[str, Any], layout: str, options: RenderOptions | 
     if layout == "docx":
         from pipeline.render.docx import render_docx
 
-        return render_docx(report)
+        return render_docx(report, auto_numbering=(options or RenderOptions()).auto_numbering)
     if layout == "pdf":
         from pipeline.render.pdf import render_pdf
 

@@ -188,10 +188,10 @@ def _table(table: Table, numbers: _ListNumbers) -> str:
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
 
 
-def render_docx(report: ReportDoc) -> bytes:
+def render_docx(report: ReportDoc, auto_numbering: bool = False) -> bytes:
     """The three parts Word needs to open the file; styles and settings fall back to defaults,
     except that list numbering (`auto_numbering`) adds its numbering and styles parts."""
-    numbers = _ListNumbers(report.options.auto_numbering)
+    numbers = _ListNumbers(auto_numbering)
     body = []
     for block in report.blocks:
         if isinstance(block, Paragraph):

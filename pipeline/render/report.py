@@ -70,7 +70,6 @@ class Paragraph:
 class ReportDoc:
     title: str
     blocks: list[Paragraph | Table] = field(default_factory=list)
-    options: RenderOptions = RenderOptions()  # the writers' own choices (auto_numbering) travel with the blocks
 
 
 def _number(value: float | int | None, token: str | None, options: RenderOptions) -> str:
@@ -254,4 +253,4 @@ def build_report(values: dict[str, Any], options: RenderOptions | None = None) -
         *_signature(values),
     ]
     title = REPORT_TITLE_FORMAT.format(agency=agency, year=year)
-    return ReportDoc(title, [p(title, "title"), *blocks], options)
+    return ReportDoc(title, [p(title, "title"), *blocks])
