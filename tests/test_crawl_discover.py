@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.crawl.discover import (
     Link,
@@ -127,7 +128,7 @@ def test_report_links_keep_only_reports() -> None:
     page = """<html><head><base href="http://a.gov.cn/zwgk/"></head><body><a href="/">首页</a>
     <a href="t2.html">上一篇：某局2022年政府信息公开工作年度报告</a><a href="javascript:;">某局2021年政府信息公开工作年度报告</a>
     <a href="t0.html" title="某局2024年政府信息公开工作年度报告">下一篇</a></body></html>"""
-    assert report_links(page, "http://a.gov.cn/zwgk/t1.html") == [
+    assert report_links(LexborHTMLParser(page), "http://a.gov.cn/zwgk/t1.html") == [
         Link("http://a.gov.cn/zwgk/t2.html", "上一篇：某局2022年政府信息公开工作年度报告"),
         Link("http://a.gov.cn/zwgk/t0.html", "某局2024年政府信息公开工作年度报告")]
 

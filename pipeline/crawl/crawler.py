@@ -40,7 +40,7 @@ from pipeline.crawl.throttle import HostThrottle
 from pipeline.errors import DocumentError
 from pipeline.extract import detect_format
 from pipeline.extract.decode import decode_html
-from pipeline.extract.html import read_html
+from pipeline.extract.html import page_facts, page_tree
 
 # Links that are neither reports nor named like a disclosure section are followed only from
 # pages this close to the start page, and only to sections: enough to get from a home page into
@@ -257,18 +257,19 @@ class _Crawl:
     def report_page(self, task: _Task, body: _Body, where: str) -> None:
         try:
             text, encoding = decode_html(body.data, body.record.charset)
-            document = read_html(text, where)
         except DocumentError:  # kept and recorded all the same; parsing reports the problem per document
             self.record(task, body, "html", "report_page")
             return
-        self.record(task, body, "html", "report_page", title=document.title, published_on=document.published_on,
+        tree = page_tree(text, body.data, encoding)  # one DOM for the page's facts and its links
+        facts = page_facts(tree, where)
+        self.record(task, body, "html", "report_page", title=facts.title, published_on=facts.published_on,
                     charset=encoding)
-        for attachment in document.attachments:
+        for attachment in facts.attachments:
             self.push(_Task(attachment.url, "attachment", task.depth + 1, task.url, attachment.text or None),
                       _ATTACHMENT)
         # Report pages link other reports (上一篇/下一篇, a year's column of agencies' reports): follow those only.
         if task.depth < self.config.max_depth:
-            for link in report_links(text, where):
+            for link in report_links(tree, where):
                 self.push_report(link, task)
 
     def push_report(self, link: Link, task: _Task) -> None:

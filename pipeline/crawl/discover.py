@@ -151,10 +151,10 @@ def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
     return found
 
 
-def report_links(html: str, page_url: str) -> list[Link]:
+def report_links(tree: LexborHTMLParser, page_url: str) -> list[Link]:
     """Only the links titled as reports (a report page's 上一篇/下一篇, a column of reports): the text is
-    classified before any URL is resolved, since a detail page's many navigation links are not wanted."""
-    tree = LexborHTMLParser(html)
+    classified before any URL is resolved, since a detail page's many navigation links are not wanted.
+    Takes the page's DOM, which the crawler has built already for the page's facts."""
     return list(_anchor_links(tree.css("a[href]"), _base(tree, page_url), keep=is_report_title))
 
 

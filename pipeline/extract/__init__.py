@@ -7,7 +7,6 @@ declared content type, then the file extension, then a sniff of the text, so a P
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
 import zipfile
@@ -123,11 +122,10 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
     if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractError("not_text", "the file is binary data, not a text, HTML, DOCX or PDF document")
     if kind == "html":
-        from pipeline.extract.html import read_html
+        from pipeline.extract.html import page_tree, read_html
 
         text, encoding = decode_html(data, _charset(content_type))
-        same_bytes = encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8)
-        document = read_html(text, source, data if same_bytes else None)
+        document = read_html(text, source, page_tree(text, data, encoding))
     else:
         text, encoding = decode_text(data, _charset(content_type))
         document = Document(source=source, source_format="text", text=text)

@@ -7,7 +7,9 @@ keep the chrome only for what it is good for: the title and the publication date
 
 from __future__ import annotations
 
+import codecs
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
@@ -78,32 +80,55 @@ _TITLE_SELECTORS = "h1, h2, h3, [class]:is(.title, .article-title, .art_title, .
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+")
 
 
-def read_html(text: str, source: str, utf8: bytes | None = None) -> Document:
-    """The report page as a Document; `text` must already be decoded (see `decode.decode_html`).
-    `utf8`: the page's bytes when they are `text` in UTF-8, which lexbor parses as they are
-    (handed `text`, selectolax encodes it again: a tenth of the DOM build).
+def page_tree(text: str, data: bytes | None = None, encoding: str | None = None) -> LexborHTMLParser:
+    """The page's DOM; `text` must already be decoded (see `decode.decode_html`). Where `data`, the
+    page's bytes, are `text` in UTF-8 without a BOM, lexbor parses them as they are (handed `text`,
+    selectolax encodes it again: a tenth of the DOM build)."""
+    if data is not None and encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8):
+        return LexborHTMLParser(data)
+    return LexborHTMLParser(text)
+
+
+def read_html(text: str, source: str, tree: LexborHTMLParser | None = None) -> Document:
+    """The report page as a Document; `text` must already be decoded, `tree` is its DOM if built.
 
     Each CSS query costs tens of microseconds whatever it finds, so every lookup is one query per
     page (spans, nested tables, metadata), never one per table or per cell.
     """
-    tree = LexborHTMLParser(utf8 if utf8 is not None else text)
+    if tree is None:
+        tree = LexborHTMLParser(text)
     root = _content_root(tree, text)
     walker = _Walker(root)
     walker.walk(root)
-    metas = _metas(tree)
-    title = _title(tree, metas)
+    facts = page_facts(tree, source)
     body_text = walker.text()
-    if title and title not in body_text[: len(title) * 4 + 200]:
-        body_text = f"{title}\n{body_text}" if body_text else title
+    if facts.title and facts.title not in body_text[: len(facts.title) * 4 + 200]:
+        body_text = f"{facts.title}\n{body_text}" if body_text else facts.title
     return Document(
         source=source,
         source_format="html",
         text=body_text,
         tables=walker.tables,
-        title=title,
-        published_on=_published_on(tree, metas),
-        attachments=_attachments(tree, source),
+        title=facts.title,
+        published_on=facts.published_on,
+        attachments=facts.attachments,
     )
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What a page says of itself outside its content: what the crawler records of a report page."""
+
+    title: str | None
+    published_on: str | None
+    attachments: list[Attachment]
+
+
+def page_facts(tree: LexborHTMLParser, source: str) -> PageFacts:
+    """Title, publication date and attachments, without reading the content: the crawler needs no
+    more, and reading the tables costs about three DOM builds."""
+    metas = _metas(tree)
+    return PageFacts(_title(tree, metas), _published_on(tree, metas), _attachments(tree, source))
 
 
 class _Walker:
