@@ -61,3 +61,24 @@ def test_borderless_pdf_tables_round_trip(seed, variant):
     report = parse_bytes(data, source="http://demo.example.gov.cn/ndbg/borderless.pdf")
     assert_same(report.to_json(), values)
     assert not [finding for finding in report.findings if finding.rule == "ambiguous_row"]
+
+
+@pytest.mark.parametrize(("review", "thousands"), [
+    # "16735" too wide for its column prints as "1673" above the row and "5" below it
+    ({"review": [7481, 0, 9254, 0, 16735], "litigation_direct": [9, 7, 5, 5, 26],
+      "litigation_after_review": [876, 0, 679, 0, 1555]}, ""),
+    # "131,071" and "131,494" wrap at the separator; their lower halves still add up (421 + 071 + 2 + 0 = 494)
+    ({"review": [0, 6, 109, 0, 115], "litigation_direct": [0, 0, 3, 0, 3],
+      "litigation_after_review": [421, 131071, 2, 0, 131494]}, ","),
+], ids=["no-separator", "separator"])
+def test_borderless_section_four_with_wrapped_numbers_is_right_or_unread(review, thousands):
+    """Section 四 of a borderless PDF whose wide numbers wrapped is read right or left null with a
+    finding, never read from the halves of its numbers."""
+    values = expected(SEED_PATHS[0])
+    values["review_litigation"] = review
+    options = RenderOptions(fullwidth_digits=True, thousands=thousands, ruled=False)
+    report = parse_bytes(render_report(values, "pdf", options), source="http://demo.example.gov.cn/ndbg/r.pdf")
+    if report.review_litigation:
+        assert report.review_litigation == review
+    else:
+        assert "review_litigation" in {finding.item for finding in report.findings}
