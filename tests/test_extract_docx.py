@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.errors import ExtractError
 from pipeline.extract import read_document
+from pipeline.extract import docx as docx_reader
 from pipeline.render import RenderOptions, render_report
 from seeds import SEED_PATHS, SEEDS_DIR, expected
 from test_roundtrip import VARIANTS, assert_same, parsed
@@ -85,6 +86,15 @@ def test_corrupt_docx(data, words):
     assert error.value.reason == "corrupt_docx" and words in error.value.message
 
 
+
+
+def test_a_part_that_inflates_past_the_limit_is_refused(monkeypatch):
+    """A zip bomb: a small archive whose document.xml inflates far past any report's size."""
+    monkeypatch.setattr(docx_reader, "MAX_PART_BYTES", 10_000)
+    with pytest.raises(ExtractError) as error:
+        read_document(docx(p("年度报告") * 2_000), "http://x.gov.cn/r.docx")
+    assert error.value.reason == "corrupt_docx" and "over the 10,000-byte limit" in error.value.message
+    assert read_document(docx(p("年度报告") * 100), "http://x.gov.cn/r.docx").text.startswith("年度报告")
 
 # Word list numbering: the numbers come from numbering.xml / styles.xml, no w:t holds them.
 

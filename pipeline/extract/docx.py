@@ -25,6 +25,9 @@ _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (f"{_W}{t}" for t in ("p", "tbl", "tr",
 _T, _TAB, _BR, _CR, _VAL = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}val"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _MAX_SPAN = 200
+# Uncompressed size of a part read into memory: a report's document.xml is a few MB at most, while
+# a zip of a few MB can inflate to gigabytes (a zip bomb) and take the whole run down with it.
+MAX_PART_BYTES = 64 * 1024 * 1024
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _PART_TYPES = {"numbering": "word/numbering.xml", "styles": "word/styles.xml"}  # relationship type end -> default part
 Labels = dict[ElementTree.Element, str]
@@ -52,13 +55,15 @@ def _body(data: bytes) -> tuple[ElementTree.Element, dict[str, bytes]]:
     """document.xml's body, and the numbering and styles parts when the archive has readable ones."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read("word/document.xml")
+            xml = _read_part(archive, "word/document.xml")
             parts = _optional_parts(archive)
         root = ElementTree.fromstring(xml)
     except zipfile.BadZipFile:
         raise ExtractError("corrupt_docx", "the DOCX file is not a readable zip archive") from None
     except KeyError:
         raise ExtractError("corrupt_docx", "the DOCX archive has no word/document.xml") from None
+    except ExtractError:
+        raise
     except Exception as error:  # damaged XML, unsupported compression, encrypted zip, truncated stream...
         raise ExtractError("corrupt_docx", f"the DOCX document.xml cannot be read ({type(error).__name__})") from None
     body = root.find(f"{_W}body")
@@ -82,10 +87,20 @@ def _optional_parts(archive: zipfile.ZipFile) -> dict[str, bytes]:
     parts = {}
     for kind, name in names.items():
         try:
-            parts[kind] = archive.read(name)
-        except Exception:  # absent, or a damaged member: that part is simply not there
+            parts[kind] = _read_part(archive, name)
+        except Exception:  # absent, too large, or a damaged member: that part is simply not there
             continue
     return parts
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, refused past MAX_PART_BYTES uncompressed (zipfile reads no more than the
+    size the archive declares, so checking that size bounds the memory)."""
+    size = archive.getinfo(name).file_size
+    if size > MAX_PART_BYTES:
+        raise ExtractError("corrupt_docx", f"the DOCX part {name} is {size:,} bytes uncompressed, over the "
+                                           f"{MAX_PART_BYTES:,}-byte limit")
+    return archive.read(name)
 
 
 def _children(parent: ElementTree.Element, tags: tuple[str, ...]) -> Iterator[ElementTree.Element]:
