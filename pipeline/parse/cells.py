@@ -97,6 +97,16 @@ def _cells_of(text: str) -> tuple[Cell, ...]:
 _CACHE_LIMIT = 50_000  # entries a cache keeps before starting over: a batch of odd documents must not grow it forever
 
 
+def _remember(cache: dict[Any, Any], known: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Store `value` under `key` and return it; a cache holding _CACHE_LIMIT entries first starts
+    over from its `known` entries."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+        cache.update(known)
+    cache[key] = value
+    return value
+
+
 class Memo(dict):
     """`fn(key)` for each key, computed once and looked up at C level with `map(memo.__getitem__,
     keys)`. (A hot Python loop should rather subscript a plain dict: 3.11 specialises that.)"""
@@ -106,24 +116,18 @@ class Memo(dict):
         self.fn, self.known = fn, known
 
     def __missing__(self, key: str) -> Any:
-        if len(self) >= _CACHE_LIMIT:
-            self.clear()
-            self.update(self.known)
-        value = self[key] = self.fn(key)
-        return value
+        return _remember(self, self.known, key, self.fn(key))
 
 
 # Cell text as read -> the cell(s) it holds; a grid's span-covered position (None) holds none.
 # Table cells repeat across rows and documents ("0", template labels): each text is classified once.
-_CELLS: dict[str | None, tuple[Cell, ...]] = {None: ()}
+# A plain dict, not a Memo, because `classify_all`'s loop subscripts it for every cell.
+_KNOWN_CELLS: dict[str | None, tuple[Cell, ...]] = {None: ()}
+_CELLS: dict[str | None, tuple[Cell, ...]] = dict(_KNOWN_CELLS)
 
 
 def _classify_new(piece: str) -> tuple[Cell, ...]:
-    if len(_CELLS) >= _CACHE_LIMIT:
-        _CELLS.clear()
-        _CELLS[None] = ()
-    cells = _CELLS[piece] = _cells_of(normalize(piece.strip()).strip())
-    return cells
+    return _remember(_CELLS, _KNOWN_CELLS, piece, _cells_of(normalize(piece.strip()).strip()))
 
 
 def classify_all(pieces: Iterable[str | None], out: list[Cell]) -> None:
