@@ -77,7 +77,7 @@ def _distinct(places: list[Place]) -> list[Place]:
 def _narrow(candidates: list[Place], places: list[Place]) -> list[Place]:
     """Candidates lying inside a place the source names. Only a place above the candidate counts:
     a text repeating the ambiguous name itself (白云区) says nothing about which one."""
-    return [c for c in candidates if any(c.within(p) and (p.code, p.name) != (c.code, c.name) for p in places)]
+    return [c for c in candidates if any(c.within(p) and p.ident != c.ident for p in places)]
 
 
 def _labels(places: list[Place]) -> str:
