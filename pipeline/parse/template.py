@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache, partial
+from functools import cache, lru_cache
 from itertools import islice
 from operator import itemgetter
 from typing import Any
@@ -50,15 +50,11 @@ class Table:
     rows_opened: bool = False  # every row starts with an empty cell (a lone "|" line, seed 003)
 
 
-def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Callable[[str], int],
-           wrapped: Callable[[], bool] | None = None) -> list[Span]:
+def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Callable[[str], int]) -> list[Span]:
     """Cut the cells at row labels; `match(key)` names the row a label starts, or None. A label
     that names no row, or the end of a line, ends the current row once it has values; before that
     the label is the rest of the row's own label, wrapped into a second cell or line
-    ("1.本机关不掌握相关" / "政府信息"). `wrapped`: `_wrapped_numbers(cells)`, computed once when
-    first asked (the caller's, where it asks too)."""
-    if wrapped is None:
-        wrapped = cache(partial(_wrapped_numbers, cells))
+    ("1.本机关不掌握相关" / "政府信息")."""
     spans: list[Span] = []
     run = indent = 0
     collected: list[Cell] | None = None
@@ -70,7 +66,7 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
             run += 1
             key = match(text)
             if key is None:
-                if collected is not None and _holds_value(collected):
+                if collected is not None and any(c[0] == VALUE for c in collected):
                     collected = None  # otherwise the label continues the row's own (split) label
             else:
                 current = Span(key, width_of(key), run, indent, [])
@@ -78,8 +74,11 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
                 collected = current.cells
             continue
         elif kind == BREAK:
-            if collected is not None and (_holds_value(collected)
-                                          or not _values_wrap_label(cells, i + 1, match, wrapped)):
+            # A row line usually ends with a value: the scan for one, then the look at the next
+            # line, are for the rest.
+            if collected is not None and ((collected and collected[-1][0] == VALUE)
+                                          or any(c[0] == VALUE for c in collected)
+                                          or not _values_wrap_label(cells, i + 1, match)):
                 collected = None
             run = indent = 0
             continue
@@ -92,13 +91,7 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
     return spans
 
 
-def _holds_value(cells: list[Cell]) -> bool:
-    """Whether a value is among the cells (a row's cells usually end with one: looked at first)."""
-    return bool(cells) and (cells[-1][0] == VALUE or any(c[0] == VALUE for c in cells))
-
-
-def _values_wrap_label(cells: list[Cell], start: int, match: Callable[[str], str | None],
-                       wrapped: Callable[[], bool]) -> bool:
+def _values_wrap_label(cells: list[Cell], start: int, match: Callable[[str], str | None]) -> bool:
     """Whether the line from `start` holds the values of the row whose label ended the line before:
     a label wrapped in a borderless PDF table prints its first line above the row's vertically
     centred values and the rest below them. So the line must hold values and no label, and the
@@ -112,7 +105,7 @@ def _values_wrap_label(cells: list[Cell], start: int, match: Callable[[str], str
     following = next((c for c in islice(cells, end + 1, None) if c[0] != EMPTY), None)
     if following is None or following[0] != LABEL or match(following[1]) is not None:
         return False
-    if not any(ch.isalpha() for ch in following[1]) or wrapped():
+    if not any(ch.isalpha() for ch in following[1]) or _wrapped_numbers(cells):
         return False
     label_start = _line_start(cells, start - 1)  # cells[start - 1] is the break ending the label's line
     return not label_start or not _bare_values(cells[_line_start(cells, label_start - 1) : label_start - 1])
@@ -245,14 +238,13 @@ def read_applications(cells: list[Cell]) -> Table:
     other columns stay sure; its cells are null and `missing_columns` names it."""
     columns = _header_columns(cells)
     width = len(columns)
-    pieces = cache(partial(_wrapped_numbers, cells))  # asked by _spans and by `accept` below, if at all
-    spans = _spans(cells, _item_of, lambda _key: width, pieces)
+    spans = _spans(cells, _item_of, lambda _key: width)
     keys = {s.key for s in spans}
     if keys & set(contract.ITEMS_2021_ONLY):
         spans = [s for s in spans if s.key != "other_processed"]
     table = Table(found=[s.key for s in spans], rows_opened=len(spans) > 2 and all(s.indent for s in spans))
     # looked at once a split is tried: most tables try none
-    wrapped = cache(lambda: pieces() or _bare_value_lines(cells))
+    wrapped = cache(lambda: _wrapped_numbers(cells) or _bare_value_lines(cells))
 
     def accept(_row_width: int, split: Split) -> bool:
         return width == N_APPLICANTS and not wrapped() and total_is_sum(split, N_APPLICANTS)
