@@ -3,6 +3,8 @@ paragraph lines rejoined, scanned and corrupt files refused."""
 
 import io
 import json
+import tracemalloc
+import zlib
 
 import pytest
 from PIL import Image
@@ -11,7 +13,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.errors import ExtractError
-from pipeline.extract import read_document
+from pipeline.extract import pdf_limits, read_document
 from pipeline.render import render_report
 from pipeline.render.pdf import FONT  # registers the CID font with reportlab
 from seeds import SEEDS_DIR
@@ -134,18 +136,20 @@ def test_truncated_pdf_is_corrupt():
     assert error.value.reason == "corrupt_pdf"
 
 
-def glyph_id_pdf() -> bytes:
-    """A hand-written PDF whose CID font has no ToUnicode map: text extracts as glyph ids only."""
-    stream = b"BT /F1 12 Tf 72 700 Td <00410042004300440045> Tj ET"
+def hand_pdf(streams: list[bytes], stream_attrs: bytes = b"", fonts: tuple[bytes, ...] = ()) -> bytes:
+    """A hand-written PDF, a page per content stream as stored (`stream_attrs` names its filters);
+    `fonts` are the first font's object and the objects it refers to, numbered on from there."""
+    font = 3 + 2 * len(streams)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /XYZ /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /XYZ /DW 1000"
-        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(len(streams))),
+                                                     len(streams)),
     ]
+    for i, stream in enumerate(streams):
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >>"
+                       b" /Contents %d 0 R >>" % (font, 4 + 2 * i))
+        objects.append(b"<< /Length %d %s >>\nstream\n" % (len(stream), stream_attrs) + stream + b"\nendstream")
+    objects += fonts
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -158,7 +162,99 @@ def glyph_id_pdf() -> bytes:
     return bytes(out)
 
 
+def glyph_id_pdf() -> bytes:
+    """A CID font without a ToUnicode map: text extracts as glyph ids only."""
+    return hand_pdf([b"BT /F1 12 Tf 72 700 Td <00410042004300440045> Tj ET"], fonts=(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /XYZ /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /XYZ /DW 1000"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+    ))
+
+
 def test_text_without_unicode_mapping_counts_as_no_text_layer():
     with pytest.raises(ExtractError) as error:
         read_document(glyph_id_pdf(), "r.pdf")
     assert error.value.reason == "no_text_layer" and "Unicode" in error.value.message
+
+
+# Decompression bombs: a small file whose streams inflate far past any report's size.
+
+HELVETICA = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",)  # a standard font: no font file
+TEXT = b"BT /F1 12 Tf 72 700 Td (Annual report 2023) Tj ET\n"
+
+
+def deflated(size: int, unit: bytes = b" ") -> bytes:
+    """`size` bytes of `unit` repeated, deflated a megabyte at a time (a bomb in well under a second)."""
+    packer = zlib.compressobj(9)
+    block = unit * (1024 * 1024 // len(unit))
+    parts = [packer.compress(block) for _ in range(size // len(block))]
+    return b"".join(parts) + packer.flush()
+
+
+def lzw(codes_for: int) -> bytes:
+    """LZW codes (9-12 bits, PDF's early change) for "a" repeated 1 + 2 + ... + `codes_for` + 1
+    times: each code names the entry the decoder is about to add, "a" once more than the last."""
+    last = 257 + codes_for
+    # (code, the table's length when it is read): the length sets the code's width.
+    codes = [(256, 258), (ord("a"), 258), *((code, code) for code in range(258, last + 1)), (257, last + 1)]
+    bits = filled = 0
+    out = bytearray()
+    for code, length in codes:
+        size = 9 if length < 511 else 10 if length < 1023 else 11 if length < 2047 else 12
+        bits, filled = (bits << size) | code, filled + size
+        while filled >= 8:
+            filled -= 8
+            out.append((bits >> filled) & 0xFF)
+    if filled:
+        out.append((bits << (8 - filled)) & 0xFF)
+    return bytes(out)
+
+
+def test_a_flate_stream_inflating_past_the_limit_is_refused_before_it_is_inflated():
+    bomb = hand_pdf([deflated(pdf_limits.MAX_INFLATED_BYTES + 8 * 1024 * 1024)], b"/Filter /FlateDecode", HELVETICA)
+    assert len(bomb) < 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExtractError) as error:
+            read_document(bomb, "http://x.gov.cn/bomb.pdf")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert error.value.reason == "corrupt_pdf"
+    assert f"inflate past the {pdf_limits.MAX_INFLATED_BYTES:,}-byte limit" in error.value.message
+    assert peak < pdf_limits.MAX_INFLATED_BYTES * 2.5  # the parts and their join, nothing past the limit
+
+
+@pytest.mark.parametrize("attrs, stored", [
+    (b"/Filter /FlateDecode", zlib.compress(TEXT + b" " * 3_000_000)),
+    (b"/Filter /LZWDecode", lzw(2_600)),  # 3.4 MB of "a"
+    (b"/Filter /RunLengthDecode", bytes([129, 32]) * 30_000 + b"\x80"),  # 3.8 MB of spaces
+    (b"/Filter [/ASCIIHexDecode /FlateDecode]", zlib.compress(TEXT + b" " * 3_000_000).hex().encode() + b">"),
+])
+def test_every_inflating_filter_is_held_to_the_documents_budget(monkeypatch, attrs, stored):
+    monkeypatch.setattr(pdf_limits, "MAX_INFLATED_BYTES", 1_000_000)
+    with pytest.raises(ExtractError) as error:
+        read_document(hand_pdf([stored], attrs, HELVETICA), "http://x.gov.cn/bomb.pdf")
+    assert error.value.reason == "corrupt_pdf" and "inflate past the 1,000,000-byte limit" in error.value.message
+
+
+@pytest.mark.parametrize("attrs, stored", [
+    (b"/Filter /FlateDecode", zlib.compress(TEXT)),
+    (b"/Filter /RunLengthDecode", bytes([len(TEXT) - 1]) + TEXT + b"\x80"),
+    (b"/Filter /RunLengthDecode", bytes([len(TEXT) - 1]) + TEXT + bytes([254, 32])),  # no end marker
+])
+def test_streams_within_the_budget_decode_as_before(attrs, stored):
+    document = read_document(hand_pdf([stored], attrs, HELVETICA), "http://x.gov.cn/r.pdf")
+    assert "Annual report 2023" in document.text
+
+
+def test_the_budget_is_per_document_not_per_stream(monkeypatch):
+    """Pages each well under the limit add up: the budget counts a document's streams together,
+    and starts afresh for the next document."""
+    monkeypatch.setattr(pdf_limits, "MAX_INFLATED_BYTES", 1_000_000)
+    page = zlib.compress(TEXT + b" " * 400_000)
+    assert read_document(hand_pdf([page] * 2, b"/Filter /FlateDecode", HELVETICA), "r.pdf").text.count("Annual") == 2
+    assert read_document(hand_pdf([page] * 2, b"/Filter /FlateDecode", HELVETICA), "r.pdf").text.count("Annual") == 2
+    with pytest.raises(ExtractError) as error:
+        read_document(hand_pdf([page] * 3, b"/Filter /FlateDecode", HELVETICA), "http://x.gov.cn/r.pdf")
+    assert error.value.reason == "corrupt_pdf" and "inflate past" in error.value.message

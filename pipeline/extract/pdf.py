@@ -21,6 +21,7 @@ from pipeline.contract import PAGE_NUMBER_PATTERN
 from pipeline.errors import ExtractError
 from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
+from pipeline.extract.pdf_limits import InflationLimit, inflation_budget, install
 
 # pdfminer warns about damaged fonts through logging; without a handler Python prints those to
 # stderr. A NullHandler (the library convention) keeps them off the CLI while still propagating
@@ -128,17 +129,21 @@ def _pages(data: bytes) -> list[_Page]:
             elif isinstance(item, LTFigure):
                 collect(item, page, frame)
 
+    install()
     try:
-        for number, pdf_page in enumerate(PDFPage.get_pages(io.BytesIO(data))):
-            if number >= _MAX_PAGES:
-                break
-            interpreter.process_page(pdf_page)
-            page = _Page()
-            layout = device.get_result()
-            collect(layout, page, (0.8 * layout.width, 0.8 * layout.height))
-            pages.append(page)
+        with inflation_budget():
+            for number, pdf_page in enumerate(PDFPage.get_pages(io.BytesIO(data))):
+                if number >= _MAX_PAGES:
+                    break
+                interpreter.process_page(pdf_page)
+                page = _Page()
+                layout = device.get_result()
+                collect(layout, page, (0.8 * layout.width, 0.8 * layout.height))
+                pages.append(page)
     except PDFEncryptionError:
         raise ExtractError("encrypted_pdf", "the PDF is encrypted with a password") from None
+    except InflationLimit as error:
+        raise ExtractError("corrupt_pdf", f"the PDF cannot be read: {error}") from None
     except Exception as error:  # pdfminer on damaged input raises anything from PSException to struct.error
         raise ExtractError("corrupt_pdf", f"the PDF cannot be read ({type(error).__name__})") from None
     if not pages:
