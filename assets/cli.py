@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from pipeline.warehouse.workers import DEFAULT_TIMEOUT
 
 
 def _years(value: str) -> list[int]:
@@ -15,6 +18,18 @@ def _years(value: str) -> list[int]:
         return [int(y) for y in value.split(",") if y.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"--years takes comma-separated years like 2023,2024, not {value!r}")
+
+
+def _at_least(low: float, kind: type) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        if number < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low:g}, not {value}")
+        return number
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
             add_source_options(p)
         p.add_argument("--db", type=Path, help="DuckDB file (default: data/xxgk.duckdb)")
         p.add_argument("--years", type=_years, help="statistics years to load, e.g. 2023,2024 (default: all found)")
+        p.add_argument("--parse-workers", type=_at_least(0, int), default=0, metavar="N",
+                       help="processes parsing documents (default 0: one per core)")
+        p.add_argument("--parse-timeout", type=_at_least(1, float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help=f"stop parsing a document after this long and report it as timeout (default {DEFAULT_TIMEOUT:g})")
     return parser
 
 

@@ -11,7 +11,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from assets.resources import PortalSource, StoragePaths, warehouse
+from assets.resources import ParseSettings, PortalSource, StoragePaths, warehouse
 from pipeline.crawl.crawler import CrawlEvent, CrawlSummary, crawl_sync
 from pipeline.crawl.store import RawStore
 from pipeline.parse import PARSER_VERSION
@@ -76,9 +76,10 @@ def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths
     code_version=staging_version(),
     description="Parse each current document into validated frames, staged as Parquet keyed by sha256, parser version and division data.",
 )
-def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths) -> dg.MaterializeResult:
+def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths, parsing: ParseSettings) -> dg.MaterializeResult:
     with RawStore(Path(paths.raw_dir)) as store:
-        staged = stage(store, Path(paths.frames_dir), progress=context.log.info)
+        staged = stage(store, Path(paths.frames_dir), progress=context.log.info, workers=parsing.workers or None,
+                       timeout=parsing.timeout_seconds)
     reports = staged.frames["reports"]
     by_year = dict(reports.group_by("year").len().sort("year").iter_rows())
     context.log.info(

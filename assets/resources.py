@@ -20,6 +20,7 @@ from pipeline.crawl.config import (
     PortalConfig,
 )
 from pipeline.crawl.sources import portal_configs
+from pipeline.warehouse.workers import DEFAULT_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("XXGK_DATA", ROOT / "data"))
@@ -32,6 +33,15 @@ class StoragePaths(dg.ConfigurableResource):
     raw_dir: str = str(DATA / "raw")
     frames_dir: str = str(DATA / "frames")
     exports_dir: str = str(DATA / "exports")
+
+
+class ParseSettings(dg.ConfigurableResource):
+    """How documents are parsed: in `workers` processes (0: one per core), each document within
+    `timeout_seconds`, past which it is stopped and reported as `timeout` (and tried again on the
+    next run) while the others go on."""
+
+    workers: int = 0
+    timeout_seconds: float = DEFAULT_TIMEOUT
 
 
 class PortalSource(dg.ConfigurableResource):
@@ -68,4 +78,5 @@ def warehouse(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def default_resources(db: Path = DEFAULT_DB) -> dict[str, dg.ConfigurableResource]:
-    return {"duckdb": DuckDBResource(database=str(db)), "paths": StoragePaths(), "source": PortalSource()}
+    return {"duckdb": DuckDBResource(database=str(db)), "paths": StoragePaths(), "source": PortalSource(),
+            "parsing": ParseSettings()}

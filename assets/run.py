@@ -22,7 +22,7 @@ from dagster_duckdb import DuckDBResource
 from assets import facts, models
 from assets.definitions import build_definitions
 from assets.partitions import statistics_years
-from assets.resources import DATA, DEFAULT_DB, ROOT, PortalSource, StoragePaths
+from assets.resources import DATA, DEFAULT_DB, ROOT, ParseSettings, PortalSource, StoragePaths
 from assets.schedules import all_years_tags
 from pipeline.crawl.config import DEFAULT_PORTALS_FILE, ConfigError, load_portals, portal_from_start_url
 from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
@@ -126,9 +126,11 @@ def _failure_line(result: dg.ExecuteInProcessResult) -> str:
 class Runner:
     """The graph bound to one DuckDB file and one source, run step by step on the instance."""
 
-    def __init__(self, source: PortalSource, db: Path, paths: StoragePaths, echo=print) -> None:
+    def __init__(self, source: PortalSource, db: Path, paths: StoragePaths, echo=print,
+                 parsing: ParseSettings | None = None) -> None:
         db.parent.mkdir(parents=True, exist_ok=True)
-        defs = build_definitions({"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source})
+        defs = build_definitions({"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source,
+                                  "parsing": parsing or ParseSettings()})
         defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress_logger}))
         self.job = defs.resolve_job_def("refresh_everything")
         self.instance = instance()
@@ -225,7 +227,8 @@ def run_command(args) -> int:
 
     try:
         with _source(args) as source:
-            ok = Runner(source, db, paths, echo).everything(args.years)
+            parsing = ParseSettings(workers=args.parse_workers, timeout_seconds=args.parse_timeout)
+            ok = Runner(source, db, paths, echo, parsing).everything(args.years)
     except ConfigError as err:
         echo(f"xxgk {args.command}: {err}")
         return 2

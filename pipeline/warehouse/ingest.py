@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -25,12 +26,13 @@ import polars as pl
 
 import pipeline.parse
 from pipeline.crawl.store import RawStore, StoredDocument
-from pipeline.errors import DocumentError, ParseError
 from pipeline.frames import reports_to_frames
 from pipeline.record import Report
 from pipeline.regions.gazetteer import DATA_DIR as DIVISIONS_DIR
 from pipeline.validate import validate_frames
+from pipeline.warehouse.parsing import Failed, parse_stored
 from pipeline.warehouse.schema import FACT_TABLES, RUN_TABLES
+from pipeline.warehouse.workers import DEFAULT_TIMEOUT, FAULT_REASONS, Fault, WorkerPool, default_workers
 
 Frames = dict[str, pl.DataFrame]
 FAILURE_SCHEMA = {c: pl.String for c in RUN_TABLES["parse_failures"]}
@@ -115,24 +117,81 @@ def _failure(doc: StoredDocument, stage: str, reason: str, message: str) -> dict
             "message": message.splitlines()[0] if message else reason, "parser_version": parser_version()}
 
 
-def parse_document(data: bytes, doc: StoredDocument) -> Report:
-    """Parse one stored document and resolve its region with the portal's code first, as the
-    crawl knows it: it places a 街道 name shared by several counties, while an agency name that
-    names a place outside the portal (a reposted report) keeps its own place with a finding."""
-    report = pipeline.parse.parse_bytes(data, doc.url, content_type=doc.content_type,
-                                        portal_region_code=doc.region_code)
-    if report.year is None:
-        raise ParseError("no_year", "the statistics year could not be read")
-    return report
+def _outcome(doc: StoredDocument, result: Report | Failed | Fault) -> Report | dict:
+    if isinstance(result, Report):
+        return result
+    if isinstance(result, Fault):
+        return _failure(doc, "parse", result.reason, result.message)
+    return _failure(doc, *result)
 
 
-def _parse_or_fail(store: RawStore, doc: StoredDocument) -> Report | dict:
-    try:
-        return parse_document(store.get(doc.sha256), doc)
-    except DocumentError as err:
-        return _failure(doc, err.stage, err.reason, err.message)
-    except Exception as err:  # a parser bug must cost one document, not the run
-        return _failure(doc, "parse", "internal_error", f"{type(err).__name__}: {err}")
+@dataclass
+class _Settled:
+    """How a group ended: the document whose report is kept (parsed now, or `staged_id` from the
+    staging) and the failures tried on the way."""
+
+    tried: list[dict] = field(default_factory=list)
+    doc: StoredDocument | None = None
+    report: Report | None = None
+    staged_id: str | None = None
+    parsed: int = 0
+    cached: int = 0
+
+
+def _settle(group: list[StoredDocument], cached_ok: dict[tuple[str, str], str],
+            cached_failed: dict[tuple[str, str], dict]) -> Generator[StoredDocument, Report | dict, _Settled]:
+    """A group's documents in order until one gives a report. Yields each document that must be
+    parsed and is sent its outcome, so one rule serves however the parsing is scheduled."""
+    settled = _Settled()
+    for doc in group:
+        key = (doc.url, doc.sha256)
+        if key in cached_ok:
+            settled.cached += 1
+            settled.doc, settled.staged_id = doc, cached_ok[key]
+            return settled
+        if key in cached_failed:
+            settled.cached += 1
+            outcome = cached_failed[key]
+        else:
+            settled.parsed += 1
+            outcome = yield doc
+        if isinstance(outcome, Report):
+            settled.doc, settled.report = doc, outcome
+            return settled
+        settled.tried.append(outcome)
+    return settled
+
+
+def _settle_all(store: RawStore, settlers: list[Generator[StoredDocument, Report | dict, _Settled]],
+                workers: int, timeout: float, progress: Callable[[str], None] | None) -> list[_Settled]:
+    """Every group settled, its documents parsed in worker processes; results in group order, so
+    the staging comes out the same however the workers interleave."""
+    results: list[_Settled | None] = [None] * len(settlers)
+    waiting: deque[tuple[int, StoredDocument]] = deque()
+    done = parsed = 0
+
+    def advance(index: int, outcome: Report | dict | None) -> None:
+        nonlocal done, parsed
+        try:
+            waiting.append((index, settlers[index].send(outcome)))
+        except StopIteration as end:
+            results[index] = end.value
+            done += 1
+            parsed += end.value.parsed
+            if progress is not None and done % 100 == 0:
+                progress(f"parse: {done} of {len(settlers)} documents settled, {parsed} parsed")
+
+    for index in range(len(settlers)):
+        advance(index, None)
+    if waiting:
+        with WorkerPool(parse_stored, min(workers, len(waiting)), timeout) as pool:
+            while waiting or pool.busy:
+                while waiting and pool.idle:
+                    index, doc = waiting.popleft()
+                    pool.submit((index, doc), (str(store.path_for(doc.sha256)), doc))
+                (index, doc), result = pool.next_done()
+                advance(index, _outcome(doc, result))
+    return results
 
 
 def _empty_frames() -> Frames:
@@ -161,42 +220,28 @@ def _write(folder: Path, name: str, frame: pl.DataFrame) -> None:
     os.replace(tmp, target)
 
 
-def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | None = None) -> Staged:
-    """Parse the current documents (reusing staged results) and write the new staging."""
+def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | None = None,
+          workers: int | None = None, timeout: float = DEFAULT_TIMEOUT) -> Staged:
+    """Parse the current documents (reusing staged results) and write the new staging.
+
+    `workers` processes parse (default: one per core), each document within `timeout` seconds.
+    A document that timed out or whose worker died is reported but not staged as tried, so the
+    next run tries it again.
+    """
     folder = staging_dir(frames_dir)
     cached_ok, cached_failed, cached_frames = _read_cache(folder)
     documents = current_documents(store)
-    new_reports: list[Report] = []
-    kept_cached: list[str] = []
-    staged_documents: list[dict] = []
-    failures: list[dict] = []
-    every_failure: list[dict] = []
-    parsed = cached = 0
-    for index, group in enumerate(_groups(d for d in documents if d.sha256), start=1):
-        tried = []
-        for doc in group:
-            key = (doc.url, doc.sha256)
-            if key in cached_ok:
-                cached += 1
-                kept_cached.append(cached_ok[key])
-                staged_documents.append({"url": doc.url, "sha256": doc.sha256, "report_id": cached_ok[key]})
-                break
-            if key in cached_failed:
-                cached += 1
-                outcome = cached_failed[key]
-            else:
-                parsed += 1
-                outcome = _parse_or_fail(store, doc)
-            if isinstance(outcome, Report):
-                new_reports.append(outcome)
-                staged_documents.append({"url": doc.url, "sha256": doc.sha256, "report_id": outcome.report_id})
-                break
-            tried.append(outcome)
-            every_failure.append(outcome)
-        else:
-            failures.extend(tried)
-        if progress is not None and index % 100 == 0:
-            progress(f"parse: {parsed} parsed, {cached} from staging, {len(failures)} failed")
+    settlers = [_settle(group, cached_ok, cached_failed) for group in _groups(d for d in documents if d.sha256)]
+    settled = _settle_all(store, settlers, workers or default_workers(), timeout, progress)
+    new_reports = [group.report for group in settled if group.report is not None]
+    kept_cached = [group.staged_id for group in settled if group.staged_id is not None]
+    staged_documents = [{"url": group.doc.url, "sha256": group.doc.sha256,
+                         "report_id": group.staged_id or group.report.report_id}
+                        for group in settled if group.doc is not None]
+    failures = [failure for group in settled if group.doc is None for failure in group.tried]
+    every_failure = [failure for group in settled for failure in group.tried if failure["reason"] not in FAULT_REASONS]
+    parsed = sum(group.parsed for group in settled)
+    cached = sum(group.cached for group in settled)
     fresh = _as_dict(validate_frames(reports_to_frames(new_reports)))
     frames = {
         t: pl.concat([cached_frames[t].filter(pl.col("report_id").is_in(kept_cached)), fresh[t]], how="vertical_relaxed")

@@ -1,0 +1,170 @@
+"""Jobs run in worker processes, each under a time limit.
+
+A crafted or pathological file can keep the parser busy for hours (pdfminer interprets a PDF's
+content streams in pure Python), and a nightly run must not wait on one document: a worker past
+the limit is killed and replaced, and its job comes back as a `timeout` fault. A worker that dies
+(killed for memory, a crash in a C library) costs its job alone, as `worker_died`. The workers
+also keep every core busy, which a year of PDF attachments at 50-500 ms each needs.
+
+Workers are spawned, not forked: the parent may be a Dagster process with threads (DuckDB,
+gRPC), and forking a process with threads is unsafe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+DEFAULT_TIMEOUT = 300.0  # seconds per job: a 300-page PDF parses in about a minute
+STARTUP_LIMIT = 120.0  # seconds for a new worker to import what it runs
+_READY = "ready"
+# Faults of the process, not of the job's input: worth another try on the next run.
+FAULT_REASONS = frozenset({"timeout", "worker_died"})
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+class WorkerStartError(RuntimeError):
+    """A worker died before it could take a job: the environment is at fault, not a document
+    (a script that starts a pool outside an `if __name__ == "__main__":` guard, a broken install)."""
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A job that ended without a result of its own."""
+
+    reason: str  # one of FAULT_REASONS
+    message: str
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _serve(conn: Connection, work: Callable[[Any], Any]) -> None:
+    """A worker's loop: a job in, its result out, until the pool closes the pipe. It says when it
+    is ready, so the time limit counts the job, not the imports that start a process."""
+    try:
+        conn.send(_READY)
+        while True:
+            conn.send(work(conn.recv()))
+    except (EOFError, BrokenPipeError):  # the pool closed the pipe: nothing more to do
+        return
+
+
+class _Worker:
+    def __init__(self, context: Any, work: Callable[[Any], Any]) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, work), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.tag: object = None
+        self.deadline = time.monotonic() + STARTUP_LIMIT  # until ready; then the job's limit
+
+    def start_clock(self, timeout: float) -> None:
+        if self.ready:
+            self.deadline = time.monotonic() + timeout
+
+    def stop(self, kill: bool = False) -> None:
+        self.conn.close()  # an idle worker reads EOF and returns
+        if kill:
+            self.process.kill()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+class WorkerPool(Generic[J, R]):
+    """`size` processes running `work` (a module-level function: spawned workers import it), one
+    job each at a time. Submit while `idle`; `next_done` waits for the next job to end."""
+
+    def __init__(self, work: Callable[[J], R], size: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._work = work
+        self._timeout = timeout
+        # A slot whose worker was stopped stays empty until a job needs it.
+        self._workers: list[_Worker | None] = [_Worker(self._context, work) for _ in range(max(1, size))]
+
+    def __enter__(self) -> WorkerPool[J, R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self._workers:
+            if worker is not None:
+                worker.stop(kill=worker.tag is not None)
+
+    @property
+    def idle(self) -> bool:
+        return any(worker is None or worker.tag is None for worker in self._workers)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running())
+
+    def _running(self) -> list[tuple[int, _Worker]]:
+        return [(i, worker) for i, worker in enumerate(self._workers) if worker is not None and worker.tag is not None]
+
+    def submit(self, tag: object, job: J) -> None:
+        """Start `job` on an idle worker; `tag` comes back with its result."""
+        index = next(i for i, worker in enumerate(self._workers) if worker is None or worker.tag is None)
+        worker = self._workers[index]
+        if worker is None:
+            worker = self._workers[index] = _Worker(self._context, self._work)
+        try:
+            worker.conn.send(job)
+        except (BrokenPipeError, OSError):  # it died while idle: a fresh one takes the job
+            worker.stop(kill=True)
+            worker = self._workers[index] = _Worker(self._context, self._work)
+            worker.conn.send(job)
+        worker.tag = tag
+        worker.start_clock(self._timeout)
+
+    def next_done(self) -> tuple[object, R | Fault]:
+        """(tag, result) of the next job to end: its own result, or a Fault where its worker ran
+        past the time limit (killed) or died. Raises WorkerStartError where a worker cannot start."""
+        while True:
+            busy = self._running()
+            if not busy:
+                raise RuntimeError("next_done with no job running")
+            first_deadline = min(worker.deadline for _, worker in busy)
+            ready = wait([worker.conn for _, worker in busy], timeout=max(0.0, first_deadline - time.monotonic()))
+            for i, worker in busy:
+                if worker.conn in ready:
+                    try:
+                        message = worker.conn.recv()
+                    except (EOFError, OSError):
+                        worker.process.join(5)
+                        if not worker.ready:
+                            raise WorkerStartError(f"a worker process exited (code {worker.process.exitcode}) "
+                                                   "before it could take a job; see its error above") from None
+                        return self._finish(i, worker, Fault("worker_died", "the worker process died "
+                                                     f"(exit code {worker.process.exitcode})"), stop=True)
+                    if message == _READY and not worker.ready:
+                        worker.ready = True
+                        worker.start_clock(self._timeout)
+                        continue
+                    return self._finish(i, worker, message)
+            now = time.monotonic()
+            for i, worker in busy:
+                if worker.deadline > now:
+                    continue
+                if not worker.ready:
+                    raise WorkerStartError(f"a worker process did not start within {STARTUP_LIMIT:g} seconds")
+                return self._finish(i, worker, Fault("timeout", f"still running after the {self._timeout:g}-second "
+                                                     "limit; stopped"), stop=True)
+
+    def _finish(self, index: int, worker: _Worker, result: R | Fault, stop: bool = False) -> tuple[object, R | Fault]:
+        tag, worker.tag = worker.tag, None
+        if stop:
+            worker.stop(kill=True)
+            self._workers[index] = None
+        return tag, result

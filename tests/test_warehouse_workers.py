@@ -1,0 +1,100 @@
+"""Parsing in worker processes: jobs spread over the workers, a job past the time limit or whose
+worker dies costs that job alone, and in staging such a document is reported and tried again on
+the next run, while every other document is staged as usual."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.crawl.store import RawStore
+from pipeline.warehouse.ingest import stage
+from pipeline.warehouse.workers import Fault, WorkerPool
+from test_extract_pdf import HELVETICA, hand_pdf
+from tests.seeds import SEEDS_DIR
+
+
+def work(job: str) -> tuple[str, int]:
+    """Spawned workers import this module to run it: what each job names happens for real."""
+    if job == "sleep":
+        time.sleep(60)
+    if job == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return job, os.getpid()
+
+
+def test_jobs_started_together_run_in_different_workers() -> None:
+    with WorkerPool(work, 2, timeout=60) as pool:
+        pool.submit("a", "a")
+        pool.submit("b", "b")
+        assert not pool.idle
+        done = dict(pool.next_done() for _ in range(2))
+    assert {done["a"][0], done["b"][0]} == {"a", "b"}
+    assert done["a"][1] != done["b"][1] != os.getpid()
+
+
+@pytest.mark.parametrize("job, reason, words", [
+    ("sleep", "timeout", "still running after the 1-second limit"),
+    ("die", "worker_died", "exit code -9"),
+])
+def test_a_job_that_hangs_or_kills_its_worker_costs_that_job_alone(job, reason, words) -> None:
+    with WorkerPool(work, 2, timeout=1) as pool:
+        pool.submit("bad", job)
+        pool.submit("good", "good")
+        done = dict(pool.next_done() for _ in range(2))
+        assert done["good"][0] == "good"
+        fault = done["bad"]
+        assert isinstance(fault, Fault) and fault.reason == reason and words in fault.message
+        pool.submit("after", "after")  # the replacement worker takes the next job
+        assert pool.next_done()[1][0] == "after"
+
+
+def slow_pdf() -> bytes:
+    """A 150 KB PDF whose three million path operators keep pdfminer busy for minutes: the kind of
+    file that must not hold up a run (inflated, it stays well inside the PDF budget)."""
+    stream = b"BT /F1 12 Tf 72 700 Td (2023) Tj ET\n" + b"10 10 m 20 20 l S\n" * 3_000_000
+    return hand_pdf([zlib.compress(stream, 9)], b"/Filter /FlateDecode", HELVETICA)
+
+
+def test_a_document_past_the_time_limit_is_reported_retried_next_run_and_the_rest_staged(tmp_path: Path) -> None:
+    with RawStore(tmp_path / "raw") as store:
+        store.begin_crawl("test")
+        documents = [("http://gov.test/ndbg/slow.pdf", slow_pdf(), "application/pdf", "pdf")]
+        documents += [(f"http://gov.test/ndbg/{path.stem}.txt", path.read_bytes(), "text/plain; charset=utf-8", "text")
+                      for path in sorted(SEEDS_DIR.glob("00[0-2]_*.txt"))]
+        for url, data, content_type, fmt in documents:
+            store.record_document(url=url, final_url=url, portal="test", region_code=None, kind="report_page",
+                                  parent_url=None, title=None, published_on=None, sha256=store.put(data),
+                                  content_type=content_type, charset=None, source_format=fmt)
+        started = time.monotonic()
+        staged = stage(store, tmp_path / "frames", workers=2, timeout=2)
+        assert time.monotonic() - started < 60  # the slow file alone would take minutes
+        assert staged.frames["reports"].height == 3
+        failure = staged.failures.row(0, named=True)
+        assert staged.failures.height == 1 and failure["source_url"] == "http://gov.test/ndbg/slow.pdf"
+        assert (failure["reason"], failure["stage"]) == ("timeout", "parse")
+        assert "2-second limit" in failure["message"]
+        again = stage(store, tmp_path / "frames", workers=2, timeout=2)
+        assert (again.parsed, again.cached) == (1, 3)  # the timed-out file is tried again, the rest reused
+        assert again.failures["reason"].to_list() == ["timeout"]
+
+
+def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path: Path) -> None:
+    """A script that starts a pool outside a `__main__` guard: each spawned worker re-runs it and
+    dies starting. That is the environment's fault, not one document's: the caller gets an error."""
+    script = tmp_path / "unguarded.py"
+    script.write_text("from pipeline.warehouse.workers import WorkerPool\n"
+                      "from pipeline.warehouse.parsing import parse_stored\n"
+                      "with WorkerPool(parse_stored, 1) as pool:\n"
+                      "    pool.submit('job', ('missing', None))\n"
+                      "    pool.next_done()\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "WorkerStartError: a worker process exited (code 1) before it could take a job" in result.stderr
