@@ -56,34 +56,42 @@ def test_a_job_that_hangs_or_kills_its_worker_costs_that_job_alone(job, reason, 
         assert pool.next_done()[1][0] == "after"
 
 
-def slow_pdf() -> bytes:
+def slow_pdf(year: int) -> bytes:
     """A 150 KB PDF whose three million path operators keep pdfminer busy for minutes: the kind of
     file that must not hold up a run (inflated, it stays well inside the PDF budget)."""
-    stream = b"BT /F1 12 Tf 72 700 Td (2023) Tj ET\n" + b"10 10 m 20 20 l S\n" * 3_000_000
+    stream = b"BT /F1 12 Tf 72 700 Td (%d) Tj ET\n" % year + b"10 10 m 20 20 l S\n" * 3_000_000
     return hand_pdf([zlib.compress(stream, 9)], b"/Filter /FlateDecode", HELVETICA)
 
 
-def test_a_document_past_the_time_limit_is_reported_retried_next_run_and_the_rest_staged(tmp_path: Path) -> None:
+def test_a_document_past_the_time_limit_is_reported_the_rest_staged_and_it_is_tried_again(tmp_path: Path) -> None:
+    """Tried again on the next run, that is, unless its report came from another document: a slow
+    report page whose attachment parsed would only cost the time limit again."""
+    slow, page = "http://gov.test/ndbg/slow.pdf", "http://gov.test/ndbg/page.pdf"
+    documents = [(slow, slow_pdf(2023), "application/pdf", "report_page", None),
+                 (page, slow_pdf(2024), "application/pdf", "report_page", None),
+                 ("http://gov.test/ndbg/page-attachment.txt", next(SEEDS_DIR.glob("003_*.txt")).read_bytes(),
+                  "text/plain; charset=utf-8", "attachment", page)]
+    documents += [(f"http://gov.test/ndbg/{path.stem}.txt", path.read_bytes(), "text/plain; charset=utf-8",
+                   "report_page", None) for path in sorted(SEEDS_DIR.glob("00[0-2]_*.txt"))]
     with RawStore(tmp_path / "raw") as store:
         store.begin_crawl("test")
-        documents = [("http://gov.test/ndbg/slow.pdf", slow_pdf(), "application/pdf", "pdf")]
-        documents += [(f"http://gov.test/ndbg/{path.stem}.txt", path.read_bytes(), "text/plain; charset=utf-8", "text")
-                      for path in sorted(SEEDS_DIR.glob("00[0-2]_*.txt"))]
-        for url, data, content_type, fmt in documents:
-            store.record_document(url=url, final_url=url, portal="test", region_code=None, kind="report_page",
-                                  parent_url=None, title=None, published_on=None, sha256=store.put(data),
-                                  content_type=content_type, charset=None, source_format=fmt)
+        for url, data, content_type, kind, parent in documents:
+            store.record_document(url=url, final_url=url, portal="test", region_code=None, kind=kind,
+                                  parent_url=parent, title=None, published_on=None, sha256=store.put(data),
+                                  content_type=content_type, charset=None,
+                                  source_format="pdf" if url.endswith(".pdf") else "text")
         started = time.monotonic()
         staged = stage(store, tmp_path / "frames", workers=2, timeout=2)
-        assert time.monotonic() - started < 60  # the slow file alone would take minutes
-        assert staged.frames["reports"].height == 3
+        assert time.monotonic() - started < 60  # each slow file alone would take minutes
+        assert staged.frames["reports"].height == 4  # the three seeds and the slow page's attachment
         failure = staged.failures.row(0, named=True)
-        assert staged.failures.height == 1 and failure["source_url"] == "http://gov.test/ndbg/slow.pdf"
+        assert staged.failures.height == 1 and failure["source_url"] == slow
         assert (failure["reason"], failure["stage"]) == ("timeout", "parse")
         assert "2-second limit" in failure["message"]
         again = stage(store, tmp_path / "frames", workers=2, timeout=2)
-        assert (again.parsed, again.cached) == (1, 3)  # the timed-out file is tried again, the rest reused
+        assert (again.parsed, again.cached) == (1, 5)  # only the lone slow file is parsed again
         assert again.failures["reason"].to_list() == ["timeout"]
+        assert again.frames["reports"].height == 4
 
 
 def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path: Path) -> None:

@@ -179,7 +179,8 @@ def _settle_all(store: RawStore, settlers: list[Generator[StoredDocument, Report
             done += 1
             parsed += end.value.parsed
             if progress is not None and done % 100 == 0:
-                progress(f"parse: {done} of {len(settlers)} documents settled, {parsed} parsed")
+                progress(f"parse: {done:,} of {len(settlers):,} report pages done (with their attachments), "
+                         f"{parsed:,} documents parsed")
 
     for index in range(len(settlers)):
         advance(index, None)
@@ -225,8 +226,8 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     """Parse the current documents (reusing staged results) and write the new staging.
 
     `workers` processes parse (default: one per core), each document within `timeout` seconds.
-    A document that timed out or whose worker died is reported but not staged as tried, so the
-    next run tries it again.
+    A document that timed out or whose worker died is reported, and tried again on the next run
+    where no other document of its group (page and attachments) gave the report.
     """
     folder = staging_dir(frames_dir)
     cached_ok, cached_failed, cached_frames = _read_cache(folder)
@@ -239,7 +240,10 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
                          "report_id": group.staged_id or group.report.report_id}
                         for group in settled if group.doc is not None]
     failures = [failure for group in settled if group.doc is None for failure in group.tried]
-    every_failure = [failure for group in settled for failure in group.tried if failure["reason"] not in FAULT_REASONS]
+    # A fault of the worker, not of the file, is worth another try, unless the report came from
+    # another of the group's documents: then the next run would only pay the time limit again.
+    every_failure = [failure for group in settled for failure in group.tried
+                     if group.doc is not None or failure["reason"] not in FAULT_REASONS]
     parsed = sum(group.parsed for group in settled)
     cached = sum(group.cached for group in settled)
     fresh = _as_dict(validate_frames(reports_to_frames(new_reports)))
