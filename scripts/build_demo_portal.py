@@ -308,20 +308,33 @@ def trs_list(site: Site, folder: str, name: str, pages: list[list[Entry]], chars
         site.add(f"{folder}/{file_name}", page(name, body, charset=charsets.get(k, "utf-8"), crumbs=name))
 
 
+HANWEB_PROXY = "module/web/jpage/dataproxy.jsp"
+
+
 def hanweb_list(site: Site, folder: str, column: str, name: str, pages: list[list[Entry]]) -> None:
-    """Hanweb JCMS column: records as CDATA in a text/xml datastore, next group as a CDATA link."""
+    """Hanweb JCMS column: the first group as CDATA records in a text/xml datastore on the column
+    page; the later groups answered by the list proxy (`dataproxy.jsp?page=k&columnid=...`) as bare
+    datastore XML, each naming the next in `<nextgroup>` (the demo server maps the query to
+    `dataproxy/<column>-<page>.xml`)."""
+    column_id = column.removeprefix("col")
+
+    def proxy(k: int) -> str:  # raw `&` inside CDATA, as Hanweb writes it
+        return (f"/{HANWEB_PROXY}?page={k}&appid=1&webid=1&path=/&columnid={column_id}&unitid=9021"
+                "&webname=%E5%AE%BD%E5%9F%8E&permissiontype=0")
+
     for k, entries in enumerate(pages):
         records = "\n".join(
             f'<record><![CDATA[\n<li><a href="{e.href}" target="_blank" title="{html.escape(e.title)}">'
             f"{html.escape(e.title)}</a><span>{e.date}</span></li>\n]]></record>" for e in entries)
-        nextgroup = ""
-        if k + 1 < len(pages):
-            nextgroup = f'<nextgroup><![CDATA[<a href="/{folder}/index_{k + 2}.html">下一组</a>]]></nextgroup>'
-        store = (f'<script type="text/xml"><datastore>{nextgroup}<recordset>\n{records}\n</recordset>'
-                 f"</datastore></script>")
-        body = (f'<div class="list"><h2>{name}</h2><div id="{column}">{store}</div>'
+        nextgroup = f'<nextgroup><![CDATA[<a href="{proxy(k + 2)}"></a>]]></nextgroup>' if k + 1 < len(pages) else ""
+        store = f"<datastore>{nextgroup}<recordset>\n{records}\n</recordset></datastore>"
+        if k:
+            site.add(f"{HANWEB_PROXY.removesuffix('.jsp')}/{column_id}-{k + 1}.xml",
+                     f'<?xml version="1.0" encoding="UTF-8"?>\n{store}\n'.encode())
+            continue
+        body = (f'<div class="list"><h2>{name}</h2><div id="{column}"><script type="text/xml">{store}</script></div>'
                 f'<script>var wrap = document.getElementById("{column}"); /* jpage renders the datastore */</script></div>')
-        site.add(f"{folder}/{'index.html' if k == 0 else f'index_{k + 1}.html'}", page(name, body, crumbs=name))
+        site.add(f"{folder}/index.html", page(name, body, crumbs=name))
 
 
 def json_list(site: Site, path: str, api_path: str, name: str, entries: list[Entry]) -> None:
@@ -433,10 +446,13 @@ def build() -> Site:
     ]
     departments_2 = [
         report_page(site, "art/2023/1/19/art_4521_25001.html", edu_2022, container='id="zoom"', attachment="pdf", crumbs=crumbs),
-        report_page(site, "art/2020/1/21/art_4521_15001.html", edu_2019, container='id="zoom"', crumbs=crumbs),
         news[1],
     ]
-    hanweb_list(site, "col/col4521", "col4521", "部门信息公开年报", [departments, departments_2])
+    # A third group, so the proxy's own answers must be followed by their <nextgroup> too.
+    departments_3 = [
+        report_page(site, "art/2020/1/21/art_4521_15001.html", edu_2019, container='id="zoom"', crumbs=crumbs),
+    ]
+    hanweb_list(site, "col/col4521", "col4521", "部门信息公开年报", [departments, departments_2, departments_3])
 
     # Townships and streets (JSON search endpoint): 宽城镇 2022-2024 plus four seeds.
     town_2022 = synthetic_values(TOWN, 2022, rng, published_on="2023-01-16")
@@ -534,7 +550,8 @@ def readme(site: Site) -> str:
         "`scripts/build_demo_portal.py` (do not edit by hand: re-run the script). `xxgk serve-demo` serves it on",
         f"127.0.0.1; absolute links name `{ORIGIN}`, which the server rewrites to the served address.", "",
         "What it exercises: a TRS list (`/zwgk/ndbg/index.html`, `index_1.html` … paged by `createPageHTML`, page 2",
-        "in GBK), a Hanweb datastore list (`/col/col4521/`, records as CDATA in `<script type=\"text/xml\">`, next group",
+        "in GBK), a Hanweb datastore list (`/col/col4521/`, records as CDATA in `<script type=\"text/xml\">`, the next",
+        "group from the list proxy `/module/web/jpage/dataproxy.jsp?page=2&columnid=4521…` as bare datastore XML,",
         "linked in `<nextgroup>`), a list filled from a JSON search endpoint (`/zwgk/xznb/` ← `/api/search/xznb.json`),",
         "report pages with rowspan/colspan tables in TRS_Editor / #zoom / .article-content divs, GBK pages with only a",
         "meta charset (the server sends no HTTP charset for them), reports only as DOCX/PDF attachments, a .doc",

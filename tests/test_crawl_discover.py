@@ -83,6 +83,25 @@ def test_links_pagination_datastore_and_json_endpoints_from_one_page() -> None:
     assert "http://a.gov.cn/col/col4521/index_2.html" not in by_url  # the datastore's next group is paging only
 
 
+PROXY = "http://a.gov.cn/module/web/jpage/dataproxy.jsp?page={}&appid=1&webid=1&path=/&columnid=4521&unitid=9021"
+
+
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="UTF-8"?>\n', ""])
+def test_a_bare_datastore_from_the_list_proxy_gives_its_records_and_the_next_group(declaration) -> None:
+    """Hanweb's dataproxy.jsp answers a group as bare XML. Read as HTML, its CDATA would be comments
+    that end at the first `>`: the records' anchors survive by luck, the next group's does not."""
+    answer = (f'{declaration}<datastore><nextgroup><![CDATA[<a href="{PROXY.format(3)}"></a>]]></nextgroup>'
+              '<recordset><record><![CDATA[<li><a href="/art/2023/1/19/art_4521_1.html" target="_blank">'
+              '教育局2022年政府信息公开工作年度报告</a><span>2023-01-19</span></li>]]></record></recordset></datastore>')
+    found = extract_links(answer, PROXY.format(2))
+    assert [(link.url, link.text) for link in found.links] == [
+        ("http://a.gov.cn/art/2023/1/19/art_4521_1.html", "教育局2022年政府信息公开工作年度报告")]
+    assert found.pagination == [PROXY.format(3)]
+    last = extract_links(answer.replace(answer[answer.index("<nextgroup>"):answer.index("<recordset>")], ""),
+                         PROXY.format(3))
+    assert last.pagination == [] and len(last.links) == 1
+
+
 def test_selectors_narrow_list_links_and_next_pages() -> None:
     found = extract_links(PAGE, "http://a.gov.cn/index.html", link_selector="ul.list a", pagination_selector="a.next")
     # the selector picks the page's anchors; datastore records are data a selector cannot reach, so kept

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 DEMO_ROOT = Path(__file__).resolve().parents[2] / "data" / "demo_portal"
 DEMO_ORIGIN = b"http://www.kuancheng-demo.gov.cn"
@@ -29,6 +29,8 @@ DEMO_ORIGIN = b"http://www.kuancheng-demo.gov.cn"
 DEMO_PORT = 8765
 _REWRITTEN_SUFFIXES = {".html", ".htm", ".json", ".txt", ".xml"}
 _GB_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?(gb2312|gbk|gb18030)", re.I)
+# Hanweb's list proxy answers by query; the demo keeps each (column, page) answer as a file beside it.
+_HANWEB_PROXY = "/module/web/jpage/dataproxy.jsp"
 _TYPES = {".json": "application/json", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           ".doc": "application/msword", ".wps": "application/vnd.ms-works"}
 
@@ -55,7 +57,8 @@ def _handler(root: Path, request_log: list[dict] | None) -> type[BaseHTTPRequest
         def do_GET(self) -> None:
             if request_log is not None:
                 request_log.append({"path": self.path, "time": time.monotonic(), "headers": dict(self.headers)})
-            path = self._resolve(unquote(urlsplit(self.path).path))
+            url = urlsplit(self.path)
+            path = self._resolve(_proxy_answer(url) or unquote(url.path))
             if path is None:
                 self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8")
                 return
@@ -100,6 +103,17 @@ def _handler(root: Path, request_log: list[dict] | None) -> type[BaseHTTPRequest
                 self.wfile.write(body)
 
     return DemoHandler
+
+
+def _proxy_answer(url: SplitResult) -> str | None:
+    """The file holding the list proxy's answer for `columnid` and `page`, if the URL asks the proxy."""
+    if url.path != _HANWEB_PROXY:
+        return None
+    query = parse_qs(url.query)
+    column, page = query.get("columnid", [""])[0], query.get("page", [""])[0]
+    if not (column.isdigit() and page.isdigit()):
+        return None
+    return f"{_HANWEB_PROXY.removesuffix('.jsp')}/{column}-{page}.xml"
 
 
 class _Server(ThreadingHTTPServer):

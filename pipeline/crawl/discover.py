@@ -3,7 +3,9 @@
 Chinese government CMSs hide their lists in three ways and all three are read here as data,
 never executed: plain `<a>` lists paged by a `createPageHTML(n, cur, "index", "html")` script call
 (TRS: page 1 is index.html, page k is index_{k-1}.html); Hanweb's `<script type="text/xml">`
-datastore whose `<record>`s are CDATA HTML fragments; and lists a page fills from a JSON search
+datastore whose `<record>`s are CDATA HTML fragments, its later groups served as bare datastore
+XML by `dataproxy.jsp` at the `<nextgroup>` link (the path Hanweb keeps for clients without
+script; its script pages the same proxy by POST); and lists a page fills from a JSON search
 endpoint, whose URL sits in a script as a string literal.
 """
 
@@ -37,6 +39,7 @@ _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(?:[\"'][^\"']*[\"']\s*,\s*)?(\w+
                           r"[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>(.*?)</nextgroup>", re.S | re.I)
+_BARE_DATASTORE = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?<datastore\b", re.I)
 _REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
 _JS_LOCATION = re.compile(r"(?:window|document|self|top)\.location(?:\.href)?\s*=\s*[\"']([^\"']+)[\"']")
 _JSONP = re.compile(r"^\s*[\w.$]+\s*\((.*)\)\s*;?\s*$", re.S)
@@ -126,11 +129,16 @@ def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
 
     With `link_selector` only the matching anchors count as list links; with `pagination_selector`
     only the matching anchors count as next pages. Script data (Hanweb datastores, createPageHTML,
-    JSON endpoints) is always read: a CSS selector cannot reach inside it.
+    JSON endpoints) is always read: a CSS selector cannot reach inside it. A bare datastore (a
+    Hanweb `dataproxy.jsp` answer) is read as one; an HTML parser would take its CDATA for comments
+    and lose the next group's link.
     """
+    found = PageLinks()
+    if _BARE_DATASTORE.match(html):
+        _read_datastore(html, page_url, found)
+        return found
     tree = LexborHTMLParser(html)
     base = _base(tree, page_url)
-    found = PageLinks()
     anchors = tree.css(link_selector) if link_selector else tree.css("a[href]")
     found.links.extend(_anchor_links(anchors, base))
     next_anchors = tree.css(pagination_selector) if pagination_selector else [

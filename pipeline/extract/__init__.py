@@ -27,6 +27,7 @@ _UNSUPPORTED_NAMES = {
 }
 _CONTENT_TYPES = {
     "text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "text/markdown": "text",
+    "text/xml": "html", "application/xml": "html",  # markup all the same (Hanweb's list proxy answers in XML)
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/msword": ".doc", "application/vnd.ms-excel": ".xls", "application/vnd.ms-works": ".wps",
