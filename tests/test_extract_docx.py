@@ -88,6 +88,27 @@ def test_corrupt_docx(data, words):
 
 
 
+def needing_version(data: bytes, version: int) -> bytes:
+    """The archive with every central directory entry claiming it needs zip `version` to extract."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    while at != -1:
+        out[at + 6:at + 8] = version.to_bytes(2, "little")
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("source", "reason"), [("http://x.gov.cn/r.docx", "corrupt_docx"),
+                                                 ("http://x.gov.cn/download?id=7", "unsupported_format")])
+def test_an_archive_zipfile_cannot_open_is_refused_by_name_not_a_traceback(source, reason):
+    """zipfile refuses a directory needing a newer zip version with NotImplementedError, not
+    BadZipFile: found by fuzzing, where it escaped format detection as a traceback."""
+    data = needing_version(docx(p("年度报告")), 210)
+    with pytest.raises(ExtractError) as error:
+        read_document(data, source)
+    assert error.value.reason == reason
+
+
 def test_a_part_that_inflates_past_the_limit_is_refused(monkeypatch):
     """A zip bomb: a small archive whose document.xml inflates far past any report's size."""
     monkeypatch.setattr(docx_reader, "MAX_PART_BYTES", 10_000)

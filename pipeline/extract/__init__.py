@@ -72,7 +72,7 @@ def detect_format(data: bytes, source: str, content_type: str | None = None) -> 
     if data.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except (zipfile.BadZipFile, ValueError):
+        except Exception:  # a damaged directory raises more than BadZipFile (NotImplementedError, EOFError...)
             return "docx" if extension == ".docx" else ".zip"
         if "word/document.xml" in names:
             return "docx"
