@@ -1,7 +1,7 @@
 """`xxgk parse PATH...`: each file's report as one JSON line, or validated frames as Parquet.
 
 A file that cannot be parsed costs one line on stderr (`xxgk parse: <path>: <message>`) and the
-exit code 1; the other files are still parsed and written.
+exit code 1; the other files are still parsed and written, even past a bug in the parser.
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ def run_parse(paths: list[Path], frames_dir: Path | None) -> int:
         except DocumentError as error:
             failed += 1
             print(f"xxgk parse: {path}: {error.message}", file=sys.stderr)
+        except Exception as error:  # a parser bug must cost one file, not the batch
+            failed += 1
+            print(f"xxgk parse: {path}: internal error ({type(error).__name__}: {error}); please report it",
+                  file=sys.stderr)
     if frames_dir is not None:
         frames_dir.mkdir(parents=True, exist_ok=True)
         for name, frame in validate_frames(reports_to_frames(reports)).items():
