@@ -162,11 +162,11 @@ def hand_pdf(streams: list[bytes], stream_attrs: bytes = b"", fonts: tuple[bytes
     return bytes(out)
 
 
-def glyph_id_pdf() -> bytes:
-    """A CID font without a ToUnicode map: text extracts as glyph ids only."""
+def glyph_id_pdf(widths: bytes = b"") -> bytes:
+    """A CID font without a ToUnicode map: text extracts as glyph ids only. `widths`: its /W array."""
     return hand_pdf([b"BT /F1 12 Tf 72 700 Td <00410042004300440045> Tj ET"], fonts=(
         b"<< /Type /Font /Subtype /Type0 /BaseFont /XYZ /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /XYZ /DW 1000"
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /XYZ /DW 1000" + (b" /W " + widths if widths else b"") +
         b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
     ))
 
@@ -258,3 +258,30 @@ def test_the_budget_is_per_document_not_per_stream(monkeypatch):
     with pytest.raises(ExtractError) as error:
         read_document(hand_pdf([page] * 3, b"/Filter /FlateDecode", HELVETICA), "http://x.gov.cn/r.pdf")
     assert error.value.reason == "corrupt_pdf" and "inflate past" in error.value.message
+
+
+def extract_outcome(data: bytes) -> str:
+    """What reading `data` ends in (a worker job: the memory cap guards the test run itself)."""
+    try:
+        read_document(data, "r.pdf")
+    except ExtractError as error:
+        return f"{error.reason}: {error.message}"
+    return "read"
+
+
+def test_a_damaged_width_range_costs_no_memory():
+    """A CID font's `/W` range `first last width` is a table entry per CID; a damaged one
+    (`1 99999999999 500`, from fuzzing: 10 KB took 24 GB) is cut to the 65,536 CIDs a range can
+    span. Read in a worker capped at 1 GiB: without the cut, the result is MemoryError."""
+    from pipeline.warehouse.workers import WorkerPool
+
+    with WorkerPool(extract_outcome, 1, timeout=120, memory_limit=1024 ** 3) as pool:
+        pool.submit("damaged", glyph_id_pdf(b"[1 99999999999 500 3 [600 700] 70000 70001 800]"))
+        _, outcome = pool.next_done()
+    assert outcome.startswith("no_text_layer")
+
+
+def test_width_ranges_read_as_pdfminer_reads_them_only_cut_to_the_cid_space():
+    cut = pdf_limits.within_cid_space([1, 99999999999, 500, 3, [600, 700], 70000, 70001, 800, "junk", 7, 9, 1], 3)
+    assert cut == [1, 1 + 0xFFFF, 500, 3, [600, 700], 70000, 70001, 800, 7, 9, 1]
+    assert pdf_limits.within_cid_space([5, 2 ** 40, 1000, -500, 880], 5) == [5, 5 + 0xFFFF, 1000, -500, 880]

@@ -5,6 +5,7 @@ the next run, while every other document is staged as usual."""
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -21,12 +22,20 @@ from test_extract_pdf import HELVETICA, hand_pdf
 from tests.seeds import SEEDS_DIR
 
 
-def work(job: str) -> tuple[str, int]:
+def work(job: str) -> tuple[str, object]:
     """Spawned workers import this module to run it: what each job names happens for real."""
     if job == "sleep":
         time.sleep(60)
     if job == "die":
         os.kill(os.getpid(), signal.SIGKILL)
+    if job == "limit":
+        return job, resource.getrlimit(resource.RLIMIT_AS)
+    if job == "allocate":
+        try:
+            bytearray(2 * 1024 ** 3)
+        except MemoryError:
+            return job, "MemoryError"
+        return job, "allocated"
     return job, os.getpid()
 
 
@@ -53,6 +62,18 @@ def test_a_job_that_hangs_or_kills_its_worker_costs_that_job_alone(job, reason, 
         fault = done["bad"]
         assert isinstance(fault, Fault) and fault.reason == reason and words in fault.message
         pool.submit("after", "after")  # the replacement worker takes the next job
+        assert pool.next_done()[1][0] == "after"
+
+
+def test_each_worker_runs_within_its_memory_limit() -> None:
+    """2 GiB is nothing to this machine, but past a worker's 1 GiB cap: the job gets MemoryError
+    in its own process, which goes on serving."""
+    with WorkerPool(work, 1, timeout=60, memory_limit=1024 ** 3) as pool:
+        pool.submit("limit", "limit")
+        assert pool.next_done()[1] == ("limit", (1024 ** 3, 1024 ** 3))
+        pool.submit("allocate", "allocate")
+        assert pool.next_done()[1] == ("allocate", "MemoryError")
+        pool.submit("after", "after")
         assert pool.next_done()[1][0] == "after"
 
 

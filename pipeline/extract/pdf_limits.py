@@ -1,18 +1,22 @@
-"""A bound on what a PDF's streams may inflate to while pdfminer reads them.
+"""Bounds on the memory a PDF can make pdfminer take, which nothing in pdfminer limits.
 
-pdfminer decodes Flate, LZW and RunLength streams without any limit: a PDF of a few MB whose
-streams inflate a thousandfold would take gigabytes of memory, and the crawler's download cap
-cannot see that. pdfminer has no hook for it, so `install` points the three decoders that
-`pdfminer.pdftypes` calls at bounded ones; each charges what it produces to the budget of the
-document being read (`inflation_budget`) and stops with `InflationLimit` the moment it runs out,
-before the rest is inflated. Real report PDFs inflate to a few MB (content streams and embedded
-font subsets; images are never decoded, since only text and rulings are read).
+Streams: pdfminer decodes Flate, LZW and RunLength without any limit, so a PDF of a few MB whose
+streams inflate a thousandfold would take gigabytes, and the crawler's download cap cannot see
+that. `install` points the three decoders that `pdfminer.pdftypes` calls at bounded ones; each
+charges what it produces to the budget of the document being read (`inflation_budget`) and stops
+with `InflationLimit` the moment it runs out, before the rest is inflated. Real report PDFs
+inflate to a few MB (content streams and embedded font subsets; images are never decoded, since
+only text and rulings are read).
+
+Width tables: a CID font's `/W` range `first last width` becomes one table entry per CID, so a
+damaged range (`1 99999999999 500`, found by fuzzing: a 10 KB file took 24 GB before the kernel
+killed it) is cut to the 65,536 CIDs a range can span.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from io import BytesIO
@@ -20,6 +24,7 @@ from types import SimpleNamespace
 
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # per document, all streams together
 _CHUNK = 1024 * 1024
+_CID_SPAN = 0xFFFF  # CIDs are two bytes: no range covers more
 
 
 class InflationLimit(Exception):
@@ -125,11 +130,47 @@ def bounded_run_length(data: bytes) -> bytes:
     return bytes(out)
 
 
+def within_cid_space(seq: Iterable[object], group: int) -> list[object]:
+    """A `/W` (`group` 3) or `/W2` (`group` 5) array with each range's last CID cut to at most
+    65,535 past its first. Numbers are grouped as pdfminer groups them: a widths list ends a run,
+    anything else is skipped (pdfminer skips it too, so it is left out)."""
+    from pdfminer.pdftypes import resolve1
+
+    out: list[object] = []
+    numbers: list[object] = []
+    for value in seq:
+        value = resolve1(value)
+        if isinstance(value, (int, float)):
+            numbers.append(value)
+            if len(numbers) == group:
+                first, last = numbers[0], numbers[1]
+                if isinstance(first, int) and isinstance(last, int):
+                    numbers[1] = min(last, first + _CID_SPAN)
+                out += numbers
+                numbers = []
+        elif isinstance(value, list):
+            out += numbers
+            out.append(value)
+            numbers = []
+    return out + numbers
+
+
+_installed = False
+
+
 def install() -> None:
-    """Point pdfminer's stream decoding at the bounded decoders (idempotent)."""
-    from pdfminer import pdftypes
+    """Point pdfminer's stream decoding at the bounded decoders and its width tables at the CID
+    space (once per process)."""
+    global _installed
+    if _installed:
+        return
+    from pdfminer import pdffont, pdftypes
 
     pdftypes.zlib = SimpleNamespace(  # type: ignore[assignment]
         decompress=bounded_inflate, decompressobj=lambda: _BoundedDecompressor(_current()), error=zlib.error)
     pdftypes.lzwdecode = bounded_lzw
     pdftypes.rldecode = bounded_run_length
+    widths, widths2 = pdffont.get_widths, pdffont.get_widths2
+    pdffont.get_widths = lambda seq: widths(within_cid_space(seq, 3))  # type: ignore[assignment]
+    pdffont.get_widths2 = lambda seq: widths2(within_cid_space(seq, 5))  # type: ignore[assignment]
+    _installed = True

@@ -4,7 +4,9 @@ A crafted or pathological file can keep the parser busy for hours (pdfminer inte
 content streams in pure Python), and a nightly run must not wait on one document: a worker past
 the limit is killed and replaced, and its job comes back as a `timeout` fault. A worker that dies
 (killed for memory, a crash in a C library) costs its job alone, as `worker_died`. The workers
-also keep every core busy, which a year of PDF attachments at 50-500 ms each needs.
+also keep every core busy, which a year of PDF attachments at 50-500 ms each needs. Each worker
+has a cap on its address space, so a document that makes a library allocate without bound gets
+MemoryError in its own process instead of the kernel's OOM killer choosing a victim.
 
 Workers are spawned, not forked: the parent may be a Dagster process with threads (DuckDB,
 gRPC), and forking a process with threads is unsafe.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +24,9 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
 DEFAULT_TIMEOUT = 300.0  # seconds per job: a 300-page PDF parses in about a minute
+# Address space per worker: a job past it gets MemoryError in its own process, and the machine
+# keeps its memory (a worker parsing a report needs well under 1 GiB).
+DEFAULT_MEMORY_LIMIT = 4 * 1024 ** 3
 STARTUP_LIMIT = 120.0  # seconds for a new worker to import what it runs
 _READY = "ready"
 # Faults of the process, not of the job's input: worth another try on the next run.
@@ -48,9 +54,11 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _serve(conn: Connection, work: Callable[[Any], Any]) -> None:
+def _serve(conn: Connection, work: Callable[[Any], Any], memory_limit: int | None) -> None:
     """A worker's loop: a job in, its result out, until the pool closes the pipe. It says when it
     is ready, so the time limit counts the job, not the imports that start a process."""
+    if memory_limit is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     try:
         conn.send(_READY)
         while True:
@@ -60,9 +68,9 @@ def _serve(conn: Connection, work: Callable[[Any], Any]) -> None:
 
 
 class _Worker:
-    def __init__(self, context: Any, work: Callable[[Any], Any]) -> None:
+    def __init__(self, context: Any, work: Callable[[Any], Any], memory_limit: int | None) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, work), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, work, memory_limit), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -85,14 +93,17 @@ class _Worker:
 
 class WorkerPool(Generic[J, R]):
     """`size` processes running `work` (a module-level function: spawned workers import it), one
-    job each at a time. Submit while `idle`; `next_done` waits for the next job to end."""
+    job each at a time, each within `memory_limit` bytes of address space (None: no limit).
+    Submit while `idle`; `next_done` waits for the next job to end."""
 
-    def __init__(self, work: Callable[[J], R], size: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, work: Callable[[J], R], size: int, timeout: float = DEFAULT_TIMEOUT,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT) -> None:
         self._context = multiprocessing.get_context("spawn")
         self._work = work
         self._timeout = timeout
+        self._memory_limit = memory_limit
         # A slot whose worker was stopped stays empty until a job needs it.
-        self._workers: list[_Worker | None] = [_Worker(self._context, work) for _ in range(max(1, size))]
+        self._workers: list[_Worker | None] = [self._start() for _ in range(max(1, size))]
 
     def __enter__(self) -> WorkerPool[J, R]:
         return self
@@ -101,6 +112,9 @@ class WorkerPool(Generic[J, R]):
         for worker in self._workers:
             if worker is not None:
                 worker.stop(kill=worker.tag is not None)
+
+    def _start(self) -> _Worker:
+        return _Worker(self._context, self._work, self._memory_limit)
 
     @property
     def idle(self) -> bool:
@@ -118,12 +132,12 @@ class WorkerPool(Generic[J, R]):
         index = next(i for i, worker in enumerate(self._workers) if worker is None or worker.tag is None)
         worker = self._workers[index]
         if worker is None:
-            worker = self._workers[index] = _Worker(self._context, self._work)
+            worker = self._workers[index] = self._start()
         try:
             worker.conn.send(job)
         except (BrokenPipeError, OSError):  # it died while idle: a fresh one takes the job
             worker.stop(kill=True)
-            worker = self._workers[index] = _Worker(self._context, self._work)
+            worker = self._workers[index] = self._start()
             worker.conn.send(job)
         worker.tag = tag
         worker.start_clock(self._timeout)
