@@ -102,8 +102,10 @@ def test_a_document_past_the_time_limit_is_reported_the_rest_staged_and_it_is_tr
                                   content_type=content_type, charset=None,
                                   source_format="pdf" if url.endswith(".pdf") else "text")
         started = time.monotonic()
-        staged = stage(store, tmp_path / "frames", workers=2, timeout=2)
+        lines: list[str] = []
+        staged = stage(store, tmp_path / "frames", progress=lines.append, workers=2, timeout=2)
         assert time.monotonic() - started < 60  # each slow file alone would take minutes
+        assert sorted(line.split(": ")[1] for line in lines if "timeout" in line) == [page, slow]
         assert staged.frames["reports"].height == 4  # the three seeds and the slow page's attachment
         failure = staged.failures.row(0, named=True)
         assert staged.failures.height == 1 and failure["source_url"] == slow

@@ -191,6 +191,8 @@ def _settle_all(store: RawStore, settlers: list[Generator[StoredDocument, Report
                     index, doc = waiting.popleft()
                     pool.submit((index, doc), (str(store.path_for(doc.sha256)), doc))
                 (index, doc), result = pool.next_done()
+                if isinstance(result, Fault) and progress is not None:  # worth a line now, not only in the summary
+                    progress(f"parse: {doc.url}: {result.reason}: {result.message}")
                 advance(index, _outcome(doc, result))
     return results
 
