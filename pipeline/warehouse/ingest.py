@@ -8,7 +8,9 @@ mapping each parsed (url, sha256) to its report. A re-run reuses the rows of eve
 bytes and URL are unchanged and parses only the rest; a parser upgrade starts a new folder, so
 everything is parsed again by the new code. So does new division data (`data/divisions/`): staged
 reports carry the regions resolved from it. Once the new folder is written, the folders of earlier
-versions are removed: nothing reads them, and each holds a full copy of the facts.
+versions are removed: nothing reads them, and each holds a full copy of the facts. While a run
+parses, what it has parsed is checkpointed in the folder's `checkpoints/` every minute, so a run
+stopped midway loses at most that minute; the complete staging replaces the checkpoints.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
@@ -37,6 +40,8 @@ from pipeline.warehouse.workers import DEFAULT_TIMEOUT, FAULT_REASONS, Fault, Wo
 Frames = dict[str, pl.DataFrame]
 FAILURE_SCHEMA = {c: pl.String for c in RUN_TABLES["parse_failures"]}
 _DOCUMENTS_SCHEMA = {"url": pl.String, "sha256": pl.String, "report_id": pl.String}
+CHECKPOINTS = "checkpoints"  # folder in the staging for the parts of a run not yet complete
+CHECKPOINT_SECONDS = 60.0
 
 
 @dataclass
@@ -137,6 +142,19 @@ class _Settled:
     parsed: int = 0
     cached: int = 0
 
+    def document_row(self) -> dict | None:
+        """The staged documents' row of the document that gave the report."""
+        if self.doc is None:
+            return None
+        report_id = self.staged_id or self.report.report_id  # type: ignore[union-attr]
+        return {"url": self.doc.url, "sha256": self.doc.sha256, "report_id": report_id}
+
+    def remembered(self) -> list[dict]:
+        """The failures to stage as tried. A fault of the worker, not of the file, is worth another
+        try, unless the report came from another of the group's documents: then the next run
+        would only pay the time limit again."""
+        return [failure for failure in self.tried if self.doc is not None or failure["reason"] not in FAULT_REASONS]
+
 
 def _settle(group: list[StoredDocument], cached_ok: dict[tuple[str, str], str],
             cached_failed: dict[tuple[str, str], dict]) -> Generator[StoredDocument, Report | dict, _Settled]:
@@ -163,9 +181,11 @@ def _settle(group: list[StoredDocument], cached_ok: dict[tuple[str, str], str],
 
 
 def _settle_all(store: RawStore, settlers: list[Generator[StoredDocument, Report | dict, _Settled]],
-                workers: int, timeout: float, progress: Callable[[str], None] | None) -> list[_Settled]:
+                workers: int, timeout: float, progress: Callable[[str], None] | None,
+                on_parsed: Callable[[_Settled], None]) -> list[_Settled]:
     """Every group settled, its documents parsed in worker processes; results in group order, so
-    the staging comes out the same however the workers interleave."""
+    the staging comes out the same however the workers interleave. `on_parsed` sees each group
+    that parsed something, as it settles."""
     results: list[_Settled | None] = [None] * len(settlers)
     waiting: deque[tuple[int, StoredDocument]] = deque()
     done = parsed = 0
@@ -178,6 +198,8 @@ def _settle_all(store: RawStore, settlers: list[Generator[StoredDocument, Report
             results[index] = end.value
             done += 1
             parsed += end.value.parsed
+            if end.value.parsed:
+                on_parsed(end.value)
             if progress is not None and done % 100 == 0:
                 progress(f"parse: {done:,} of {len(settlers):,} report pages done (with their attachments), "
                          f"{parsed:,} documents parsed")
@@ -206,13 +228,65 @@ def _as_dict(frames) -> Frames:
 
 
 def _read_cache(folder: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], dict], Frames]:
-    if not (folder / "documents.parquet").exists():
+    """What the staging holds: the last complete staging, plus the checkpoints of a run that
+    stopped before it finished. A report a later part staged again (its page's bytes changed)
+    keeps only its latest rows."""
+    parts = [folder] if (folder / "documents.parquet").exists() else []
+    parts += _checkpoints(folder)
+    if not parts:
         return {}, {}, _empty_frames()
-    documents = pl.read_parquet(folder / "documents.parquet")
-    ok = {(r["url"], r["sha256"]): r["report_id"] for r in documents.iter_rows(named=True)}
-    failed = {(r["source_url"], r["sha256"]): r for r in pl.read_parquet(folder / "tried.parquet").iter_rows(named=True)}
-    frames = {t: pl.read_parquet(folder / f"{t}.parquet") for t in FACT_TABLES}
-    return ok, failed, frames
+    ok: dict[tuple[str, str], str] = {}
+    failed: dict[tuple[str, str], dict] = {}
+    frames: dict[str, list[pl.DataFrame]] = {t: [] for t in FACT_TABLES}
+    later: set[str] = set()
+    for part in reversed(parts):  # newest first: its rows win
+        documents = pl.read_parquet(part / "documents.parquet")
+        for r in documents.iter_rows(named=True):
+            ok.setdefault((r["url"], r["sha256"]), r["report_id"])
+        for r in pl.read_parquet(part / "tried.parquet").iter_rows(named=True):
+            failed.setdefault((r["source_url"], r["sha256"]), r)
+        for t in FACT_TABLES:
+            frames[t].append(pl.read_parquet(part / f"{t}.parquet").filter(~pl.col("report_id").is_in(list(later))))
+        later.update(documents["report_id"].to_list())
+    return ok, failed, {t: pl.concat(frames[t][::-1], how="vertical_relaxed") for t in FACT_TABLES}
+
+
+def _checkpoints(folder: Path) -> list[Path]:
+    """Complete checkpoint folders, oldest first: `documents.parquet` is written last, so a
+    checkpoint without it was cut short and is ignored."""
+    return sorted(path.parent for path in (folder / CHECKPOINTS).glob("*/documents.parquet"))
+
+
+class _Checkpointer:
+    """Every `seconds`, the groups parsed since the last checkpoint go to a checkpoint folder, so
+    a run stopped midway (killed, machine restarted) loses at most that much parsing: the next
+    run reads the checkpoints as staging. The complete staging replaces them at the end."""
+
+    def __init__(self, folder: Path, seconds: float) -> None:
+        self.root = folder / CHECKPOINTS
+        self.seconds = seconds
+        self.pending: list[_Settled] = []
+        self.last = time.monotonic()
+        self.count = len(_checkpoints(folder))
+
+    def add(self, group: _Settled) -> None:
+        self.pending.append(group)
+        if time.monotonic() - self.last >= self.seconds:
+            self.write()
+
+    def write(self) -> None:
+        if self.pending:
+            self.count += 1
+            target = self.root / f"{self.count:05d}-{os.getpid()}"
+            target.mkdir(parents=True, exist_ok=True)
+            reports = [group.report for group in self.pending if group.report is not None]
+            for table, frame in _as_dict(validate_frames(reports_to_frames(reports))).items():
+                _write(target, table, frame)
+            _write(target, "tried", pl.DataFrame([f for g in self.pending for f in g.remembered()], schema=FAILURE_SCHEMA))
+            rows = [row for group in self.pending if (row := group.document_row()) is not None]
+            _write(target, "documents", pl.DataFrame(rows, schema=_DOCUMENTS_SCHEMA))
+            self.pending = []
+        self.last = time.monotonic()
 
 
 def _write(folder: Path, name: str, frame: pl.DataFrame) -> None:
@@ -224,28 +298,26 @@ def _write(folder: Path, name: str, frame: pl.DataFrame) -> None:
 
 
 def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | None = None,
-          workers: int | None = None, timeout: float = DEFAULT_TIMEOUT) -> Staged:
+          workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
+          checkpoint_seconds: float = CHECKPOINT_SECONDS) -> Staged:
     """Parse the current documents (reusing staged results) and write the new staging.
 
     `workers` processes parse (default: one per core), each document within `timeout` seconds.
     A document that timed out or whose worker died is reported, and tried again on the next run
-    where no other document of its group (page and attachments) gave the report.
+    where no other document of its group (page and attachments) gave the report. What is parsed
+    is checkpointed every `checkpoint_seconds`, so a run stopped midway resumes from there.
     """
     folder = staging_dir(frames_dir)
     cached_ok, cached_failed, cached_frames = _read_cache(folder)
     documents = current_documents(store)
     settlers = [_settle(group, cached_ok, cached_failed) for group in _groups(d for d in documents if d.sha256)]
-    settled = _settle_all(store, settlers, workers or default_workers(), timeout, progress)
+    checkpoints = _Checkpointer(folder, checkpoint_seconds)
+    settled = _settle_all(store, settlers, workers or default_workers(), timeout, progress, checkpoints.add)
     new_reports = [group.report for group in settled if group.report is not None]
     kept_cached = [group.staged_id for group in settled if group.staged_id is not None]
-    staged_documents = [{"url": group.doc.url, "sha256": group.doc.sha256,
-                         "report_id": group.staged_id or group.report.report_id}
-                        for group in settled if group.doc is not None]
+    staged_documents = [row for group in settled if (row := group.document_row()) is not None]
     failures = [failure for group in settled if group.doc is None for failure in group.tried]
-    # A fault of the worker, not of the file, is worth another try, unless the report came from
-    # another of the group's documents: then the next run would only pay the time limit again.
-    every_failure = [failure for group in settled for failure in group.tried
-                     if group.doc is not None or failure["reason"] not in FAULT_REASONS]
+    every_failure = [failure for group in settled for failure in group.remembered()]
     parsed = sum(group.parsed for group in settled)
     cached = sum(group.cached for group in settled)
     fresh = _as_dict(validate_frames(reports_to_frames(new_reports)))
@@ -260,6 +332,7 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     _write(folder, "failures", failure_frame)
     _write(folder, "tried", pl.DataFrame(every_failure, schema=FAILURE_SCHEMA))
     _write(folder, "documents", pl.DataFrame(staged_documents, schema=_DOCUMENTS_SCHEMA))
+    shutil.rmtree(folder / CHECKPOINTS, ignore_errors=True)  # all in the staging now
     for old in _earlier_staging(frames_dir, folder):
         shutil.rmtree(old)
         if progress is not None:
