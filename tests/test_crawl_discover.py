@@ -15,6 +15,8 @@ from pipeline.crawl.discover import (
     json_links,
     link_preference,
     looks_like_section,
+    next_page,
+    page_chain,
     parse_json,
     report_links,
 )
@@ -97,9 +99,24 @@ def test_a_bare_datastore_from_the_list_proxy_gives_its_records_and_the_next_gro
     assert [(link.url, link.text) for link in found.links] == [
         ("http://a.gov.cn/art/2023/1/19/art_4521_1.html", "教育局2022年政府信息公开工作年度报告")]
     assert found.pagination == [PROXY.format(3)]
+    assert found.continuations == [PROXY.format(3)]  # the next page, whatever the nextgroup names
     last = extract_links(answer.replace(answer[answer.index("<nextgroup>"):answer.index("<recordset>")], ""),
                          PROXY.format(3))
-    assert last.pagination == [] and len(last.links) == 1
+    assert last.pagination == last.continuations == [] and len(last.links) == 1
+    empty = extract_links(answer[:answer.index("<recordset>")] + "<recordset></recordset></datastore>", PROXY.format(4))
+    assert empty.links == empty.continuations == []
+
+
+def test_a_paged_answer_continues_at_the_next_page_number_whatever_its_nextgroup_names() -> None:
+    """Hanweb's nextgroup often names `page=1` on every answer; the pages are numbered all the same."""
+    answer = (f'<datastore><nextgroup><![CDATA[<a href="{PROXY.format(1)}"></a>]]></nextgroup><recordset>'
+              '<record><![CDATA[<li><a href="/art/1.html">某局2023年政府信息公开工作年度报告</a></li>]]></record>'
+              '</recordset></datastore>')
+    found = extract_links(answer, PROXY.format(7))
+    assert found.continuations == [PROXY.format(8)]
+    assert next_page("http://a.gov.cn/x.jsp?webname=江苏&page=9&col=1") == "http://a.gov.cn/x.jsp?webname=江苏&page=10&col=1"
+    assert next_page("http://a.gov.cn/x.jsp?subpage=3") is None
+    assert page_chain(PROXY.format(2)) == page_chain(PROXY.format(30)) != page_chain(PROXY.format(2).replace("4521", "4522"))
 
 
 def test_selectors_narrow_list_links_and_next_pages() -> None:

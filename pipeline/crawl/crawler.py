@@ -29,6 +29,7 @@ from pipeline.crawl.discover import (
     json_links,
     link_preference,
     looks_like_section,
+    page_chain,
     parse_json,
     report_links,
 )
@@ -100,6 +101,7 @@ class _Crawl:
         self.queue: list[tuple[int, int, _Task]] = []
         self.counter = itertools.count()
         self.seen: set[str] = set()
+        self.answers: dict[str, frozenset[str]] = {}  # the links of the last answer of each paged chain
         self.refused: set[str] = set()
         self.robots: dict[str, asyncio.Future[Robots]] = {}
         self.wakeup = asyncio.Condition()
@@ -235,6 +237,12 @@ class _Crawl:
             self.push(_Task(url, "page", task.depth, task.url), _LIST_PAGE)
         for url in found.json_endpoints:
             self.push(_Task(url, "json", task.depth, task.url), _LIST_PAGE)
+        answer = frozenset(link.url for link in found.links)
+        for url in found.continuations:
+            chain = page_chain(url)
+            if self.answers.get(chain) != answer:  # the same answer again: the page number is ignored
+                self.answers[chain] = answer
+                self.push(_Task(url, "page", task.depth, task.url), _LIST_PAGE)
         for url in found.forwards:
             if is_followable(url):
                 self.push(_Task(url, "page", task.depth, task.url), _LIST_PAGE)

@@ -4,9 +4,10 @@ Chinese government CMSs hide their lists in three ways and all three are read he
 never executed: plain `<a>` lists paged by a `createPageHTML(n, cur, "index", "html")` script call
 (TRS: page 1 is index.html, page k is index_{k-1}.html); Hanweb's `<script type="text/xml">`
 datastore whose `<record>`s are CDATA HTML fragments, its later groups served as bare datastore
-XML by `dataproxy.jsp` at the `<nextgroup>` link (the path Hanweb keeps for clients without
-script; its script pages the same proxy by POST); and lists a page fills from a JSON search
-endpoint, whose URL sits in a script as a string literal.
+XML by `dataproxy.jsp` (the path Hanweb keeps for clients without script; its script pages the
+same proxy by POST): the `<nextgroup>` link names the proxy, often always with `page=1`, and an
+answer that has records and a `<nextgroup>` continues at the next `page`; and lists a page fills
+from a JSON search endpoint, whose URL sits in a script as a string literal.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(?:[\"'][^\"']*[\"']\s*,\s*)?(\w+
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>(.*?)</nextgroup>", re.S | re.I)
 _BARE_DATASTORE = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?<datastore\b", re.I)
+_PAGE_PARAM = re.compile(r"([?&])page=(\d+)", re.I)
 _REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
 _JS_LOCATION = re.compile(r"(?:window|document|self|top)\.location(?:\.href)?\s*=\s*[\"']([^\"']+)[\"']")
 _JSONP = re.compile(r"^\s*[\w.$]+\s*\((.*)\)\s*;?\s*$", re.S)
@@ -70,6 +72,9 @@ class PageLinks:
     pagination: list[str] = field(default_factory=list)
     json_endpoints: list[str] = field(default_factory=list)
     forwards: list[str] = field(default_factory=list)
+    # The next page of a paged answer, which the crawler follows only while answers differ: a
+    # server that ignores the page number would otherwise be walked to the crawl's page budget.
+    continuations: list[str] = field(default_factory=list)
 
 
 def compact(text: str) -> str:
@@ -136,6 +141,8 @@ def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
     found = PageLinks()
     if _BARE_DATASTORE.match(html):
         _read_datastore(html, page_url, found)
+        if found.links and _NEXTGROUP.search(html) and (following := next_page(page_url)):
+            found.continuations.append(following)
         return found
     tree = LexborHTMLParser(html)
     base = _base(tree, page_url)
@@ -193,6 +200,17 @@ def _read_datastore(xml: str, base: str, found: PageLinks) -> None:
         xml = xml[: nextgroup.start()] + xml[nextgroup.end():]
     for fragment in _CDATA.findall(xml):
         found.links.extend(_anchor_links(LexborHTMLParser(fragment).css("a[href]"), base))
+
+
+def next_page(url: str) -> str | None:
+    """The URL with its `page` query number one higher (the rest byte for byte), if it has one."""
+    following = _PAGE_PARAM.sub(lambda m: f"{m.group(1)}page={int(m.group(2)) + 1}", url, count=1)
+    return following if following != url else None
+
+
+def page_chain(url: str) -> str:
+    """The URL without its `page` number: the same for every page of one paged answer."""
+    return _PAGE_PARAM.sub(r"\1page=", url, count=1)
 
 
 def _base(tree: LexborHTMLParser, page_url: str) -> str:
