@@ -86,13 +86,13 @@ def bounded_inflate(data: bytes) -> bytes:
     inner = zlib.decompressobj()
     parts: list[bytes] = []
     pending = data
-    while pending and not inner.eof:
-        part = inner.decompress(pending, _CHUNK)
+    while not inner.eof:
+        part = inner.decompress(pending, _CHUNK)  # with no input left, drains what zlib still holds
+        if not part and not inner.unconsumed_tail and not pending:
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
         budget.charge(len(part))
         parts.append(part)
         pending = inner.unconsumed_tail
-    if not inner.eof:
-        raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
     return b"".join(parts)
 
 
