@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.contract import APPLICANTS, ITEMS, ITEMS_2019_ONLY, ITEMS_2021_ONLY, PROACTIVE_2019, PROACTIVE_2021, REVIEW_GROUPS  # noqa: E402
-from pipeline.crawl.demo_server import DEMO_ORIGIN  # noqa: E402
+from pipeline.crawl.demo_server import DEMO_ORIGIN, HANWEB_PROXY, proxy_answer_file  # noqa: E402
 from pipeline.render import render_html_fragment, render_report  # noqa: E402
 
 OUT = ROOT / "data" / "demo_portal"
@@ -308,9 +308,6 @@ def trs_list(site: Site, folder: str, name: str, pages: list[list[Entry]], chars
         site.add(f"{folder}/{file_name}", page(name, body, charset=charsets.get(k, "utf-8"), crumbs=name))
 
 
-HANWEB_PROXY = "module/web/jpage/dataproxy.jsp"
-
-
 def hanweb_list(site: Site, folder: str, column: str, name: str, pages: list[list[Entry]]) -> None:
     """Hanweb JCMS column: the first group as CDATA records in a text/xml datastore on the column
     page, whose `<nextgroup>` names the list proxy at `page=1`, as Jiangsu's portals do. The proxy
@@ -320,7 +317,7 @@ def hanweb_list(site: Site, folder: str, column: str, name: str, pages: list[lis
     `dataproxy/<column>-<page>.xml`)."""
     column_id = column.removeprefix("col")
     # raw `&` inside CDATA, as Hanweb writes it
-    proxy = (f"/{HANWEB_PROXY}?page=1&appid=1&webid=1&path=/&columnid={column_id}&unitid=9021"
+    proxy = (f"{HANWEB_PROXY}?page=1&appid=1&webid=1&path=/&columnid={column_id}&unitid=9021"
              "&webname=%E5%AE%BD%E5%9F%8E&permissiontype=0")
     for k, entries in enumerate(pages):
         records = "\n".join(
@@ -328,7 +325,7 @@ def hanweb_list(site: Site, folder: str, column: str, name: str, pages: list[lis
             f"{html.escape(e.title)}</a><span>{e.date}</span></li>\n]]></record>" for e in entries)
         nextgroup = f'<nextgroup><![CDATA[<a href="{proxy}"></a>]]></nextgroup>' if k + 1 < len(pages) else ""
         store = f"<datastore>{nextgroup}<recordset>\n{records}\n</recordset></datastore>"
-        site.add(f"{HANWEB_PROXY.removesuffix('.jsp')}/{column_id}-{k + 1}.xml",
+        site.add(proxy_answer_file(column_id, k + 1),
                  f'<?xml version="1.0" encoding="UTF-8"?>\n{store}\n'.encode())
         if k == 0:
             body = (f'<div class="list"><h2>{name}</h2><div id="{column}"><script type="text/xml">{store}</script>'

@@ -30,7 +30,7 @@ DEMO_PORT = 8765
 _REWRITTEN_SUFFIXES = {".html", ".htm", ".json", ".txt", ".xml"}
 _GB_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?(gb2312|gbk|gb18030)", re.I)
 # Hanweb's list proxy answers by query; the demo keeps each (column, page) answer as a file beside it.
-_HANWEB_PROXY = "/module/web/jpage/dataproxy.jsp"
+HANWEB_PROXY = "/module/web/jpage/dataproxy.jsp"
 _TYPES = {".json": "application/json", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           ".doc": "application/msword", ".wps": "application/vnd.ms-works"}
 
@@ -105,15 +105,20 @@ def _handler(root: Path, request_log: list[dict] | None) -> type[BaseHTTPRequest
     return DemoHandler
 
 
+def proxy_answer_file(column: str, page: int | str) -> str:
+    """Where the demo keeps the list proxy's answer for a column's page (the site builder writes it)."""
+    return f"{HANWEB_PROXY.removesuffix('.jsp').lstrip('/')}/{column}-{page}.xml"
+
+
 def _proxy_answer(url: SplitResult) -> str | None:
     """The file holding the list proxy's answer for `columnid` and `page`, if the URL asks the proxy."""
-    if url.path != _HANWEB_PROXY:
+    if url.path != HANWEB_PROXY:
         return None
     query = parse_qs(url.query)
     column, page = query.get("columnid", [""])[0], query.get("page", [""])[0]
     if not (column.isdigit() and page.isdigit()):
         return None
-    return f"{_HANWEB_PROXY.removesuffix('.jsp')}/{column}-{page}.xml"
+    return proxy_answer_file(column, page)
 
 
 class _Server(ThreadingHTTPServer):
