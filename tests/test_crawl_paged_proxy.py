@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from pipeline.crawl.config import RateSettings, demo_portal_config, portal_from_start_url
 from pipeline.crawl.crawler import crawl_sync
-from pipeline.crawl.demo_server import DEMO_ROOT, serving_demo
+from pipeline.crawl.demo_server import DEMO_ROOT, HANWEB_PROXY, proxy_answer_file, serving_demo
 from pipeline.crawl.store import RawStore
 
-PROXY = "/module/web/jpage/dataproxy.jsp"
+PROXY = HANWEB_PROXY
 TITLE = "某县教育局{year}年政府信息公开工作年度报告"
 
 
@@ -38,9 +38,9 @@ def test_a_proxy_that_ignores_the_page_number_is_left_after_one_repeat(tmp_path:
               '&columnid=7"></a>]]></nextgroup><recordset>\n'
               f'<record><![CDATA[<li><a href="/art/1.html">{TITLE.format(year=2023)}</a></li>]]></record>\n'
               "</recordset></datastore>\n")
-    (root / "module/web/jpage/dataproxy").mkdir(parents=True)
     for page in range(1, 10):
-        (root / f"module/web/jpage/dataproxy/7-{page}.xml").write_text(answer, encoding="utf-8")
+        (root / proxy_answer_file("7", page)).parent.mkdir(parents=True, exist_ok=True)
+        (root / proxy_answer_file("7", page)).write_text(answer, encoding="utf-8")
     (root / "col/col7").mkdir(parents=True)
     (root / "col/col7/index.html").write_text(
         f'<html><body><div id="7"><script type="text/xml">{answer.split(chr(10), 1)[1]}</script></div></body></html>',
