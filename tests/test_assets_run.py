@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import pytest
 
 from assets.cli import build_parser
 from assets.run import contiguous, release_dead_runs, run_command
@@ -40,6 +41,19 @@ def test_a_start_url_that_is_not_http_is_refused(tmp_path, capsys) -> None:
     assert "not an http(s) URL" in capsys.readouterr().err
 
 
+def test_parse_workers_and_timeout_default_to_one_per_core_and_five_minutes_and_refuse_nonsense(capsys) -> None:
+    parser = build_parser()
+    defaults = parser.parse_args(["demo"])
+    assert (defaults.parse_workers, defaults.parse_timeout) == (0, 300.0)
+    given = parser.parse_args(["run", "--parse-workers", "3", "--parse-timeout", "45.5"])
+    assert (given.parse_workers, given.parse_timeout) == (3, 45.5)
+    for bad, words in ((["--parse-workers", "-1"], "must be at least 0"), (["--parse-timeout", "0"], "must be at least 1"),
+                       (["--parse-workers", "two"], "not a number: 'two'")):
+        with pytest.raises(SystemExit) as exit_:
+            parser.parse_args(["run", *bad])
+        assert exit_.value.code == 2 and words in capsys.readouterr().err
+
+
 def test_the_nightly_schedule_asks_for_every_statistics_year_in_one_run() -> None:
     at = datetime(2026, 11, 23, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     request = nightly(dg.build_schedule_context(scheduled_execution_time=at))
@@ -52,6 +66,7 @@ def test_the_nightly_schedule_asks_for_every_statistics_year_in_one_run() -> Non
 KILLED_RUN = """
 import os, sys, time
 import dagster as dg
+import pytest
 from assets.run import PID_TAG
 
 @dg.asset(pool="duckdb_writer")
