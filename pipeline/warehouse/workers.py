@@ -118,7 +118,11 @@ class WorkerPool(Generic[J, R]):
 
     @property
     def idle(self) -> bool:
-        return any(worker is None or worker.tag is None for worker in self._workers)
+        return self._free_slot() is not None
+
+    def _free_slot(self) -> int | None:
+        """A slot with no job: an idle worker, or an empty slot a job would start one in."""
+        return next((i for i, worker in enumerate(self._workers) if worker is None or worker.tag is None), None)
 
     @property
     def busy(self) -> bool:
@@ -129,7 +133,9 @@ class WorkerPool(Generic[J, R]):
 
     def submit(self, tag: object, job: J) -> None:
         """Start `job` on an idle worker; `tag` comes back with its result."""
-        index = next(i for i, worker in enumerate(self._workers) if worker is None or worker.tag is None)
+        index = self._free_slot()
+        if index is None:
+            raise RuntimeError("submit with every worker busy")
         worker = self._workers[index]
         if worker is None:
             worker = self._workers[index] = self._start()
@@ -162,7 +168,7 @@ class WorkerPool(Generic[J, R]):
                                                    "before it could take a job; see its error above") from None
                         return self._finish(i, worker, Fault("worker_died", "the worker process died "
                                                      f"(exit code {worker.process.exitcode})"), stop=True)
-                    if message == _READY and not worker.ready:
+                    if not worker.ready:  # a worker's first message is always _READY
                         worker.ready = True
                         worker.start_clock(self._timeout)
                         continue
