@@ -50,9 +50,9 @@ _budget: ContextVar[_Budget | None] = ContextVar("pdf_inflation_budget", default
 
 
 @contextmanager
-def inflation_budget(limit: int | None = None) -> Iterator[None]:
+def inflation_budget() -> Iterator[None]:
     """All streams decoded inside share one budget: the document being read."""
-    token = _budget.set(_Budget(MAX_INFLATED_BYTES if limit is None else limit))
+    token = _budget.set(_Budget(MAX_INFLATED_BYTES))
     try:
         yield
     finally:
@@ -88,7 +88,7 @@ def bounded_inflate(data: bytes) -> bytes:
     pending = data
     while not inner.eof:
         part = inner.decompress(pending, _CHUNK)  # with no input left, drains what zlib still holds
-        if not part and not inner.unconsumed_tail and not pending:
+        if not part and not pending:  # no input left and nothing more out: cut short
             raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
         budget.charge(len(part))
         parts.append(part)
