@@ -237,8 +237,8 @@ class _Crawl:
             self.push(_Task(url, "page", task.depth, task.url), _LIST_PAGE)
         for url in found.json_endpoints:
             self.push(_Task(url, "json", task.depth, task.url), _LIST_PAGE)
-        answer = frozenset(link.url for link in found.links)
-        for url in found.continuations:
+        for url in found.continuations:  # only paged proxy answers have one
+            answer = frozenset(link.url for link in found.links)
             chain = page_chain(url)
             if self.answers.get(chain) != answer:  # the same answer again: the page number is ignored
                 self.answers[chain] = answer
