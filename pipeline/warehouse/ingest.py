@@ -251,6 +251,15 @@ def _read_cache(folder: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[st
     return ok, failed, {t: pl.concat(frames[t][::-1], how="vertical_relaxed") for t in FACT_TABLES}
 
 
+def _write_part(folder: Path, frames: Frames, tried: list[dict], documents: list[dict]) -> None:
+    """What `_read_cache` reads of a staging or a checkpoint: the fact tables, the failures
+    tried, then the documents, last, so a part cut short has no `documents.parquet`."""
+    for table, frame in frames.items():
+        _write(folder, table, frame)
+    _write(folder, "tried", pl.DataFrame(tried, schema=FAILURE_SCHEMA))
+    _write(folder, "documents", pl.DataFrame(documents, schema=_DOCUMENTS_SCHEMA))
+
+
 def _checkpoints(folder: Path) -> list[Path]:
     """Complete checkpoint folders, oldest first: `documents.parquet` is written last, so a
     checkpoint without it was cut short and is ignored."""
@@ -280,11 +289,9 @@ class _Checkpointer:
             target = self.root / f"{self.count:05d}-{os.getpid()}"
             target.mkdir(parents=True, exist_ok=True)
             reports = [group.report for group in self.pending if group.report is not None]
-            for table, frame in _as_dict(validate_frames(reports_to_frames(reports))).items():
-                _write(target, table, frame)
-            _write(target, "tried", pl.DataFrame([f for g in self.pending for f in g.remembered()], schema=FAILURE_SCHEMA))
-            rows = [row for group in self.pending if (row := group.document_row()) is not None]
-            _write(target, "documents", pl.DataFrame(rows, schema=_DOCUMENTS_SCHEMA))
+            _write_part(target, _as_dict(validate_frames(reports_to_frames(reports))),
+                        [failure for group in self.pending for failure in group.remembered()],
+                        [row for group in self.pending if (row := group.document_row()) is not None])
             self.pending = []
         self.last = time.monotonic()
 
@@ -327,11 +334,8 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     }
     failure_frame = pl.DataFrame(failures, schema=FAILURE_SCHEMA)
     folder.mkdir(parents=True, exist_ok=True)
-    for table, frame in frames.items():
-        _write(folder, table, frame)
     _write(folder, "failures", failure_frame)
-    _write(folder, "tried", pl.DataFrame(every_failure, schema=FAILURE_SCHEMA))
-    _write(folder, "documents", pl.DataFrame(staged_documents, schema=_DOCUMENTS_SCHEMA))
+    _write_part(folder, frames, every_failure, staged_documents)
     shutil.rmtree(folder / CHECKPOINTS, ignore_errors=True)  # all in the staging now
     for old in _earlier_staging(frames_dir, folder):
         shutil.rmtree(old)
