@@ -19,6 +19,7 @@ from pipeline.crawl.store import RawStore
 from pipeline.warehouse.ingest import stage
 from pipeline.warehouse.workers import Fault, WorkerPool
 from test_extract_pdf import HELVETICA, hand_pdf
+from test_warehouse_ingest import _record
 from tests.seeds import SEEDS_DIR
 
 
@@ -88,19 +89,14 @@ def test_a_document_past_the_time_limit_is_reported_the_rest_staged_and_it_is_tr
     """Tried again on the next run, that is, unless its report came from another document: a slow
     report page whose attachment parsed would only cost the time limit again."""
     slow, page = "http://gov.test/ndbg/slow.pdf", "http://gov.test/ndbg/page.pdf"
-    documents = [(slow, slow_pdf(2023), "application/pdf", "report_page", None),
-                 (page, slow_pdf(2024), "application/pdf", "report_page", None),
-                 ("http://gov.test/ndbg/page-attachment.txt", next(SEEDS_DIR.glob("003_*.txt")).read_bytes(),
-                  "text/plain; charset=utf-8", "attachment", page)]
-    documents += [(f"http://gov.test/ndbg/{path.stem}.txt", path.read_bytes(), "text/plain; charset=utf-8",
-                   "report_page", None) for path in sorted(SEEDS_DIR.glob("00[0-2]_*.txt"))]
     with RawStore(tmp_path / "raw") as store:
         store.begin_crawl("test")
-        for url, data, content_type, kind, parent in documents:
-            store.record_document(url=url, final_url=url, portal="test", region_code=None, kind=kind,
-                                  parent_url=parent, title=None, published_on=None, sha256=store.put(data),
-                                  content_type=content_type, charset=None,
-                                  source_format="pdf" if url.endswith(".pdf") else "text")
+        _record(store, slow, slow_pdf(2023), content_type="application/pdf", fmt="pdf")
+        _record(store, page, slow_pdf(2024), content_type="application/pdf", fmt="pdf")
+        _record(store, "http://gov.test/ndbg/page-attachment.txt", next(SEEDS_DIR.glob("003_*.txt")).read_bytes(),
+                kind="attachment", parent=page)
+        for path in sorted(SEEDS_DIR.glob("00[0-2]_*.txt")):
+            _record(store, f"http://gov.test/ndbg/{path.stem}.txt", path.read_bytes())
         started = time.monotonic()
         lines: list[str] = []
         staged = stage(store, tmp_path / "frames", progress=lines.append, workers=2, timeout=2)
