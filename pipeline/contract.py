@@ -194,9 +194,16 @@ ITEM_PATTERNS: Final[dict[str, str]] = {
     "other_no_correction": r"逾期不补正",
     "other_unpaid_fee": r"缴纳费用",
     "other_other": r"^3[.、]?其[他它]$",
-    "other_processed": r"^(?:\(六\)|六、|六)其他处理$",
+    "other_processed": r"^(?:\(六\)|六、|六)?其他处理$",
     "total_processed": r"^(?:\(七\)|七、|七)[总合]计$",
     "carried_forward": r"结转下年度|下年度继续办理",
+}
+# Rows whose label, printed without its number, says too little to name the row on its own: "其他"
+# and "总计" are also applicant columns of the header. Such a bare label starts the row only right
+# after one of the rows it follows in the template (and when values, not more header words, come next).
+ITEM_BARE_PATTERNS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    "other_other": (r"^其[他它]$", ("other_no_correction", "other_unpaid_fee")),
+    "total_processed": (r"^[总合]计$", ("other_no_correction", "other_unpaid_fee", "other_other", "other_processed")),
 }
 
 # Section headings of the report body (matched at the start of a line of the raw text).

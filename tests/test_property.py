@@ -78,7 +78,8 @@ def report_values(draw) -> dict:
 
 
 options = st.builds(RenderOptions, split_headers=st.booleans(), fullwidth_digits=st.booleans(),
-                    thousands=st.sampled_from(("", ",", "，")), auto_numbering=st.booleans())
+                    thousands=st.sampled_from(("", ",", "，")), auto_numbering=st.booleans(),
+                    unnumbered_rows=st.booleans())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

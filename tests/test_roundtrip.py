@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from pipeline import contract
 from pipeline.parse import parse_bytes
 from pipeline.render import EXTENSIONS, LAYOUTS, RenderOptions, render_report
 from seeds import COMPARED, SEED_PATHS, expected
@@ -41,6 +42,39 @@ def test_split_headers_fullwidth_digits_and_separators_round_trip(layout):
     values["applications"].update(new_received=[1200, 3, 0, 0, 0, 0, 1203], carried_over=[4, 0, 0, 0, 0, 0, 4],
                                   granted=[1175, 3, 0, 0, 0, 0, 1178], total_processed=[1204, 3, 0, 0, 0, 0, 1207])
     assert_same(parsed(values, layout, VARIANTS["messy"]), values)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("seed", SEED_PATHS, ids=lambda path: path.stem[:3])
+def test_row_labels_without_their_numbers_round_trip(seed, layout):
+    """Tables that print section 三's labels without "一、"/"（一）"/"1." still read every row, the
+    bare "其他" and "总计" (which also head applicant columns) included."""
+    values = expected(seed)
+    data = render_report(values, layout, RenderOptions(unnumbered_rows=True))
+    assert "3.其他" not in data.decode("utf-8", "ignore") and "（七）" not in data.decode("utf-8", "ignore")
+    report = parse_bytes(data, source=f"http://demo.example.gov.cn/ndbg/report{EXTENSIONS[layout]}")
+    assert_same(report.to_json(), values)
+    assert not [finding for finding in report.findings if finding.rule in ("missing_row", "ambiguous_row")]
+
+
+@pytest.mark.parametrize("layout", ["tabs", "cells"])
+def test_bare_other_and_total_under_a_repeated_header(layout):
+    """A table header repeated inside section 三 (a PDF page break) names "其他" and "总计" columns
+    right where the bare row labels may follow: header words are not rows, the rows after them are."""
+    values = expected(SEED_PATHS[1])
+    text = render_report(values, layout, RenderOptions(unnumbered_rows=True)).decode("utf-8")
+    start = text.index(contract.APPLICATIONS_TABLE_LABELS["balance_note"])
+    header = text[start : text.index(contract.ITEM_LABELS["new_received"].removeprefix("一、"))]
+    fee_label = text.index(contract.ITEM_PATTERNS["other_unpaid_fee"])
+    if layout == "cells":  # one cell per paragraph: the header goes right before the paragraph "其他"
+        at = text.index("\n\n其他\n\n", fee_label) + 2
+    else:  # a row per line: before the line of the row "其他"
+        at = text.rindex("\n", 0, text.index("\t其他\t", fee_label)) + 1
+    text = text[:at] + header + text[at:]
+    assert text.count(header) == 2
+    report = parse_bytes(text.encode("utf-8"), source="http://demo.example.gov.cn/ndbg/report.txt")
+    assert_same(report.to_json(), values)
+    assert report.findings == []
 
 
 @pytest.mark.parametrize("blanks", [[None, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, None]])

@@ -17,7 +17,7 @@ from pipeline.record import Report, report_id_for
 from pipeline.regions import apply_region
 
 # Bump whenever parsing output changes: Dagster's code_version re-parses stale partitions.
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document"]
 

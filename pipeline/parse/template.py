@@ -50,11 +50,13 @@ class Table:
     rows_opened: bool = False  # every row starts with an empty cell (a lone "|" line, seed 003)
 
 
-def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Callable[[str], int]) -> list[Span]:
+def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Callable[[str], int],
+           bare: Callable[[list[Cell], int, str], str | None] | None = None) -> list[Span]:
     """Cut the cells at row labels; `match(key)` names the row a label starts, or None. A label
     that names no row, or the end of a line, ends the current row once it has values; before that
     the label is the rest of the row's own label, wrapped into a second cell or line
-    ("1.本机关不掌握相关" / "政府信息")."""
+    ("1.本机关不掌握相关" / "政府信息"). `bare(cells, i, previous key)` names the row a label that
+    `match` cannot place alone starts there, if any."""
     spans: list[Span] = []
     run = indent = 0
     collected: list[Cell] | None = None
@@ -65,6 +67,8 @@ def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Call
         elif kind == LABEL:
             run += 1
             key = match(text)
+            if key is None and bare is not None and spans:
+                key = bare(cells, i, spans[-1].key)
             if key is None:
                 if collected is not None and any(c[0] == VALUE for c in collected):
                     collected = None  # otherwise the label continues the row's own (split) label
@@ -159,6 +163,22 @@ def _bare_value_lines(cells: list[Cell]) -> bool:
     return start > 0 and _bare_values(cells[start:])  # the last line, where there are lines
 
 
+_BARE_ITEMS = tuple((re.compile(pattern), item, frozenset(after))
+                    for item, (pattern, after) in contract.ITEM_BARE_PATTERNS.items())
+
+
+def _bare_item(cells: list[Cell], i: int, previous: str) -> str | None:
+    """The row a label printed without its number ("其他", "总计") starts at `i`: only after the
+    rows it follows in the template, and only where values come next, since the same words head
+    applicant columns (a PDF table's header repeated after a page break, before the (六) rows end)."""
+    text = cells[i][1]
+    for pattern, item, after in _BARE_ITEMS:
+        if previous in after and pattern.fullmatch(text):
+            following = next((c for c in islice(cells, i + 1, None) if c[0] != EMPTY and c[0] != BREAK), None)
+            return item if following is not None and following[0] == VALUE else None
+    return None
+
+
 @lru_cache(maxsize=8192)
 def _item_of(key: str) -> str | None:
     """The section-三 row a label starts (cached: the same template labels recur in every report)."""
@@ -238,7 +258,7 @@ def read_applications(cells: list[Cell]) -> Table:
     other columns stay sure; its cells are null and `missing_columns` names it."""
     columns = _header_columns(cells)
     width = len(columns)
-    spans = _spans(cells, _item_of, lambda _key: width)
+    spans = _spans(cells, _item_of, lambda _key: width, _bare_item)
     keys = {s.key for s in spans}
     if keys & set(contract.ITEMS_2021_ONLY):
         spans = [s for s in spans if s.key != "other_processed"]

@@ -16,7 +16,7 @@ from dataclasses import replace
 from xml.sax.saxutils import escape, quoteattr
 
 from pipeline.extract.docx_numbering import Counters, Level, format_number
-from pipeline.render.report import Cell, Paragraph, ReportDoc, Table
+from pipeline.render.report import NUMBER_PREFIXES, Cell, Paragraph, ReportDoc, Table
 from pipeline.render.text import table_positions
 
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -43,12 +43,11 @@ _DOCUMENT_RELS = (f'{_XML_HEAD}<Relationships xmlns="http://schemas.openxmlforma
 
 # Label prefixes Word numbers, by list level: a prefix's shape is its level, as in the template
 # (一、 sections, （一） items under them, 1. sub-items), and each level shows only its own count.
-_CHINESE = r"([一二三四五六七八九十]+)"
-_PREFIXES: tuple[tuple[re.Pattern[str], Level], ...] = (
-    (re.compile(_CHINESE + "、"), Level(1, "chineseCounting", "%1、", suffix="")),
-    (re.compile(f"（{_CHINESE}）"), Level(1, "chineseCounting", "（%2）", suffix="")),
-    (re.compile(r"(\d{1,2})\."), Level(1, "decimal", "%3.", suffix="")),
-)
+_PREFIXES: tuple[tuple[re.Pattern[str], Level], ...] = tuple(zip(NUMBER_PREFIXES, (
+    Level(1, "chineseCounting", "%1、", suffix=""),
+    Level(1, "chineseCounting", "（%2）", suffix=""),
+    Level(1, "decimal", "%3.", suffix=""),
+)))
 _CHINESE_VALUES = {format_number(value, "chineseCounting"): value for value in range(1, 100)}
 _SUFFIX_NAMES = {"\t": "tab", " ": "space", "": "nothing"}
 # Two lists, each an abstract definition (ids 0, 1) with its w:num (ids 1, 2: numId 0 means "not

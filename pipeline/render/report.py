@@ -6,6 +6,7 @@ test parses back are the same whatever the format and only the writers differ.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,10 @@ from pipeline.contract import (
 # Column headers a portal's narrow cells wrap before their last two characters (商业 / 企业, 尚未 / 审结).
 SPLIT_HEADERS = frozenset(label for label in (*APPLICANT_LABELS.values(), *OUTCOME_LABELS.values()) if len(label) >= 4)
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+# The template's label numbers by list level: "一、" sections, "（一）" items under them, "1." sub-items.
+_CHINESE = r"([一二三四五六七八九十]+)"
+NUMBER_PREFIXES: tuple[re.Pattern[str], ...] = (re.compile(_CHINESE + "、"), re.compile(f"（{_CHINESE}）"),
+                                                re.compile(r"(\d{1,2})\."))
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class RenderOptions:
     thousands: str = ""  # separator for counts >= 1000, e.g. "," or "，"
     ruled: bool = True  # PDF: stroke the cell borders (False: a borderless table, columns by position only)
     auto_numbering: bool = False  # DOCX: headings' and row labels' "一、"/"（一）"/"1." as Word list numbers
+    unnumbered_rows: bool = False  # section 三's row labels without their "一、"/"（一）"/"1." ("其他", "总计")
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,12 @@ class _Builder:
             text = f"{text[:-2]}\n{text[-2:]}"
         return Cell(text, rowspan, colspan, header=True)
 
+    def row_label(self, text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
+        if self.options.unnumbered_rows:
+            text = next((match.string[match.end():] for pattern in NUMBER_PREFIXES if (match := pattern.match(text))),
+                        text)
+        return self.header(text, rowspan, colspan)
+
     def value(self, value: float | int | None, key: str, colspan: int = 1) -> Cell:
         return Cell(_number(value, self.tokens.get(key), self.options), 1, colspan)
 
@@ -149,18 +161,18 @@ class _Builder:
             values = [self.value(count, f"{item}.{applicant}") for count, applicant in zip(counts, APPLICANTS)]
             label = APPLICATIONS_TABLE_LABELS.get(item, ITEM_LABELS[item])
             if item in _FULL_WIDTH_ITEMS:
-                rows.append([self.header(label, colspan=3), *values])
+                rows.append([self.row_label(label, colspan=3), *values])
                 continue
             lead: list[Cell] = []
             if item == results[0]:
-                lead.append(self.header(APPLICATIONS_TABLE_LABELS["results"], rowspan=len(results)))
+                lead.append(self.row_label(APPLICATIONS_TABLE_LABELS["results"], rowspan=len(results)))
             group = next((g for g, members in groups.items() if item in members), None)
             if group is None:
-                rows.append([*lead, self.header(label, colspan=2), *values])
+                rows.append([*lead, self.row_label(label, colspan=2), *values])
                 continue
             if item == groups[group][0]:
-                lead.append(self.header(ITEM_GROUP_LABELS[group], rowspan=len(groups[group])))
-            rows.append([*lead, self.header(label), *values])
+                lead.append(self.row_label(ITEM_GROUP_LABELS[group], rowspan=len(groups[group])))
+            rows.append([*lead, self.row_label(label), *values])
         return Table(rows, 10)
 
     def review_table(self) -> Table:
