@@ -6,7 +6,7 @@ department list inside a `<script type="text/xml">` datastore, and a township li
 from a JSON search endpoint. Report pages hold the report in a content div as an HTML table with
 rowspan/colspan (some GBK with only a meta charset), or link it as a DOCX/PDF attachment; unrelated
 articles, a dead link, an off-site link, a robots.txt-disallowed draft, an old-format 2012/2017
-report, a .doc attachment and an image-only report page are mixed in, as on real portals.
+report, a Word 97 .doc attachment and an image-only report page are mixed in, as on real portals.
 
 Reports come from the five seeds (`data/seeds/expected`) and from synthetic values made here
 (deterministic, consistent tables, with one report that does not add up and one carried-over
@@ -42,6 +42,7 @@ REGION = {"province": "河北省", "city": "承德市", "county": COUNTY}
 GOV_OFFICE = f"{COUNTY}人民政府办公室"
 EDUCATION = f"{COUNTY}教育局"
 TOWN = f"{COUNTY}宽城镇人民政府"
+HEALTH = f"{COUNTY}卫生健康局"
 BREAK = 3  # natural-person applications 宽城镇 2023 carries over beyond what 2022 carried forward
 
 
@@ -357,8 +358,8 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\xff")) + chunk(b"IEND", b""))
 
 
-def word97_stub(title: str) -> bytes:
-    """An OLE compound file header with the title inside: enough to be recognised as .doc, not read."""
+def excel97_stub(title: str) -> bytes:
+    """An OLE compound file header with the title inside: enough to be recognised as .xls, not read."""
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00" + \
         title.encode("utf-16-le") + b"\x00" * (2048 - 32 - len(title) * 2)
 
@@ -423,15 +424,24 @@ def build() -> Site:
     edu_2023 = synthetic_values(EDUCATION, 2023, rng, scale=1500, previous=edu_2022, published_on="2024-01-25")
     edu_2024 = synthetic_values(EDUCATION, 2024, rng, scale=1500, previous=edu_2023, published_on="2025-01-22")
     crumbs = "政务公开 &gt; 部门信息公开年报"
-    health_title = title_of(f"{COUNTY}卫生健康局", 2023)
-    site.add("art/2024/1/26/attach/P020240126.doc", word97_stub(health_title))
+    # The health bureau's report as a Word 97 .doc, with a spreadsheet beside it that is kept but not read.
+    # (Its own generator, so the values drawn for the other reports stay as they were.)
+    health = synthetic_values(HEALTH, 2023, random.Random(20240126), published_on="2024-01-26")
+    health_title = title_of(HEALTH, 2023)
+    sheet_title = f"附件2：{HEALTH}2023年政府信息公开申请办理情况统计表"
+    site.add("art/2024/1/26/attach/P020240126.doc", render_report(health, "doc"))
+    site.add("art/2024/1/26/attach/P020240126_2.xls", excel97_stub(sheet_title))
     site.add("art/2024/1/26/art_4521_28003.html", page(health_title, article(
         health_title, f"<p>{health_title}详见附件。</p>", "2024-01-26", container='id="zoom"',
-        attachments=[("attach/P020240126.doc", f"{health_title}.doc")]), head=meta(health_title, "2024-01-26")))
+        attachments=[("attach/P020240126.doc", f"附件1：{health_title}.doc"),
+                     ("attach/P020240126_2.xls", f"{sheet_title}.xls")]), head=meta(health_title, "2024-01-26")))
     site.expect("/art/2024/1/26/art_4521_28003.html", "report_page", health_title, "attachment_only")
-    site.expect("/art/2024/1/26/attach/P020240126.doc", "attachment", f"{health_title}.doc", "unsupported_format",
+    site.expect("/art/2024/1/26/attach/P020240126.doc", "attachment", f"附件1：{health_title}.doc", "parsed",
+                parent="/art/2024/1/26/art_4521_28003.html", values=health, source_format="doc",
+                note="Word 97 (.doc): tables read from the paragraph properties, merged cells from the row layouts")
+    site.expect("/art/2024/1/26/attach/P020240126_2.xls", "attachment", f"{sheet_title}.xls", "unsupported_format",
                 parent="/art/2024/1/26/art_4521_28003.html", source_format="unsupported",
-                note=".doc (Word 97): kept in the store, reported unsupported")
+                note=".xls (Excel 97): kept in the store, reported unsupported")
     departments = [
         report_page(site, "art/2025/1/22/art_4521_30001.html", edu_2024, container='id="zoom"', crumbs=crumbs),
         plain_page(site, "art/2025/1/10/art_4521_29990.html", f"{EDUCATION}2024年工作总结", "2025-01-10",
@@ -552,7 +562,7 @@ def readme(site: Site) -> str:
         "`<nextgroup>` naming `page=1`), a list filled from a JSON search endpoint (`/zwgk/xznb/` ←",
         "`/api/search/xznb.json`), report pages with rowspan/colspan tables in TRS_Editor / #zoom / .article-content",
         "divs, GBK pages with only a meta charset (the server sends no HTTP charset for them), reports only as DOCX/PDF",
-        "attachments, a .doc attachment, an image-only report page, pre-2019 reports (2012, 2017), unrelated articles",
+        "attachments, a Word 97 .doc attachment (beside an .xls kept unread), an image-only report page, pre-2019 reports (2012, 2017), unrelated articles",
         "mixed into the lists, relative, root-relative and absolute links, an off-site link, a dead link and a",
         "robots.txt-disallowed path.", "",
         "Synthetic and seed pages: every page marked synthetic below was rendered from values made in the script; the",

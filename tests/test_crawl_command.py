@@ -16,10 +16,10 @@ from pipeline.crawl.store import RawStore
 def test_default_crawl_serves_and_crawls_the_demo_portal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["crawl", "--raw-dir", str(tmp_path)]) == 0
     err = capsys.readouterr().err
-    assert "crawl of demo:" in err and "19 reports found, 5 attachments" in err
+    assert "crawl of demo:" in err and "19 reports found, 6 attachments" in err
     assert "failed: http://127.0.0.1:" in err and "(http_404)" in err
-    assert "kept, format not readable: http://127.0.0.1:" in err and "P020240126.doc (.doc)" in err
-    assert len(RawStore(tmp_path).documents()) == 24
+    assert "kept, format not readable: http://127.0.0.1:" in err and "P020240126_2.xls (.xls)" in err
+    assert len(RawStore(tmp_path).documents()) == 25
 
 
 def test_a_budget_stops_the_crawl_and_the_next_run_continues(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

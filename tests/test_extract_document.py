@@ -31,10 +31,9 @@ def test_binary_junk_is_not_text():
 
 
 @pytest.mark.parametrize(("source", "name"), [
-    ("http://x.gov.cn/P0201.doc", ".doc (Word 97)"), ("files/r.wps", ".wps"), ("files/r.xls", ".xls"),
-    ("http://x.gov.cn/download?id=9", ".doc (Word 97)"),
+    ("files/r.xls", ".xls"), ("files/r.et", ".et"), ("http://x.gov.cn/P0201.ppt", ".ppt"),
 ])
-def test_ole_formats_are_unsupported_and_say_so(source, name):
+def test_ole_spreadsheets_and_presentations_are_unsupported_and_say_so(source, name):
     with pytest.raises(ExtractError) as error:
         read_document(OLE, source)
     assert error.value.reason == "unsupported_format"
@@ -73,3 +72,12 @@ def test_magic_bytes_beat_declared_type():
 
 def test_declared_pdf_with_foreign_bytes_is_corrupt():
     assert reason(b"\x01\x02garbage" * 10, "a.pdf") == "corrupt_pdf"
+
+
+@pytest.mark.parametrize("content_type", ["application/msword", "application/kswps"])
+def test_word_files_that_are_not_compound_files(content_type):
+    """Served as Word: HTML (Word's web-page export saved as .doc) is read as HTML; other bytes are
+    a damaged .doc, not an unsupported format."""
+    assert detect_format(HTML.encode("gbk"), "http://x.gov.cn/r.doc", content_type) == "html"
+    assert reason(b"\x01\x02 not a compound file " * 20, "http://x.gov.cn/download?id=5", content_type) == "corrupt_doc"
+    assert reason(OLE, "http://x.gov.cn/r.wps") == "corrupt_doc"

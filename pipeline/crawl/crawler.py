@@ -19,6 +19,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from pipeline.contract import SOURCE_FORMATS
 from pipeline.crawl.config import PortalConfig, host_of
 from pipeline.crawl.discover import (
     FILE_SUFFIXES,
@@ -47,7 +48,7 @@ from pipeline.extract.html import page_facts, page_tree
 # pages this close to the start page, and only to sections: enough to get from a home page into
 # its sections without reading its news.
 EXPLORE_DEPTH = 1
-READABLE_FORMATS = frozenset({"html", "text", "docx", "pdf"})
+READABLE_FORMATS = frozenset(SOURCE_FORMATS)
 
 # Queue priorities: lower is taken first.
 _ATTACHMENT, _LIST_PAGE, _REPORT, _SECTION, _OTHER = 0, 1, 2, 3, 50
@@ -69,7 +70,7 @@ class CrawlSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason code)
     robots_disallowed: int = 0
     offsite_refused: int = 0
-    unsupported: list[tuple[str, str]] = field(default_factory=list)  # (url, kind e.g. ".doc"): kept, unreadable
+    unsupported: list[tuple[str, str]] = field(default_factory=list)  # (url, kind e.g. ".xls"): kept, unreadable
     robots_unreadable: list[tuple[str, str]] = field(default_factory=list)  # (robots.txt URL, reason): host skipped
     reused: int = 0  # taken from the interrupted crawl being resumed, not refetched
     resumed: bool = False

@@ -32,7 +32,7 @@ _GB_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?(gb2312|gbk|gb18030)", re
 # Hanweb's list proxy answers by query; the demo keeps each (column, page) answer as a file beside it.
 HANWEB_PROXY = "/module/web/jpage/dataproxy.jsp"
 _TYPES = {".json": "application/json", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-          ".doc": "application/msword", ".wps": "application/vnd.ms-works"}
+          ".doc": "application/msword", ".wps": "application/vnd.ms-works", ".xls": "application/vnd.ms-excel"}
 
 
 def content_type_for(path: Path, body: bytes) -> str:

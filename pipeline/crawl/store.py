@@ -27,6 +27,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from pipeline.contract import SOURCE_FORMATS
+
+# The formats a stored document can have: the readable ones, or 'unsupported' (kept, not read).
+_FORMAT_CHECK = "source_format IN ({})".format(", ".join(f"'{f}'" for f in (*SOURCE_FORMATS, "unsupported")))
+_DOCUMENTS = f"""CREATE TABLE IF NOT EXISTS documents (
+    url TEXT PRIMARY KEY, final_url TEXT, portal TEXT, region_code TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('report_page', 'attachment')), parent_url TEXT, title TEXT,
+    published_on TEXT, sha256 TEXT, content_type TEXT, charset TEXT,
+    source_format TEXT CHECK ({_FORMAT_CHECK}),
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL
+);"""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawls (
     crawl_id TEXT PRIMARY KEY, portal TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT
@@ -38,14 +49,7 @@ CREATE TABLE IF NOT EXISTS fetch_log (
     PRIMARY KEY (crawl_id, url)
 );
 CREATE INDEX IF NOT EXISTS fetch_log_url ON fetch_log (url, fetched_at);
-CREATE TABLE IF NOT EXISTS documents (
-    url TEXT PRIMARY KEY, final_url TEXT, portal TEXT, region_code TEXT,
-    kind TEXT NOT NULL CHECK (kind IN ('report_page', 'attachment')), parent_url TEXT, title TEXT,
-    published_on TEXT, sha256 TEXT, content_type TEXT, charset TEXT,
-    source_format TEXT CHECK (source_format IN ('html', 'text', 'docx', 'pdf', 'unsupported')),
-    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL
-);
-"""
+""" + _DOCUMENTS
 
 FETCH_LOG_COLUMNS = ("url", "final_url", "status", "content_type", "charset", "etag", "last_modified",
                      "sha256", "bytes", "fetched_at", "error")
@@ -64,7 +68,7 @@ class StoredDocument:
     sha256: str | None
     content_type: str | None
     charset: str | None  # the encoding the page was decoded with (HTML), else None
-    source_format: str | None  # html | text | docx | pdf | unsupported
+    source_format: str | None  # html | text | docx | doc | pdf | unsupported
     first_seen: str
     last_seen: str
 
@@ -114,6 +118,25 @@ class RawStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._allow_new_formats()
+
+    def _allow_new_formats(self) -> None:
+        """A store made before a format became readable (.doc) checks `source_format` against the
+        older list. SQLite cannot change a CHECK, so the table is copied into one with the current
+        list, in one transaction: a failure leaves the store as it was."""
+        (sql,) = self._db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'documents'").fetchone()
+        if _FORMAT_CHECK in sql:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("ALTER TABLE documents RENAME TO documents_before_new_formats")
+            self._db.execute(_DOCUMENTS)
+            self._db.execute("INSERT INTO documents SELECT * FROM documents_before_new_formats")
+            self._db.execute("DROP TABLE documents_before_new_formats")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         self._db.close()

@@ -1,4 +1,4 @@
-"""Readers that turn a document's bytes (HTML, text, DOCX, PDF) into a `Document`.
+"""Readers that turn a document's bytes (HTML, text, DOCX, Word 97 .doc, PDF) into a `Document`.
 
 `read_document` decides the format from the bytes first (magic numbers do not lie), then the
 declared content type, then the file extension, then a sniff of the text, so a PDF served as
@@ -20,7 +20,7 @@ __all__ = ["Attachment", "Document", "Grid", "read_document", "detect_format"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UNSUPPORTED_NAMES = {
-    ".doc": ".doc (Word 97)", ".wps": ".wps (WPS Office)", ".xls": ".xls (Excel 97)", ".xlsx": ".xlsx (Excel)",
+    ".xls": ".xls (Excel 97)", ".xlsx": ".xlsx (Excel)",
     ".et": ".et (WPS spreadsheet)", ".rtf": ".rtf (Rich Text)", ".ppt": ".ppt (PowerPoint 97)",
     ".pptx": ".pptx (PowerPoint)", ".ofd": ".ofd", ".zip": ".zip archive", ".rar": ".rar archive",
     ".jpg": ".jpg image", ".jpeg": ".jpeg image", ".png": ".png image", ".gif": ".gif image",
@@ -30,12 +30,12 @@ _CONTENT_TYPES = {
     "text/xml": "html", "application/xml": "html",  # markup all the same (Hanweb's list proxy answers in XML)
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/msword": ".doc", "application/vnd.ms-excel": ".xls", "application/vnd.ms-works": ".wps",
-    "application/kswps": ".wps", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/msword": "doc", "application/vnd.ms-excel": ".xls", "application/vnd.ms-works": "doc",
+    "application/kswps": "doc", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
 _EXTENSIONS = {".html": "html", ".htm": "html", ".shtml": "html", ".jhtml": "html", ".xhtml": "html",
                ".jsp": "html", ".php": "html", ".asp": "html", ".aspx": "html", ".txt": "text", ".md": "text",
-               ".pdf": "pdf", ".docx": "docx"}
+               ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc"}
 _HTML_SNIFF = re.compile(rb"<(?:!doctype html|html|head|body|meta|div|table|p|title)[\s>/]", re.IGNORECASE)
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf", b"Rar!")
 
@@ -64,7 +64,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def detect_format(data: bytes, source: str, content_type: str | None = None) -> str:
-    """'html' | 'text' | 'docx' | 'pdf', or an unsupported kind such as '.doc' (raising is the caller's call)."""
+    """'html' | 'text' | 'docx' | 'doc' | 'pdf', or an unsupported kind such as '.xls' (raising is the caller's call)."""
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
@@ -79,13 +79,13 @@ def detect_format(data: bytes, source: str, content_type: str | None = None) -> 
         if any(name.startswith("xl/") for name in names):
             return ".xlsx"
         return "docx" if extension == ".docx" else ".zip"
-    if data.startswith(_OLE):
-        return extension if extension in (".xls", ".wps", ".et", ".ppt") else ".doc"
+    if data.startswith(_OLE):  # .wps files are Word documents too; the reader tells a spreadsheet from a document
+        return extension if extension in (".xls", ".et", ".ppt") else "doc"
     for magic, kind in zip(_IMAGE_MAGIC, (".png", ".jpg", ".gif", ".rtf", ".rar")):
         if data.startswith(magic):
             return kind
     declared = _CONTENT_TYPES.get((content_type or "").split(";")[0].strip().lower()) or _EXTENSIONS.get(extension)
-    if declared in ("pdf", "docx") and not _HTML_SNIFF.search(head):
+    if declared in ("pdf", "docx", "doc") and not _HTML_SNIFF.search(head):
         return declared  # declared binary format with foreign bytes: the reader reports it corrupt
     if declared in ("html", "text"):
         return declared
@@ -104,8 +104,8 @@ def _charset(content_type: str | None) -> str | None:
 def read_document(data: bytes, source: str, content_type: str | None = None) -> Document:
     """The document in `data`, whatever format a portal served it in.
 
-    Raises ExtractError: `empty`, `not_text` (binary junk), `unsupported_format` (.doc, .wps, xls...),
-    `unreadable_encoding`, `corrupt_docx`, `corrupt_pdf`, `no_text_layer`.
+    Raises ExtractError: `empty`, `not_text` (binary junk), `unsupported_format` (.xls, .rtf, images...),
+    `unreadable_encoding`, `corrupt_docx`, `corrupt_doc`, `encrypted_doc`, `corrupt_pdf`, `no_text_layer`.
     """
     if not data.strip():
         raise ExtractError("empty", "the file is empty")
@@ -118,6 +118,10 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
         from pipeline.extract.docx import read_docx
 
         return read_docx(data, source)
+    if kind == "doc":
+        from pipeline.extract.doc import read_doc
+
+        return read_doc(data, source)
     if kind.startswith("."):
         raise _unsupported(kind)
     if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

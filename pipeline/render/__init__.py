@@ -13,10 +13,11 @@ from pipeline.render.text import TEXT_LAYOUTS, render_text
 
 __all__ = ["LAYOUTS", "RenderOptions", "render_report", "render_html_fragment"]
 
-LAYOUTS: tuple[str, ...] = ("pipes", "tabs", "cells", "cells_pipe", "markdown", "html", "html_gbk", "docx", "pdf")
+LAYOUTS: tuple[str, ...] = ("pipes", "tabs", "cells", "cells_pipe", "markdown", "html", "html_gbk", "docx", "doc",
+                            "pdf")
 # The file extension a rendering is saved under, so `read_document` can dispatch on the name too.
 EXTENSIONS: dict[str, str] = {**{layout: ".txt" for layout in TEXT_LAYOUTS}, "markdown": ".md", "html": ".html",
-                              "html_gbk": ".html", "docx": ".docx", "pdf": ".pdf"}
+                              "html_gbk": ".html", "docx": ".docx", "doc": ".doc", "pdf": ".pdf"}
 
 
 def render_report(values: dict[str, Any], layout: str, options: RenderOptions | None = None) -> bytes:
@@ -33,6 +34,10 @@ def render_report(values: dict[str, Any], layout: str, options: RenderOptions | 
         from pipeline.render.docx import render_docx
 
         return render_docx(report, auto_numbering=(options or RenderOptions()).auto_numbering)
+    if layout == "doc":
+        from pipeline.render.doc import render_doc
+
+        return render_doc(report)
     if layout == "pdf":
         from pipeline.render.pdf import render_pdf
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pipeline.extract.docx_numbering import Counters, Level, format_number
 from pipeline.render.report import NUMBER_PREFIXES, Cell, Paragraph, ReportDoc, Table
-from pipeline.render.text import table_positions
+from pipeline.render.text import word_rows
 
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _CONTENT_TYPES = f"""{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -158,29 +158,8 @@ def _cell(span: int, merge: str | None, cell: Cell | None, numbers: _ListNumbers
 
 
 def _table(table: Table, numbers: _ListNumbers) -> str:
-    positions = table_positions(table)
-    owner: dict[tuple[int, int], Cell] = {}
-    for r, row in enumerate(positions):
-        for c, cell in enumerate(row):
-            if cell is not None:
-                for rr in range(r, r + cell.rowspan):
-                    owner[rr, c] = cell
-    rows = []
-    for r, row in enumerate(positions):
-        cells, c = [], 0
-        while c < table.width:
-            cell = row[c] if c < len(row) else None
-            if cell is not None:
-                cells.append(_cell(cell.colspan, "restart" if cell.rowspan > 1 else None, cell, numbers))
-                c += cell.colspan
-            elif (r, c) in owner:  # continuation of a rowspan from above
-                span = owner[r, c].colspan
-                cells.append(_cell(span, "continue", None, numbers))
-                c += span
-            else:
-                cells.append(_cell(1, None, None, numbers))
-                c += 1
-        rows.append("<w:tr>" + "".join(cells) + "</w:tr>")
+    rows = ["<w:tr>" + "".join(_cell(span, merge, cell, numbers) for cell, span, merge in row) + "</w:tr>"
+            for row in word_rows(table)]
     width = _PAGE_TWIPS // table.width
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for _ in range(table.width))
     return (f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>{_BORDERS}</w:tblBorders></w:tblPr>'

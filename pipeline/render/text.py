@@ -25,6 +25,37 @@ def table_positions(table: Table) -> list[PositionedRow]:
     return place_cells([[(cell, cell.rowspan, cell.colspan) for cell in row] for row in table.rows])
 
 
+def word_rows(table: Table) -> list[list[tuple[Cell | None, int, str | None]]]:
+    """Each row as Word stores it: (cell, columns spanned, row-span state) in order, where the
+    state is "restart" for a cell spanning rows, "continue" for the empty cell Word puts in each
+    row such a span covers (None when no span), and a position no cell reaches is an empty cell."""
+    positions = table_positions(table)
+    owner: dict[tuple[int, int], Cell] = {}
+    for r, row in enumerate(positions):
+        for c, cell in enumerate(row):
+            if cell is not None:
+                for rr in range(r, r + cell.rowspan):
+                    owner[rr, c] = cell
+    rows = []
+    for r, row in enumerate(positions):
+        cells: list[tuple[Cell | None, int, str | None]] = []
+        c = 0
+        while c < table.width:
+            cell = row[c] if c < len(row) else None
+            if cell is not None:
+                cells.append((cell, cell.colspan, "restart" if cell.rowspan > 1 else None))
+                c += cell.colspan
+            elif (r, c) in owner:  # continuation of a rowspan from above
+                span = owner[r, c].colspan
+                cells.append((None, span, "continue"))
+                c += span
+            else:
+                cells.append((None, 1, None))
+                c += 1
+        rows.append(cells)
+    return rows
+
+
 def _flat(cell: Cell | None) -> str:
     return "" if cell is None else cell.text.replace("\n", " ")
 

@@ -1,0 +1,322 @@
+"""Word 97-2003 binary documents (.doc, and WPS Office's .wps, which is the same format) to `Document`.
+
+Older portals attach their reports as .doc. The text is a list of pieces (the piece table in the
+Clx), and a table is marked in it only by characters: each cell ends with 0x07, and so does each
+row, with a row-end mark that only the paragraph properties (PAPX, sprmPFTtp) tell from a cell
+end. The row-end paragraph also carries the row's layout (sprmTDefTable): each cell's left and
+right edge, and whether a row span continues into it (fVertMerge) or an old-style column merge
+covers it (fMerged). Cells are placed on the grid of all edges the table uses, as the DOCX reader
+places `w:gridSpan` and `w:vMerge`, so merged gaps are None, never blanks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.errors import ExtractError
+from pipeline.extract.cfb import Container, CorruptContainer
+from pipeline.extract.document import Document, Grid, title_line
+from pipeline.extract.grid import clean_cell, row_line
+
+_FIB_IDENT = 0xA5EC
+_F_WHICH_TABLE, _F_ENCRYPTED = 0x0200, 0x0100
+_CLX_INDEX, _BTE_PAPX_INDEX = 33, 13  # fcClx/lcbClx and fcPlcfBtePapx/lcbPlcfBtePapx in FibRgFcLcb97
+_FKP_SIZE = 512
+_PARAGRAPH_END, _CELL_END = "\r", "\x07"
+_FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
+# Characters that stand for objects or layout, not text: drawn objects, note and comment marks,
+# breaks, optional hyphens. A non-breaking hyphen is a hyphen.
+_SPECIAL = str.maketrans({"\x01": "", "\x02": "", "\x05": "", "\x08": "", "\x0c": "\n", "\x0b": "\n",
+                          "\x1e": "-", "\x1f": ""})
+_SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP = 0x2416, 0x2417, 0x6649
+_SPRM_INNER_CELL, _SPRM_INNER_TTP = 0x244B, 0x244C
+_SPRM_DEF_TABLE = 0xD608
+# A paragraph's properties too large for its FKP page (a wide row's layout) are in the Data stream,
+# where this sprm points.
+_SPRM_HUGE_PAPX = 0x6646
+_SPRM_OPERAND_SIZES = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}  # by spra; 6 is variable
+_TC_MERGED, _TC_VERT_MERGE, _TC_VERT_RESTART = 0x0002, 0x0020, 0x0040
+_MAX_COLUMNS = 200
+_EDGE_TOLERANCE = 30  # twips (half a millimetre): no real column is narrower
+
+
+_Layout = tuple[list[int], list[int]]  # a row's cell edges (twips) and each cell's TC80 flags
+_Row = tuple[list[str], _Layout | None]
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    in_table: bool = False
+    row_end: bool = False
+    layout: _Layout | None = None  # on a row end
+
+
+def read_doc(data: bytes, source: str) -> Document:
+    """Paragraphs and tables in document order; a table row is one line of " | "-joined cells."""
+    try:
+        container = Container(data)
+        word = container.read("WordDocument")
+        if word is None:
+            raise ExtractError("unsupported_format", "the compound file holds no Word document (WordDocument "
+                                                     "stream); it may be a spreadsheet or presentation")
+        paragraphs = _paragraphs(container, word)
+    except CorruptContainer as error:
+        raise ExtractError("corrupt_doc", f"the .doc file cannot be read: {error}") from None
+    except (struct.error, IndexError, ValueError) as error:
+        raise ExtractError("corrupt_doc", f"the .doc file's structures are damaged ({type(error).__name__})") from None
+    lines: list[str] = []
+    tables: list[Grid] = []
+    rows: list[_Row] = []
+    cell: list[str] = []
+    cells: list[str] = []
+    for paragraph in paragraphs:
+        if paragraph.in_table:
+            if paragraph.row_end:
+                rows.append((cells, paragraph.layout))
+                cells = []
+            elif paragraph.text.endswith(_CELL_END):
+                cell.append(paragraph.text[:-1])
+                cells.append(clean_cell("".join(cell).replace("\n", "")))
+                cell = []
+            else:
+                cell.append(paragraph.text[:-1])
+            continue
+        if rows:
+            _add_table(rows, tables, lines)
+            rows = []
+        lines.extend(line for line in (clean_cell(part) for part in paragraph.text.split("\n")) if line)
+    if rows:
+        _add_table(rows, tables, lines)
+    return Document(source=source, source_format="doc", text="\n".join(lines), tables=tables, title=title_line(lines))
+
+
+def _add_table(rows: list[_Row], tables: list[Grid], lines: list[str]) -> None:
+    grid = _grid(rows)
+    if grid:
+        tables.append(grid)
+        lines.extend(row_line(row) for row in grid)
+
+
+def _grid(rows: list[_Row]) -> Grid:
+    """Cells at the columns their edges span on the grid of every edge in the table; a cell a row
+    span or column merge continues into is None. Rows without a layout keep their cells in order."""
+    edges = _columns(edge for _cells, layout in rows if layout for edge in layout[0])
+    grid: Grid = []
+    for cells, layout in rows:
+        if layout is None or len(layout[0]) != len(cells) + 1:
+            grid.append(list(cells))
+            continue
+        cell_edges, flags = layout
+        columns = [bisect.bisect_left(edges, edge - _EDGE_TOLERANCE) for edge in cell_edges]
+        row: list[str | None] = [None] * columns[0]
+        for i, text in enumerate(cells):
+            covered = flags[i] & _TC_MERGED or (flags[i] & _TC_VERT_MERGE and not flags[i] & _TC_VERT_RESTART)
+            row.append(None if covered else text)
+            row.extend([None] * (min(max(columns[i + 1] - columns[i], 1), _MAX_COLUMNS) - 1))
+        grid.append(row)
+    width = max((len(row) for row in grid), default=0)
+    return [row + [None] * (width - len(row)) for row in grid if any(row)] if width else []
+
+
+def _columns(edges: Iterable[int]) -> list[int]:
+    """The table's column edges: edges of different rows within _EDGE_TOLERANCE of each other are
+    one edge (Word rounds a row's widths on its own: 2891 above, 2892 below)."""
+    kept: list[int] = []
+    for edge in sorted(set(edges)):
+        if not kept or edge > kept[-1] + _EDGE_TOLERANCE:
+            kept.append(edge)
+    return kept
+
+
+def _paragraphs(container: Container, word: bytes) -> list[_Paragraph]:
+    """The main document's paragraphs, each with its end mark, and the table properties of its PAPX."""
+    ident, _nfib = struct.unpack_from("<HH", word, 0)
+    if ident != _FIB_IDENT:
+        raise ExtractError("corrupt_doc", "the .doc file has no Word file information block")
+    (flags,) = struct.unpack_from("<H", word, 0x0A)
+    if flags & _F_ENCRYPTED:
+        raise ExtractError("encrypted_doc", "the .doc file is encrypted with a password")
+    table = container.read("1Table" if flags & _F_WHICH_TABLE else "0Table")
+    if table is None:
+        raise ExtractError("corrupt_doc", "the .doc file has no table stream")
+    (csw,) = struct.unpack_from("<H", word, 32)
+    lw_at = 34 + csw * 2
+    (cslw,) = struct.unpack_from("<H", word, lw_at)
+    text_length = struct.unpack_from("<I", word, lw_at + 2 + 3 * 4)[0]  # ccpText
+    fc_at = lw_at + 2 + cslw * 4 + 2
+    clx = _fc_lcb(word, fc_at, _CLX_INDEX)
+    pieces = _pieces(table[clx[0] : clx[0] + clx[1]])
+    text, positions = _text(word, pieces, text_length)
+    papx = _papx_runs(word, table, _fc_lcb(word, fc_at, _BTE_PAPX_INDEX))
+    return _split(text, positions, papx, container.read("Data") or b"")
+
+
+def _fc_lcb(word: bytes, at: int, index: int) -> tuple[int, int]:
+    return struct.unpack_from("<II", word, at + index * 8)
+
+
+def _pieces(clx: bytes) -> list[tuple[int, int, int, bool]]:
+    """(first CP, last CP, file offset, 8-bit) of each piece of text, from the Clx's PlcPcd."""
+    at = 0
+    while at < len(clx) and clx[at] == 0x01:  # Prc: property modifiers, skipped
+        (size,) = struct.unpack_from("<h", clx, at + 1)
+        at += 3 + max(size, 0)
+    if at >= len(clx) or clx[at] != 0x02:
+        raise ExtractError("corrupt_doc", "the .doc file has no piece table")
+    (size,) = struct.unpack_from("<I", clx, at + 1)
+    plc = clx[at + 5 : at + 5 + size]
+    count = (len(plc) - 4) // 12
+    cps = struct.unpack_from(f"<{count + 1}I", plc, 0)
+    pieces = []
+    for i in range(count):
+        (fc,) = struct.unpack_from("<I", plc, (count + 1) * 4 + i * 8 + 2)
+        compressed = bool(fc & 0x40000000)
+        offset = (fc & 0x3FFFFFFF) // 2 if compressed else fc & 0x3FFFFFFF
+        pieces.append((cps[i], cps[i + 1], offset, compressed))
+    return pieces
+
+
+def _text(word: bytes, pieces: list[tuple[int, int, int, bool]], length: int) -> tuple[str, list[tuple[int, int, int]]]:
+    """The first `length` characters, and (text offset, file offset, bytes per character) where
+    each piece starts, to find a character's file offset for its paragraph properties."""
+    parts: list[str] = []
+    positions: list[tuple[int, int, int]] = []
+    done = 0
+    for first, last, offset, compressed in pieces:
+        if done >= length or last <= first:
+            continue
+        count = min(last - first, length - done)
+        width = 1 if compressed else 2
+        raw = word[offset : offset + count * width]
+        if len(raw) < count * width:
+            raise ExtractError("corrupt_doc", "a piece of the .doc file's text lies past the end of its stream")
+        positions.append((done, offset, width))
+        parts.append(raw.decode("cp1252", "replace") if compressed else raw.decode("utf-16-le", "replace"))
+        done += count
+    return "".join(parts), positions
+
+
+def _papx_runs(word: bytes, table: bytes, plc: tuple[int, int]) -> list[tuple[int, int, bytes]]:
+    """(first file offset, end file offset, grpprl) of each paragraph properties run, from the FKP
+    pages the PlcBtePapx lists."""
+    at, size = plc
+    data = table[at : at + size]
+    count = (len(data) - 4) // 8
+    pages = struct.unpack_from(f"<{count}I", data, (count + 1) * 4) if count > 0 else ()
+    runs: list[tuple[int, int, bytes]] = []
+    for page in pages:
+        start = (page & 0x3FFFFF) * _FKP_SIZE
+        fkp = word[start : start + _FKP_SIZE]
+        if len(fkp) < _FKP_SIZE:
+            raise ExtractError("corrupt_doc", "a paragraph properties page lies past the end of the .doc stream")
+        crun = fkp[-1]
+        fcs = struct.unpack_from(f"<{crun + 1}I", fkp, 0)
+        for i in range(crun):
+            offset = fkp[(crun + 1) * 4 + i * 13] * 2
+            grpprl = b""
+            if offset:
+                cb = fkp[offset]
+                if cb:
+                    body = fkp[offset + 1 : offset + 1 + 2 * cb - 1]
+                else:
+                    body = fkp[offset + 2 : offset + 2 + 2 * fkp[offset + 1]]
+                grpprl = body[2:]  # after the style index
+            runs.append((fcs[i], fcs[i + 1], grpprl))
+    runs.sort(key=lambda run: run[0])
+    return runs
+
+
+def _sprms(grpprl: bytes) -> dict[int, bytes]:
+    """Operands by sprm, the last one of each kind winning (as Word applies them in order)."""
+    found: dict[int, bytes] = {}
+    at = 0
+    while at + 2 <= len(grpprl):
+        (sprm,) = struct.unpack_from("<H", grpprl, at)
+        at += 2
+        spra = sprm >> 13
+        if spra == 6:
+            if sprm == _SPRM_DEF_TABLE and at + 2 <= len(grpprl):
+                (size,) = struct.unpack_from("<H", grpprl, at)
+                operand_at, size = at + 2, size - 1
+            elif at < len(grpprl):
+                operand_at, size = at + 1, grpprl[at]
+            else:
+                break
+        else:
+            operand_at, size = at, _SPRM_OPERAND_SIZES[spra]
+        found[sprm] = grpprl[operand_at : operand_at + size]
+        at = operand_at + size
+    return found
+
+
+def _row_layout(operand: bytes) -> _Layout | None:
+    """Cell edges (twips) and TC80 flags of a row, from sprmTDefTable's operand."""
+    if not operand:
+        return None
+    count = min(operand[0], _MAX_COLUMNS)
+    if len(operand) < 1 + (count + 1) * 2:
+        return None
+    edges = list(struct.unpack_from(f"<{count + 1}h", operand, 1))
+    flags_at = 1 + (count + 1) * 2
+    flags = [struct.unpack_from("<H", operand, flags_at + i * 20)[0] if flags_at + i * 20 + 2 <= len(operand) else 0
+             for i in range(count)]
+    return edges, flags
+
+
+def _properties(grpprl: bytes, data: bytes) -> dict[int, bytes]:
+    """A paragraph's sprms, with those kept in the Data stream when the FKP points there."""
+    sprms = _sprms(grpprl)
+    huge = sprms.get(_SPRM_HUGE_PAPX)
+    if huge is not None and len(huge) == 4:
+        (at,) = struct.unpack("<I", huge)
+        (size,) = struct.unpack_from("<H", data, at)
+        sprms.update(_sprms(data[at + 2 : at + 2 + size]))
+    return sprms
+
+
+def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[int, int, bytes]],
+           data: bytes) -> list[_Paragraph]:
+    """The text cut into paragraphs at their end marks, field codes dropped (a field's result
+    stays), each with the table properties of the PAPX run holding its end mark."""
+    starts = [start for start, _offset, _width in positions]
+    run_starts = [start for start, _end, _grpprl in papx]
+    paragraphs: list[_Paragraph] = []
+    fields: list[bool] = []  # per open field, outermost first: whether its code (not its result) is being read
+    kept: list[str] = []
+    for at, char in enumerate(text):
+        if char == _FIELD_BEGIN:
+            fields.append(True)
+            continue
+        if char == _FIELD_SEPARATOR:
+            if fields:
+                fields[-1] = False
+            continue
+        if char == _FIELD_END:
+            if fields:
+                fields.pop()
+            continue
+        if char not in (_PARAGRAPH_END, _CELL_END):
+            if True not in fields:
+                kept.append(char)
+            continue
+        piece = bisect.bisect_right(starts, at) - 1
+        start, offset, width = positions[piece]
+        fc = offset + (at - start) * width
+        run = bisect.bisect_right(run_starts, fc) - 1
+        sprms = _properties(papx[run][2], data) if run >= 0 and fc < papx[run][1] else {}
+        paragraph = _Paragraph("".join(kept).translate(_SPECIAL) + char)
+        if sprms.get(_SPRM_IN_TABLE, b"\x00")[:1] != b"\x00":
+            paragraph.in_table = True
+            nested = struct.unpack("<i", sprms[_SPRM_ITAP])[0] > 1 if len(sprms.get(_SPRM_ITAP, b"")) == 4 else False
+            if nested:  # a table in a cell: its cells and rows are lines of the outer cell
+                paragraph.text = paragraph.text[:-1] + ("" if _SPRM_INNER_TTP in sprms else " ") + _PARAGRAPH_END
+            elif sprms.get(_SPRM_TTP, b"\x00")[:1] != b"\x00":
+                paragraph.row_end = True
+                paragraph.layout = _row_layout(sprms.get(_SPRM_DEF_TABLE, b""))
+        paragraphs.append(paragraph)
+        kept = []
+    return paragraphs
