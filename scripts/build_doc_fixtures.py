@@ -10,11 +10,13 @@ fixture is a seed's values rendered as DOCX and saved as "MS Word 97" by LibreOf
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 from pipeline.render import RenderOptions, render_report
@@ -28,7 +30,29 @@ FIXTURES = [
     ("seed000_libreoffice", "000", RenderOptions()),
     ("seed001_libreoffice", "001", RenderOptions()),
     ("seed004_messy_libreoffice", "004", RenderOptions(split_headers=True, fullwidth_digits=True)),
+    ("seed001_tracked_change_libreoffice", "001", RenderOptions()),
 ]
+# The tracked change: "7" deleted and the seed's count inserted in the first value cell of 本年新收,
+# so a reader that keeps deleted text reads 71 where the report says 1.
+TRACKED = ('<w:del w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>7</w:delText></w:r></w:del>'
+           '<w:ins w:id="2" w:author="a" w:date="2024-01-01T00:00:00Z">{run}</w:ins>')
+
+
+def with_tracked_change(docx: bytes) -> bytes:
+    """The DOCX with the first count of the 本年新收 row made a tracked replacement of "7"."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    document = parts["word/document.xml"].decode("utf-8")
+    row = document.index("本年新收")
+    value_end = document.index("</w:t></w:r>", document.index("<w:tc>", row)) + len("</w:t></w:r>")
+    value_start = document.rindex("<w:r>", 0, value_end)
+    document = document[:value_start] + TRACKED.format(run=document[value_start:value_end]) + document[value_end:]
+    parts["word/document.xml"] = document.encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def main() -> int:
@@ -42,7 +66,8 @@ def main() -> int:
         for name, seed, options in FIXTURES:
             values = json.loads(next(SEEDS.glob(f"{seed}_*.json")).read_text(encoding="utf-8"))
             source = Path(folder) / f"{name}.docx"
-            source.write_bytes(render_report(values, "docx", options))
+            docx = render_report(values, "docx", options)
+            source.write_bytes(with_tracked_change(docx) if "tracked" in name else docx)
             subprocess.run([soffice, "--headless", "--convert-to", "doc:MS Word 97", "--outdir", str(OUT), str(source)],
                            check=True, capture_output=True, timeout=120)
             print(f"wrote {OUT / (name + '.doc')}")

@@ -22,8 +22,10 @@ from pipeline.render.doc import _container
 from seeds import COMPARED, SEED_PATHS, expected
 
 FIXTURES = Path(__file__).parent / "data" / "doc"
-# Written by LibreOffice ("MS Word 97") from our DOCX renderings: scripts/build_doc_fixtures.py.
-LIBREOFFICE = {"seed000_libreoffice": 0, "seed001_libreoffice": 1, "seed004_messy_libreoffice": 4}
+# Written by LibreOffice ("MS Word 97") from our DOCX renderings: scripts/build_doc_fixtures.py. The
+# tracked-change one has "7" deleted before the first count of 本年新收: kept, it would read 71.
+LIBREOFFICE = {"seed000_libreoffice": 0, "seed001_libreoffice": 1, "seed004_messy_libreoffice": 4,
+               "seed001_tracked_change_libreoffice": 1}
 
 
 @pytest.mark.parametrize("name", LIBREOFFICE)
@@ -66,7 +68,7 @@ def test_wps_and_unnamed_word_files_are_read_by_their_bytes(name):
 def test_field_codes_are_dropped_and_their_results_kept():
     """A field is code (0x13 … 0x14) then result (… 0x15), possibly nested: only results are text."""
     text = "页\x13 PAGE \x141\x15 共\x13 NUMPAGES \x13 IF \x142\x15\x143\x15页\r"
-    (paragraph,) = _split(text, [(0, 0, 2)], [], b"")
+    (paragraph,) = _split(text, [(0, 0, 2)], [], b"", [])
     assert paragraph.text == "页1 共3页\r"
 
 
@@ -88,6 +90,14 @@ def test_password_protected_files_say_so():
     with pytest.raises(ExtractError) as error:
         read_document(bytes(data), "r.doc")
     assert error.value.reason == "encrypted_doc"
+
+
+def test_word_95_files_are_unsupported_and_say_so():
+    data = bytearray(render_report(expected(SEED_PATHS[1]), "doc"))
+    struct.pack_into("<H", data, _word_stream_offset(data) + 2, 0x0068)  # nFib of Word 95
+    with pytest.raises(ExtractError) as error:
+        read_document(bytes(data), "r.doc")
+    assert error.value.reason == "unsupported_format" and "Word 6/95" in error.value.message
 
 
 def test_a_compound_file_without_a_word_document_is_unsupported():

@@ -22,8 +22,10 @@ from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
 
 _FIB_IDENT = 0xA5EC
+_FIRST_WORD97_VERSION = 0x00BF  # nFib: Word 97 and later write 0x00C1 (Word 6 0x0065, Word 95 0x0068)
 _F_WHICH_TABLE, _F_ENCRYPTED = 0x0200, 0x0100
-_CLX_INDEX, _BTE_PAPX_INDEX = 33, 13  # fcClx/lcbClx and fcPlcfBtePapx/lcbPlcfBtePapx in FibRgFcLcb97
+# fcClx/lcbClx, fcPlcfBtePapx/lcbPlcfBtePapx and fcPlcfBteChpx/lcbPlcfBteChpx in FibRgFcLcb97
+_CLX_INDEX, _BTE_PAPX_INDEX, _BTE_CHPX_INDEX = 33, 13, 12
 _FKP_SIZE = 512
 _PARAGRAPH_END, _CELL_END = "\r", "\x07"
 _FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
@@ -34,6 +36,7 @@ _SPECIAL = str.maketrans({"\x01": "", "\x02": "", "\x05": "", "\x08": "", "\x0c"
 _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP = 0x2416, 0x2417, 0x6649
 _SPRM_INNER_CELL, _SPRM_INNER_TTP = 0x244B, 0x244C
 _SPRM_DEF_TABLE = 0xD608
+_SPRM_DELETED = 0x0800  # sprmCFRMarkDel: text a tracked change deleted
 # A paragraph's properties too large for its FKP page (a wide row's layout) are in the Data stream,
 # where this sprm points.
 _SPRM_HUGE_PAPX = 0x6646
@@ -134,9 +137,12 @@ def _columns(edges: Iterable[int]) -> list[int]:
 
 def _paragraphs(container: Container, word: bytes) -> list[_Paragraph]:
     """The main document's paragraphs, each with its end mark, and the table properties of its PAPX."""
-    ident, _nfib = struct.unpack_from("<HH", word, 0)
+    ident, version = struct.unpack_from("<HH", word, 0)
     if ident != _FIB_IDENT:
         raise ExtractError("corrupt_doc", "the .doc file has no Word file information block")
+    if version < _FIRST_WORD97_VERSION:  # Word 6/95 lay out the FIB and the text differently
+        raise ExtractError("unsupported_format", f"the file is a Word 6/95 document (format version {version:#06x}), "
+                                                 "which is not supported; kept in the store")
     (flags,) = struct.unpack_from("<H", word, 0x0A)
     if flags & _F_ENCRYPTED:
         raise ExtractError("encrypted_doc", "the .doc file is encrypted with a password")
@@ -151,8 +157,10 @@ def _paragraphs(container: Container, word: bytes) -> list[_Paragraph]:
     clx = _fc_lcb(word, fc_at, _CLX_INDEX)
     pieces = _pieces(table[clx[0] : clx[0] + clx[1]])
     text, positions = _text(word, pieces, text_length)
-    papx = _papx_runs(word, table, _fc_lcb(word, fc_at, _BTE_PAPX_INDEX))
-    return _split(text, positions, papx, container.read("Data") or b"")
+    papx = _fkp_runs(word, table, _fc_lcb(word, fc_at, _BTE_PAPX_INDEX), paragraphs=True)
+    deleted = _deleted(_fkp_runs(word, table, _fc_lcb(word, fc_at, _BTE_CHPX_INDEX), paragraphs=False), positions,
+                       len(text))
+    return _split(text, positions, papx, container.read("Data") or b"", deleted)
 
 
 def _fc_lcb(word: bytes, at: int, index: int) -> tuple[int, int]:
@@ -200,9 +208,10 @@ def _text(word: bytes, pieces: list[tuple[int, int, int, bool]], length: int) ->
     return "".join(parts), positions
 
 
-def _papx_runs(word: bytes, table: bytes, plc: tuple[int, int]) -> list[tuple[int, int, bytes]]:
-    """(first file offset, end file offset, grpprl) of each paragraph properties run, from the FKP
-    pages the PlcBtePapx lists."""
+def _fkp_runs(word: bytes, table: bytes, plc: tuple[int, int], paragraphs: bool) -> list[tuple[int, int, bytes]]:
+    """(first file offset, end file offset, grpprl) of each properties run, from the FKP pages a
+    PlcBtePapx (`paragraphs`) or PlcBteChpx lists. The two page kinds differ only in how a run
+    points at its properties: 13-byte entries and PapxInFkp, or 1-byte entries and Chpx."""
     at, size = plc
     data = table[at : at + size]
     count = (len(data) - 4) // 8
@@ -212,22 +221,41 @@ def _papx_runs(word: bytes, table: bytes, plc: tuple[int, int]) -> list[tuple[in
         start = (page & 0x3FFFFF) * _FKP_SIZE
         fkp = word[start : start + _FKP_SIZE]
         if len(fkp) < _FKP_SIZE:
-            raise ExtractError("corrupt_doc", "a paragraph properties page lies past the end of the .doc stream")
+            raise ExtractError("corrupt_doc", "a properties page lies past the end of the .doc stream")
         crun = fkp[-1]
         fcs = struct.unpack_from(f"<{crun + 1}I", fkp, 0)
         for i in range(crun):
-            offset = fkp[(crun + 1) * 4 + i * 13] * 2
+            offset = fkp[(crun + 1) * 4 + i * (13 if paragraphs else 1)] * 2
             grpprl = b""
-            if offset:
+            if offset and paragraphs:
                 cb = fkp[offset]
                 if cb:
                     body = fkp[offset + 1 : offset + 1 + 2 * cb - 1]
                 else:
                     body = fkp[offset + 2 : offset + 2 + 2 * fkp[offset + 1]]
                 grpprl = body[2:]  # after the style index
+            elif offset:
+                grpprl = fkp[offset + 1 : offset + 1 + fkp[offset]]
             runs.append((fcs[i], fcs[i + 1], grpprl))
     runs.sort(key=lambda run: run[0])
     return runs
+
+
+def _deleted(runs: list[tuple[int, int, bytes]], positions: list[tuple[int, int, int]],
+             length: int) -> list[tuple[int, int]]:
+    """The character ranges (first, end) of text a tracked change deleted (sprmCFRMarkDel on; 0x81
+    is "the style's opposite", and no style deletes): Word shows it struck through, the report's
+    value is what remains, as the DOCX reader skips `w:delText`."""
+    marked = [(start, end) for start, end, grpprl in runs if _sprms(grpprl).get(_SPRM_DELETED, b"")[:1] in (b"\x01", b"\x81")]
+    ranges: list[tuple[int, int]] = []
+    for index, (first, offset, width) in enumerate(positions):
+        last = positions[index + 1][0] if index + 1 < len(positions) else length
+        end_offset = offset + (last - first) * width
+        for start, end in marked:
+            if start < end_offset and end > offset:
+                ranges.append((first + (max(start, offset) - offset) // width,
+                               first + (min(end, end_offset) - offset + width - 1) // width))
+    return sorted(ranges)
 
 
 def _sprms(grpprl: bytes) -> dict[int, bytes]:
@@ -279,9 +307,12 @@ def _properties(grpprl: bytes, data: bytes) -> dict[int, bytes]:
 
 
 def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[int, int, bytes]],
-           data: bytes) -> list[_Paragraph]:
-    """The text cut into paragraphs at their end marks, field codes dropped (a field's result
-    stays), each with the table properties of the PAPX run holding its end mark."""
+           data: bytes, deleted: list[tuple[int, int]]) -> list[_Paragraph]:
+    """The text cut into paragraphs at their end marks, field codes and `deleted` ranges dropped (a
+    field's result stays; end marks always do, so the table keeps its shape), each paragraph with
+    the table properties of the PAPX run holding its end mark."""
+    pending = iter(deleted)
+    removal = next(pending, None)
     starts = [start for start, _offset, _width in positions]
     run_starts = [start for start, _end, _grpprl in papx]
     paragraphs: list[_Paragraph] = []
@@ -300,7 +331,9 @@ def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[in
                 fields.pop()
             continue
         if char not in (_PARAGRAPH_END, _CELL_END):
-            if True not in fields:
+            while removal is not None and removal[1] <= at:
+                removal = next(pending, None)
+            if True not in fields and (removal is None or at < removal[0]):
                 kept.append(char)
             continue
         piece = bisect.bisect_right(starts, at) - 1
