@@ -31,6 +31,9 @@ FIXTURES = [
     ("seed001_libreoffice", "001", RenderOptions()),
     ("seed004_messy_libreoffice", "004", RenderOptions(split_headers=True, fullwidth_digits=True)),
     ("seed001_tracked_change_libreoffice", "001", RenderOptions()),
+    # headings' and row labels' numbers as Word list numbers, which the .doc reader does not compute:
+    # rows are found by their words, and the bare "其他" and "总计" by where they stand
+    ("seed000_auto_numbering_libreoffice", "000", RenderOptions(auto_numbering=True)),
 ]
 # The tracked change: "7" deleted and the seed's count inserted in the first value cell of 本年新收,
 # so a reader that keeps deleted text reads 71 where the report says 1.

@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).parent / "data" / "doc"
 # Written by LibreOffice ("MS Word 97") from our DOCX renderings: scripts/build_doc_fixtures.py. The
 # tracked-change one has "7" deleted before the first count of 本年新收: kept, it would read 71.
 LIBREOFFICE = {"seed000_libreoffice": 0, "seed001_libreoffice": 1, "seed004_messy_libreoffice": 4,
-               "seed001_tracked_change_libreoffice": 1}
+               "seed001_tracked_change_libreoffice": 1, "seed000_auto_numbering_libreoffice": 0}
 
 
 @pytest.mark.parametrize("name", LIBREOFFICE)
@@ -34,6 +34,14 @@ def test_documents_libreoffice_wrote_parse_to_the_seed_values(name):
     report = parse_bytes((FIXTURES / f"{name}.doc").read_bytes(), f"http://demo.example.gov.cn/ndbg/{name}.doc")
     assert {key: report.to_json()[key] for key in COMPARED} == {key: values[key] for key in COMPARED}
     assert report.source_format == "doc" and report.findings == []
+
+
+def test_list_numbers_are_not_in_the_text_yet_every_row_is_found():
+    """Word keeps automatic list numbers ("一、", "（七）", "3.") out of the text; this reader does not
+    compute them, so labels arrive bare, and the rows must be found without them."""
+    document = read_document((FIXTURES / "seed000_auto_numbering_libreoffice.doc").read_bytes(), "r.doc")
+    labels = {tuple(row[:3]) for grid in document.tables for row in grid}
+    assert {(None, "其他处理", None), (None, "总计", None), ("本年新收政府信息公开申请数量", None, None)} <= labels
 
 
 def test_merged_cells_are_placed_on_the_grid_not_read_as_blanks():
