@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.warehouse.workers import DEFAULT_TIMEOUT
+from pipeline.workers import DEFAULT_TIMEOUT
 
 
 def _years(value: str) -> list[int]:
@@ -36,9 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xxgk", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("parse", help="parse annual reports (text, HTML, DOCX, PDF) into JSON lines")
+    p = sub.add_parser("parse", help="parse annual reports (text, HTML, DOCX, DOC, PDF) into JSON lines")
     p.add_argument("paths", nargs="+", type=Path, help="report files")
     p.add_argument("--frames", type=Path, metavar="DIR", help="write validated frames as Parquet to DIR instead")
+    p.add_argument("--workers", type=_at_least(0, int), default=0, metavar="N",
+                   help="processes parsing files (default 0: one per core)")
+    p.add_argument("--timeout", type=_at_least(1, float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"give up on a file after this long (default {DEFAULT_TIMEOUT:g})")
 
     def add_source_options(p: argparse.ArgumentParser) -> None:
         group = p.add_mutually_exclusive_group()
@@ -73,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "parse":
         from pipeline.parse.command import run_parse
 
-        return run_parse(args.paths, frames_dir=args.frames)
+        return run_parse(args.paths, frames_dir=args.frames, workers=args.workers, timeout=args.timeout)
     if args.command == "crawl":
         from pipeline.crawl.command import run_crawl
 

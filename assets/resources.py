@@ -20,7 +20,7 @@ from pipeline.crawl.config import (
     PortalConfig,
 )
 from pipeline.crawl.sources import portal_configs
-from pipeline.warehouse.workers import DEFAULT_TIMEOUT
+from pipeline.workers import DEFAULT_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("XXGK_DATA", ROOT / "data"))

@@ -20,7 +20,7 @@ from parse_text_bench import calibration_ms  # the same CPU yardstick as the oth
 from pipeline.crawl.store import RawStore
 from pipeline.render import render_report
 from pipeline.warehouse.ingest import stage
-from pipeline.warehouse.workers import default_workers
+from pipeline.workers import default_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "data" / "seeds" / "expected"

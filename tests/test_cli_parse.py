@@ -13,6 +13,9 @@ import pytest
 
 from assets.cli import main
 from pipeline.frames import APPLICATIONS_SCHEMA, REPORTS_SCHEMA
+from pipeline.parse.command import run_parse
+from pipeline.parse.files import Failed, attempt, parse_path
+from pipeline.record import Report
 from tests import parse_builders as b
 from tests.seeds import COMPARED, SEED_PATHS, expected
 
@@ -53,25 +56,36 @@ def test_json_lines_errors_and_exit_code(inputs, capsys):
                                "not a 政府信息公开工作年度报告: it looks like a 政府工作报告")
 
 
-def test_a_parser_bug_costs_its_file_alone(inputs, capsys, monkeypatch):
+def parse_with_a_bug(path: str) -> Report | Failed:
+    """`parse_path` with a bug planted for files named bad_sums (spawned workers import this module)."""
+    def crash() -> Report:
+        raise IndexError("list index out of range")
+
+    return attempt(crash) if Path(path).name == "bad_sums.txt" else parse_path(path)
+
+
+def test_a_parser_bug_costs_its_file_alone(inputs, capsys):
     """No known input crashes the parser (fuzzing found none left), so the bug is planted: the
     only fault here that real input cannot produce on demand."""
-    from pipeline.parse import command
-
-    real = command.parse_bytes
-
-    def buggy(data: bytes, source: str):
-        if source == str(inputs["bad_sums"]):
-            raise IndexError("list index out of range")
-        return real(data, source)
-
-    monkeypatch.setattr(command, "parse_bytes", buggy)
-    code = main(["parse", str(inputs["bad_sums"]), str(inputs["seed"])])
+    code = run_parse([inputs["bad_sums"], inputs["seed"]], None, work=parse_with_a_bug)
     out, err = capsys.readouterr()
     assert code == 1
     assert [json.loads(line)["source"] for line in out.splitlines()] == [str(inputs["seed"])]
     assert err == (f"xxgk parse: {inputs['bad_sums']}: internal error (IndexError: list index out of range); "
                    "please report it\n")
+
+
+def test_a_file_past_the_time_limit_costs_its_time_limit_alone(tmp_path, capsys):
+    """A real pathological PDF (millions of path operators) against a one-second limit."""
+    from test_workers import slow_pdf
+
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes(slow_pdf(2023))
+    code = main(["parse", "--workers", "2", "--timeout", "1", str(slow), *map(str, SEED_PATHS)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert [json.loads(line)["source"] for line in out.splitlines()] == list(map(str, SEED_PATHS))
+    assert err == f"xxgk parse: {slow}: still running after the 1-second limit; stopped\n"
 
 
 def test_all_good_files_exit_zero(capsys):

@@ -273,7 +273,7 @@ def test_a_damaged_width_range_costs_no_memory():
     """A CID font's `/W` range `first last width` is a table entry per CID; a damaged one
     (`1 99999999999 500`, from fuzzing: 10 KB took 24 GB) is cut to the 65,536 CIDs a range can
     span. Read in a worker capped at 1 GiB: without the cut, the result is MemoryError."""
-    from pipeline.warehouse.workers import WorkerPool
+    from pipeline.workers import WorkerPool
 
     with WorkerPool(extract_outcome, 1, timeout=120, memory_limit=1024 ** 3) as pool:
         pool.submit("damaged", glyph_id_pdf(b"[1 99999999999 500 3 [600 700] 70000 70001 800]"))

@@ -147,7 +147,7 @@ def test_a_run_killed_midway_resumes_from_its_checkpoints(store, tmp_path) -> No
     """The run is killed for real (its process group, while a slow PDF parses) after it has
     checkpointed a changed page; the next run takes that page from the checkpoint, parses only what
     is left, and the report whose bytes changed is staged once, with its new values."""
-    from test_warehouse_workers import slow_pdf
+    from test_workers import slow_pdf
 
     frames = tmp_path / "frames"
     first = stage(store, frames)

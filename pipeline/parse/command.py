@@ -1,30 +1,26 @@
 """`xxgk parse PATH...`: each file's report as one JSON line, or validated frames as Parquet.
 
-A file that cannot be parsed costs one line on stderr (`xxgk parse: <path>: <message>`) and the
-exit code 1; the other files are still parsed and written, even past a bug in the parser.
+Files are parsed in worker processes (`pipeline.workers`), each within a time limit, so a batch of
+thousands uses every core and a pathological file costs its own time limit, not the batch. A file
+that cannot be parsed costs one line on stderr (`xxgk parse: <path>: <message>`, as it happens)
+and the exit code 1; the other files are still parsed and written, even past a bug in the parser.
+Reports come out in the order of the paths given.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.errors import DocumentError
 from pipeline.frames import FINDINGS_SCHEMA, reports_to_frames
-from pipeline.parse import parse_bytes
+from pipeline.parse.files import Failed, parse_path
 from pipeline.record import Report
 from pipeline.validate import validate_frames, validation_findings
+from pipeline.workers import DEFAULT_TIMEOUT, Fault, WorkerPool, default_workers
 
 _FINDING_FIELDS = [c for c in FINDINGS_SCHEMA if c not in ("report_id", "year")]
-
-
-def _parse_file(path: Path) -> Report:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DocumentError("unreadable_file", error.strerror or str(error)) from error
-    return parse_bytes(data, str(path))
 
 
 def _json_lines(reports: list[Report]) -> list[str]:
@@ -40,25 +36,32 @@ def _json_lines(reports: list[Report]) -> list[str]:
     return lines
 
 
-def run_parse(paths: list[Path], frames_dir: Path | None) -> int:
-    """Parse every path; JSON lines on stdout, or `frames_dir/<table>.parquet`. Exit code 1 if any
+def run_parse(paths: list[Path], frames_dir: Path | None, workers: int = 0, timeout: float = DEFAULT_TIMEOUT,
+              work: Callable[[str], Report | Failed] = parse_path) -> int:
+    """Parse every path with `work` in `workers` processes (0: one per core), each file within
+    `timeout` seconds; JSON lines on stdout, or `frames_dir/<table>.parquet`. Exit code 1 if any
     file failed, else 0."""
-    reports: list[Report] = []
+    reports: dict[int, Report] = {}
     failed = 0
-    for path in paths:
-        try:
-            reports.append(_parse_file(path))
-        except DocumentError as error:
+    size = min(workers or default_workers(), len(paths))
+    with WorkerPool(work, size, timeout) as pool:
+        for index, result in pool.map_unordered((i, str(path)) for i, path in enumerate(paths)):
+            if isinstance(result, Report):
+                reports[index] = result  # type: ignore[index]
+                continue
             failed += 1
-            print(f"xxgk parse: {path}: {error.message}", file=sys.stderr)
-        except Exception as error:  # a parser bug must cost one file, not the batch
-            failed += 1
-            print(f"xxgk parse: {path}: internal error ({type(error).__name__}: {error}); please report it",
-                  file=sys.stderr)
+            if isinstance(result, Fault):
+                message = result.message
+            else:
+                _stage, reason, message = result
+                if reason == "internal_error":
+                    message = f"internal error ({message}); please report it"
+            print(f"xxgk parse: {paths[index]}: {message}", file=sys.stderr)  # type: ignore[index]
+    ordered = [reports[i] for i in sorted(reports)]
     if frames_dir is not None:
         frames_dir.mkdir(parents=True, exist_ok=True)
-        for name, frame in validate_frames(reports_to_frames(reports)).items():
+        for name, frame in validate_frames(reports_to_frames(ordered)).items():
             frame.write_parquet(frames_dir / f"{name}.parquet")
-    elif reports:
-        sys.stdout.write("\n".join(_json_lines(reports)) + "\n")
+    elif ordered:
+        sys.stdout.write("\n".join(_json_lines(ordered)) + "\n")
     return 1 if failed else 0

@@ -33,9 +33,10 @@ from pipeline.frames import reports_to_frames
 from pipeline.record import Report
 from pipeline.regions.gazetteer import DATA_DIR as DIVISIONS_DIR
 from pipeline.validate import validate_frames
-from pipeline.warehouse.parsing import Failed, parse_stored
+from pipeline.parse.files import Failed
+from pipeline.warehouse.parsing import parse_stored
 from pipeline.warehouse.schema import FACT_TABLES, RUN_TABLES
-from pipeline.warehouse.workers import DEFAULT_TIMEOUT, FAULT_REASONS, Fault, WorkerPool, default_workers
+from pipeline.workers import DEFAULT_TIMEOUT, FAULT_REASONS, Fault, WorkerPool, default_workers
 
 Frames = dict[str, pl.DataFrame]
 FAILURE_SCHEMA = {c: pl.String for c in RUN_TABLES["parse_failures"]}

@@ -1,8 +1,4 @@
-"""One stored document to its report: the job a parse worker runs.
-
-Kept apart from `ingest` so a worker process imports only the parser, not Polars and pandera
-(0.6 s more per worker start, measured with `python -X importtime`).
-"""
+"""One stored document to its report: the job a staging worker runs (see `pipeline.parse.files`)."""
 
 from __future__ import annotations
 
@@ -10,10 +6,9 @@ from pathlib import Path
 
 import pipeline.parse
 from pipeline.crawl.store import StoredDocument
-from pipeline.errors import DocumentError, ParseError
+from pipeline.errors import ParseError
+from pipeline.parse.files import Failed, attempt
 from pipeline.record import Report
-
-Failed = tuple[str, str, str]  # (stage, reason, message) of a document that gave no report
 
 
 def parse_document(data: bytes, doc: StoredDocument) -> Report:
@@ -28,12 +23,6 @@ def parse_document(data: bytes, doc: StoredDocument) -> Report:
 
 
 def parse_stored(job: tuple[str, StoredDocument]) -> Report | Failed:
-    """The report in the stored file at the job's path, or how it failed. Every exception is
-    caught: a parser bug must cost one document, not the run."""
+    """The report in the stored file at the job's path, or how it failed."""
     path, doc = job
-    try:
-        return parse_document(Path(path).read_bytes(), doc)
-    except DocumentError as err:
-        return err.stage, err.reason, err.message
-    except Exception as err:
-        return "parse", "internal_error", f"{type(err).__name__}: {err}"
+    return attempt(lambda: parse_document(Path(path).read_bytes(), doc))

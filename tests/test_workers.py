@@ -17,7 +17,7 @@ import pytest
 
 from pipeline.crawl.store import RawStore
 from pipeline.warehouse.ingest import stage
-from pipeline.warehouse.workers import Fault, WorkerPool
+from pipeline.workers import Fault, WorkerPool
 from test_extract_pdf import HELVETICA, hand_pdf
 from test_warehouse_ingest import _record
 from tests.seeds import SEEDS_DIR
@@ -117,7 +117,7 @@ def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path: Pat
     """A script that starts a pool outside a `__main__` guard: each spawned worker re-runs it and
     dies starting. That is the environment's fault, not one document's: the caller gets an error."""
     script = tmp_path / "unguarded.py"
-    script.write_text("from pipeline.warehouse.workers import WorkerPool\n"
+    script.write_text("from pipeline.workers import WorkerPool\n"
                       "from pipeline.warehouse.parsing import parse_stored\n"
                       "with WorkerPool(parse_stored, 1) as pool:\n"
                       "    pool.submit('job', ('missing', None))\n"

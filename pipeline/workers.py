@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
@@ -181,6 +181,21 @@ class WorkerPool(Generic[J, R]):
                     raise WorkerStartError(f"a worker process did not start within {STARTUP_LIMIT:g} seconds")
                 return self._finish(i, worker, Fault("timeout", f"still running after the {self._timeout:g}-second "
                                                      "limit; stopped"), stop=True)
+
+    def map_unordered(self, jobs: Iterable[tuple[object, J]]) -> Iterator[tuple[object, R | Fault]]:
+        """(tag, result) of every (tag, job), in the order they end, the workers kept busy."""
+        pending = iter(jobs)
+        more = True
+        while True:
+            while more and self.idle:
+                job = next(pending, None)
+                if job is None:
+                    more = False
+                else:
+                    self.submit(*job)
+            if not self.busy:
+                return
+            yield self.next_done()
 
     def _finish(self, index: int, worker: _Worker, result: R | Fault, stop: bool = False) -> tuple[object, R | Fault]:
         tag, worker.tag = worker.tag, None
