@@ -34,7 +34,7 @@ _FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 _SPECIAL = str.maketrans({"\x01": "", "\x02": "", "\x05": "", "\x08": "", "\x0c": "\n", "\x0b": "\n",
                           "\x1e": "-", "\x1f": ""})
 _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP = 0x2416, 0x2417, 0x6649
-_SPRM_INNER_CELL, _SPRM_INNER_TTP = 0x244B, 0x244C
+_SPRM_INNER_TTP = 0x244C  # sprmPFInnerTtp: the end of a row of a table in a cell
 _SPRM_DEF_TABLE = 0xD608
 _SPRM_DELETED = 0x0800  # sprmCFRMarkDel: text a tracked change deleted
 # A paragraph's properties too large for its FKP page (a wide row's layout) are in the Data stream,
