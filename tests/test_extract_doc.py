@@ -15,7 +15,7 @@ from pipeline.contract import APPLICATIONS_TABLE_LABELS
 from pipeline.crawl.store import RawStore
 from pipeline.errors import DocumentError, ExtractError
 from pipeline.extract import read_document
-from pipeline.extract.doc import _split
+from pipeline.extract.doc import _lines_and_tables, _split
 from pipeline.parse import parse_bytes
 from pipeline.render import render_report
 from pipeline.render.doc import _container
@@ -78,6 +78,24 @@ def test_field_codes_are_dropped_and_their_results_kept():
     text = "页\x13 PAGE \x141\x15 共\x13 NUMPAGES \x13 IF \x142\x15\x143\x15页\r"
     (paragraph,) = _split(text, [(0, 0, 2)], [], b"", [])
     assert paragraph.text == "页1 共3页\r"
+
+
+def test_row_spans_set_by_sprm_t_vert_merge_are_placed():
+    """Word may set a cell's row span after the row layout, one sprmTVertMerge per cell (index,
+    then 3 restart / 1 continue), instead of in the layout's own cell flags."""
+    in_table = struct.pack("<HB", 0x2416, 1)
+    layout = struct.pack("<B3h", 2, 0, 1000, 2000) + struct.pack("<HH16x", 0, 0) * 2  # no merge flags
+
+    def row_end(vertical_merge: int) -> bytes:
+        return (in_table + struct.pack("<HB", 0x2417, 1) + struct.pack("<HH", 0xD608, len(layout) + 1) + layout
+                + struct.pack("<HBBB", 0xD62B, 2, 0, vertical_merge))  # cell 0
+
+    text = "分组\x07甲\x07\x07\x07乙\x07\x07"
+    grpprls = [in_table, in_table, row_end(3), in_table, in_table, row_end(1)]
+    ends = [i + 1 for i, char in enumerate(text) if char == "\x07"]
+    runs = [(start * 2, end * 2, grpprl) for start, end, grpprl in zip([0, *ends], ends, grpprls)]
+    _lines, (grid,) = _lines_and_tables(_split(text, [(0, 0, 2)], runs, b"", []))
+    assert grid == [["分组", "甲"], [None, "乙"]]
 
 
 def _word_stream_offset(data: bytes) -> int:

@@ -35,7 +35,7 @@ _SPECIAL = str.maketrans({"\x01": "", "\x02": "", "\x05": "", "\x08": "", "\x0c"
                           "\x1e": "-", "\x1f": ""})
 _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP = 0x2416, 0x2417, 0x6649
 _SPRM_INNER_TTP = 0x244C  # sprmPFInnerTtp: the end of a row of a table in a cell
-_SPRM_DEF_TABLE = 0xD608
+_SPRM_DEF_TABLE, _SPRM_VERT_MERGE = 0xD608, 0xD62B
 _SPRM_DELETED = 0x0800  # sprmCFRMarkDel: text a tracked change deleted
 # A paragraph's properties too large for its FKP page (a wide row's layout) are in the Data stream,
 # where this sprm points.
@@ -71,6 +71,12 @@ def read_doc(data: bytes, source: str) -> Document:
         raise ExtractError("corrupt_doc", f"the .doc file cannot be read: {error}") from None
     except (struct.error, IndexError, ValueError) as error:
         raise ExtractError("corrupt_doc", f"the .doc file's structures are damaged ({type(error).__name__})") from None
+    lines, tables = _lines_and_tables(paragraphs)
+    return Document(source=source, source_format="doc", text="\n".join(lines), tables=tables, title=title_line(lines))
+
+
+def _lines_and_tables(paragraphs: list[_Paragraph]) -> tuple[list[str], list[Grid]]:
+    """The text lines in order (a table row one line) and the tables' grids."""
     lines: list[str] = []
     tables: list[Grid] = []
     rows: list[_Row] = []
@@ -94,7 +100,7 @@ def read_doc(data: bytes, source: str) -> Document:
         lines.extend(line for line in (clean_cell(part) for part in paragraph.text.split("\n")) if line)
     if rows:
         _add_table(rows, tables, lines)
-    return Document(source=source, source_format="doc", text="\n".join(lines), tables=tables, title=title_line(lines))
+    return lines, tables
 
 
 def _add_table(rows: list[_Row], tables: list[Grid], lines: list[str]) -> None:
@@ -246,7 +252,8 @@ def _deleted(runs: list[tuple[int, int, bytes]], positions: list[tuple[int, int,
     """The character ranges (first, end) of text a tracked change deleted (sprmCFRMarkDel on; 0x81
     is "the style's opposite", and no style deletes): Word shows it struck through, the report's
     value is what remains, as the DOCX reader skips `w:delText`."""
-    marked = [(start, end) for start, end, grpprl in runs if _sprms(grpprl).get(_SPRM_DELETED, b"")[:1] in (b"\x01", b"\x81")]
+    marked = [(start, end) for start, end, grpprl in runs
+              if dict(_sprms(grpprl)).get(_SPRM_DELETED, b"")[:1] in (b"\x01", b"\x81")]
     ranges: list[tuple[int, int]] = []
     for index, (first, offset, width) in enumerate(positions):
         last = positions[index + 1][0] if index + 1 < len(positions) else length
@@ -258,9 +265,10 @@ def _deleted(runs: list[tuple[int, int, bytes]], positions: list[tuple[int, int,
     return sorted(ranges)
 
 
-def _sprms(grpprl: bytes) -> dict[int, bytes]:
-    """Operands by sprm, the last one of each kind winning (as Word applies them in order)."""
-    found: dict[int, bytes] = {}
+def _sprms(grpprl: bytes) -> list[tuple[int, bytes]]:
+    """(sprm, operand) in order: Word applies them so, a later one of a kind winning, except those
+    that each change one cell (sprmTVertMerge)."""
+    found: list[tuple[int, bytes]] = []
     at = 0
     while at + 2 <= len(grpprl):
         (sprm,) = struct.unpack_from("<H", grpprl, at)
@@ -276,13 +284,14 @@ def _sprms(grpprl: bytes) -> dict[int, bytes]:
                 break
         else:
             operand_at, size = at, _SPRM_OPERAND_SIZES[spra]
-        found[sprm] = grpprl[operand_at : operand_at + size]
+        found.append((sprm, grpprl[operand_at : operand_at + size]))
         at = operand_at + size
     return found
 
 
-def _row_layout(operand: bytes) -> _Layout | None:
-    """Cell edges (twips) and TC80 flags of a row, from sprmTDefTable's operand."""
+def _row_layout(operand: bytes, merges: list[bytes]) -> _Layout | None:
+    """Cell edges (twips) and TC80 flags of a row, from sprmTDefTable's operand, with the vertical
+    merges sprmTVertMerge sets on single cells after it (cell index, then 1 continue / 3 restart)."""
     if not operand:
         return None
     count = min(operand[0], _MAX_COLUMNS)
@@ -292,17 +301,21 @@ def _row_layout(operand: bytes) -> _Layout | None:
     flags_at = 1 + (count + 1) * 2
     flags = [struct.unpack_from("<H", operand, flags_at + i * 20)[0] if flags_at + i * 20 + 2 <= len(operand) else 0
              for i in range(count)]
+    for merge in merges:
+        if len(merge) >= 2 and merge[0] < count:
+            flags[merge[0]] &= ~(_TC_VERT_MERGE | _TC_VERT_RESTART)
+            flags[merge[0]] |= {1: _TC_VERT_MERGE, 3: _TC_VERT_MERGE | _TC_VERT_RESTART}.get(merge[1], 0)
     return edges, flags
 
 
-def _properties(grpprl: bytes, data: bytes) -> dict[int, bytes]:
+def _properties(grpprl: bytes, data: bytes) -> list[tuple[int, bytes]]:
     """A paragraph's sprms, with those kept in the Data stream when the FKP points there."""
     sprms = _sprms(grpprl)
-    huge = sprms.get(_SPRM_HUGE_PAPX)
-    if huge is not None and len(huge) == 4:
-        (at,) = struct.unpack("<I", huge)
-        (size,) = struct.unpack_from("<H", data, at)
-        sprms.update(_sprms(data[at + 2 : at + 2 + size]))
+    for sprm, operand in list(sprms):
+        if sprm == _SPRM_HUGE_PAPX and len(operand) == 4:
+            (at,) = struct.unpack("<I", operand)
+            (size,) = struct.unpack_from("<H", data, at)
+            sprms += _sprms(data[at + 2 : at + 2 + size])
     return sprms
 
 
@@ -340,7 +353,8 @@ def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[in
         start, offset, width = positions[piece]
         fc = offset + (at - start) * width
         run = bisect.bisect_right(run_starts, fc) - 1
-        sprms = _properties(papx[run][2], data) if run >= 0 and fc < papx[run][1] else {}
+        operations = _properties(papx[run][2], data) if run >= 0 and fc < papx[run][1] else []
+        sprms = dict(operations)
         paragraph = _Paragraph("".join(kept).translate(_SPECIAL) + char)
         if sprms.get(_SPRM_IN_TABLE, b"\x00")[:1] != b"\x00":
             paragraph.in_table = True
@@ -349,7 +363,8 @@ def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[in
                 paragraph.text = paragraph.text[:-1] + ("" if _SPRM_INNER_TTP in sprms else " ") + _PARAGRAPH_END
             elif sprms.get(_SPRM_TTP, b"\x00")[:1] != b"\x00":
                 paragraph.row_end = True
-                paragraph.layout = _row_layout(sprms.get(_SPRM_DEF_TABLE, b""))
+                paragraph.layout = _row_layout(sprms.get(_SPRM_DEF_TABLE, b""),
+                                               [operand for sprm, operand in operations if sprm == _SPRM_VERT_MERGE])
         paragraphs.append(paragraph)
         kept = []
     return paragraphs
