@@ -31,8 +31,7 @@ FIXTURES = [
     ("seed001_libreoffice", "001", RenderOptions()),
     ("seed004_messy_libreoffice", "004", RenderOptions(split_headers=True, fullwidth_digits=True)),
     ("seed001_tracked_change_libreoffice", "001", RenderOptions()),
-    # headings' and row labels' numbers as Word list numbers, which the .doc reader does not compute:
-    # rows are found by their words, and the bare "其他" and "总计" by where they stand
+    # headings' and row labels' numbers as Word list numbers (PlfLst, PlfLfo, sprmPIlfo/sprmPIlvl)
     ("seed000_auto_numbering_libreoffice", "000", RenderOptions(auto_numbering=True)),
 ]
 # The tracked change: "7" deleted and the seed's count inserted in the first value cell of 本年新收,
@@ -58,6 +57,17 @@ def with_tracked_change(docx: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def seed_values(seed: str) -> dict:
+    return json.loads(next(SEEDS.glob(f"{seed}_*.json")).read_text(encoding="utf-8"))
+
+
+def source_docx(name: str) -> bytes:
+    """The DOCX a fixture is LibreOffice's conversion of (tests read both and compare)."""
+    _name, seed, options = next(fixture for fixture in FIXTURES if fixture[0] == name)
+    docx = render_report(seed_values(seed), "docx", options)
+    return with_tracked_change(docx) if "tracked" in name else docx
+
+
 def main() -> int:
     soffice = shutil.which("soffice")
     if soffice is None:
@@ -66,11 +76,9 @@ def main() -> int:
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        for name, seed, options in FIXTURES:
-            values = json.loads(next(SEEDS.glob(f"{seed}_*.json")).read_text(encoding="utf-8"))
+        for name, _seed, _options in FIXTURES:
             source = Path(folder) / f"{name}.docx"
-            docx = render_report(values, "docx", options)
-            source.write_bytes(with_tracked_change(docx) if "tracked" in name else docx)
+            source.write_bytes(source_docx(name))
             subprocess.run([soffice, "--headless", "--convert-to", "doc:MS Word 97", "--outdir", str(OUT), str(source)],
                            check=True, capture_output=True, timeout=120)
             print(f"wrote {OUT / (name + '.doc')}")

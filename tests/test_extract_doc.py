@@ -3,6 +3,7 @@ and in our own renderings; damaged containers fail with a reason, never a traceb
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
 import struct
 from pathlib import Path
@@ -16,32 +17,54 @@ from pipeline.crawl.store import RawStore
 from pipeline.errors import DocumentError, ExtractError
 from pipeline.extract import read_document
 from pipeline.extract.doc import _lines_and_tables, _split
+from pipeline.extract.doc_numbering import DocNumbering
 from pipeline.parse import parse_bytes
 from pipeline.render import render_report
 from pipeline.render.doc import _container
 from seeds import COMPARED, SEED_PATHS, expected
 
 FIXTURES = Path(__file__).parent / "data" / "doc"
-# Written by LibreOffice ("MS Word 97") from our DOCX renderings: scripts/build_doc_fixtures.py. The
-# tracked-change one has "7" deleted before the first count of 本年新收: kept, it would read 71.
-LIBREOFFICE = {"seed000_libreoffice": 0, "seed001_libreoffice": 1, "seed004_messy_libreoffice": 4,
-               "seed001_tracked_change_libreoffice": 1, "seed000_auto_numbering_libreoffice": 0}
+
+
+def _fixture_script():
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_doc_fixtures.py"
+    spec = importlib.util.spec_from_file_location("build_doc_fixtures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Written by LibreOffice ("MS Word 97") from our DOCX renderings by scripts/build_doc_fixtures.py: the
+# name, the seed and how it was rendered. The tracked-change one has "7" deleted before the first
+# count of 本年新收: kept, it would read 71.
+SCRIPT = _fixture_script()
+LIBREOFFICE = {name: seed for name, seed, _options in SCRIPT.FIXTURES}
 
 
 @pytest.mark.parametrize("name", LIBREOFFICE)
 def test_documents_libreoffice_wrote_parse_to_the_seed_values(name):
-    values = expected(SEED_PATHS[LIBREOFFICE[name]])
+    values = expected(next(path for path in SEED_PATHS if path.stem.startswith(LIBREOFFICE[name])))
     report = parse_bytes((FIXTURES / f"{name}.doc").read_bytes(), f"http://demo.example.gov.cn/ndbg/{name}.doc")
     assert {key: report.to_json()[key] for key in COMPARED} == {key: values[key] for key in COMPARED}
     assert report.source_format == "doc" and report.findings == []
 
 
-def test_list_numbers_are_not_in_the_text_yet_every_row_is_found():
-    """Word keeps automatic list numbers ("一、", "（七）", "3.") out of the text; this reader does not
-    compute them, so labels arrive bare, and the rows must be found without them."""
+@pytest.mark.parametrize("name", LIBREOFFICE)
+def test_a_doc_reads_as_the_docx_it_was_converted_from(name):
+    """Word's own numbers (list labels), merged cells, cell paragraphs and tracked changes: the same
+    lines and grids from LibreOffice's .doc as from the DOCX it converted."""
+    word97 = read_document((FIXTURES / f"{name}.doc").read_bytes(), "r.doc")
+    docx = read_document(SCRIPT.source_docx(name), "r.docx")
+    assert word97.text.splitlines() == docx.text.splitlines()
+    assert word97.tables == docx.tables
+
+
+def test_list_numbers_are_computed_as_word_shows_them():
     document = read_document((FIXTURES / "seed000_auto_numbering_libreoffice.doc").read_bytes(), "r.doc")
     labels = {tuple(row[:3]) for grid in document.tables for row in grid}
-    assert {(None, "其他处理", None), (None, "总计", None), ("本年新收政府信息公开申请数量", None, None)} <= labels
+    assert {(None, "（六）其他处理", None), (None, "（七）总计", None), ("一、本年新收政府信息公开申请数量", None, None),
+            (None, None, "2.重复申请")} <= labels
+    assert "二、 主动公开政府信息情况" in document.text.splitlines()  # the heading level's suffix is a tab
 
 
 def test_merged_cells_are_placed_on_the_grid_not_read_as_blanks():
@@ -191,3 +214,34 @@ def test_a_store_made_before_doc_was_readable_accepts_doc_documents(tmp_path: Pa
                               parent_url=None, title=None, published_on=None, sha256=None, content_type=None,
                               charset=None, source_format="xls")
 
+
+
+def _list_tables(overrides: list[dict[int, int]]) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
+    """A table stream holding one nine-level list ("一、", "（一）", "1.") and an LFO per item of
+    `overrides` (level -> start-at), as Word writes them: the PlfLst, its LVLs, then the PlfLfo."""
+    lstf = struct.pack("<iI18sBB", 7, 0, b"\xff" * 18, 0, 0)
+    texts = ["\x00、", "（\x01）", "\x02."] + [f"{chr(level)}." for level in range(3, 9)]
+    formats = [0x25, 0x25] + [0x00] * 7
+
+    def lvl(text: str, number_format: int) -> bytes:
+        lvlf = struct.pack("<iBB9sBiiBBBB", 1, number_format, 0, b"\x00" * 9, 2, 0, 0, 0, 0, 0, 0)
+        return lvlf + struct.pack("<H", len(text)) + text.encode("utf-16-le")
+
+    plf_lst = struct.pack("<h", 1) + lstf
+    levels = b"".join(lvl(text, number_format) for text, number_format in zip(texts, formats))
+    lfos = b"".join(struct.pack("<iIIBBBB", 7, 0, 0, len(starts), 0, 0, 0) for starts in overrides)
+    data = b"".join(struct.pack("<I", 0) + b"".join(struct.pack("<iI", start, level | 0x10)
+                                                     for level, start in starts.items()) for starts in overrides)
+    plf_lfo = struct.pack("<I", len(overrides)) + lfos + data
+    table = plf_lst + levels + plf_lfo
+    return table, (0, len(plf_lst)), (len(plf_lst) + len(levels), len(plf_lfo))
+
+
+def test_list_numbers_follow_words_counting_rules():
+    """One count per list, shared by every LFO naming it; an LFO's start-at override restarts it
+    where that LFO is first used; a higher level restarts the levels below it."""
+    table, lists, overrides = _list_tables([{}, {1: 5}])
+    numbering = DocNumbering(table, lists, overrides)
+    sequence = [(1, 1), (1, 1), (2, 1), (2, 1), (1, 1), (1, 2), (1, 0), (1, 1), (1, 2), (0, 1), (3, 1)]
+    assert [numbering.label(ilfo, ilvl) for ilfo, ilvl in sequence] == [
+        "（一）", "（二）", "（五）", "（六）", "（七）", "1.", "一、", "（一）", "1.", "", ""]

@@ -6,7 +6,9 @@ row, with a row-end mark that only the paragraph properties (PAPX, sprmPFTtp) te
 end. The row-end paragraph also carries the row's layout (sprmTDefTable): each cell's left and
 right edge, and whether a row span continues into it (fVertMerge) or an old-style column merge
 covers it (fMerged). Cells are placed on the grid of all edges the table uses, as the DOCX reader
-places `w:gridSpan` and `w:vMerge`, so merged gaps are None, never blanks.
+places `w:gridSpan` and `w:vMerge`, so merged gaps are None, never blanks. List numbers
+(`doc_numbering`), field codes and tracked deletions are handled as the DOCX reader handles them, so
+a .doc reads as the DOCX it was saved from.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 
 from pipeline.errors import ExtractError
 from pipeline.extract.cfb import Container, CorruptContainer
+from pipeline.extract.doc_numbering import DocNumbering
 from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
 
@@ -26,6 +29,7 @@ _FIRST_WORD97_VERSION = 0x00BF  # nFib: Word 97 and later write 0x00C1 (Word 6 0
 _F_WHICH_TABLE, _F_ENCRYPTED = 0x0200, 0x0100
 # fcClx/lcbClx, fcPlcfBtePapx/lcbPlcfBtePapx and fcPlcfBteChpx/lcbPlcfBteChpx in FibRgFcLcb97
 _CLX_INDEX, _BTE_PAPX_INDEX, _BTE_CHPX_INDEX = 33, 13, 12
+_PLF_LST_INDEX, _PLF_LFO_INDEX = 73, 74  # fcPlfLst/lcbPlfLst, fcPlfLfo/lcbPlfLfo: the lists
 _FKP_SIZE = 512
 _PARAGRAPH_END, _CELL_END = "\r", "\x07"
 _FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
@@ -36,6 +40,7 @@ _SPECIAL = str.maketrans({"\x01": "", "\x02": "", "\x05": "", "\x08": "", "\x0c"
 _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP = 0x2416, 0x2417, 0x6649
 _SPRM_INNER_TTP = 0x244C  # sprmPFInnerTtp: the end of a row of a table in a cell
 _SPRM_DEF_TABLE, _SPRM_VERT_MERGE = 0xD608, 0xD62B
+_SPRM_ILVL, _SPRM_ILFO = 0x260A, 0x460B  # a numbered paragraph's list level and list (see doc_numbering)
 _SPRM_DELETED = 0x0800  # sprmCFRMarkDel: text a tracked change deleted
 # A paragraph's properties too large for its FKP page (a wide row's layout) are in the Data stream,
 # where this sprm points.
@@ -166,7 +171,12 @@ def _paragraphs(container: Container, word: bytes) -> list[_Paragraph]:
     papx = _fkp_runs(word, table, _fc_lcb(word, fc_at, _BTE_PAPX_INDEX), paragraphs=True)
     deleted = _deleted(_fkp_runs(word, table, _fc_lcb(word, fc_at, _BTE_CHPX_INDEX), paragraphs=False), positions,
                        len(text))
-    return _split(text, positions, papx, container.read("Data") or b"", deleted)
+    try:
+        numbering: DocNumbering | None = DocNumbering(table, _fc_lcb(word, fc_at, _PLF_LST_INDEX),
+                                                      _fc_lcb(word, fc_at, _PLF_LFO_INDEX))
+    except (struct.error, ValueError):  # a damaged list table costs the list numbers, not the report
+        numbering = None
+    return _split(text, positions, papx, container.read("Data") or b"", deleted, numbering)
 
 
 def _fc_lcb(word: bytes, at: int, index: int) -> tuple[int, int]:
@@ -320,10 +330,10 @@ def _properties(grpprl: bytes, data: bytes) -> list[tuple[int, bytes]]:
 
 
 def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[int, int, bytes]],
-           data: bytes, deleted: list[tuple[int, int]]) -> list[_Paragraph]:
+           data: bytes, deleted: list[tuple[int, int]], numbering: DocNumbering | None = None) -> list[_Paragraph]:
     """The text cut into paragraphs at their end marks, field codes and `deleted` ranges dropped (a
     field's result stays; end marks always do, so the table keeps its shape), each paragraph with
-    the table properties of the PAPX run holding its end mark."""
+    the table properties of the PAPX run holding its end mark and its list number before its text."""
     pending = iter(deleted)
     removal = next(pending, None)
     starts = [start for start, _offset, _width in positions]
@@ -355,7 +365,10 @@ def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[in
         run = bisect.bisect_right(run_starts, fc) - 1
         operations = _properties(papx[run][2], data) if run >= 0 and fc < papx[run][1] else []
         sprms = dict(operations)
-        paragraph = _Paragraph("".join(kept).translate(_SPECIAL) + char)
+        ilfo = sprms.get(_SPRM_ILFO, b"")
+        label = numbering.label(struct.unpack("<H", ilfo)[0], sprms.get(_SPRM_ILVL, b"\x00")[0]) \
+            if numbering is not None and len(ilfo) == 2 else ""
+        paragraph = _Paragraph(label + "".join(kept).translate(_SPECIAL) + char)
         if sprms.get(_SPRM_IN_TABLE, b"\x00")[:1] != b"\x00":
             paragraph.in_table = True
             nested = struct.unpack("<i", sprms[_SPRM_ITAP])[0] > 1 if len(sprms.get(_SPRM_ITAP, b"")) == 4 else False
