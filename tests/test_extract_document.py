@@ -1,6 +1,7 @@
 """`read_document` dispatch by bytes, content type and extension, and its errors for bad input."""
 
 import io
+import quopri
 import zipfile
 
 import pytest
@@ -81,3 +82,33 @@ def test_word_files_that_are_not_compound_files(content_type):
     assert detect_format(HTML.encode("gbk"), "http://x.gov.cn/r.doc", content_type) == "html"
     assert reason(b"\x01\x02 not a compound file " * 20, "http://x.gov.cn/download?id=5", content_type) == "corrupt_doc"
     assert reason(OLE, "http://x.gov.cn/r.wps") == "corrupt_doc"
+
+
+@pytest.mark.parametrize(("source", "content_type"), [
+    ("http://x.gov.cn/P0201.doc", "application/msword"), ("files/report.mht", None), ("download?id=8", None)])
+def test_a_web_archive_reads_as_its_page(source, content_type):
+    """Word's "single file web page" (MHTML), often saved as .doc: the page is a quoted-printable
+    GBK text/html part, whose charset only the part's header gives."""
+    from pipeline.parse import parse_bytes
+    from pipeline.render import render_report
+    from tests.seeds import SEED_PATHS, expected
+
+    values = expected(SEED_PATHS[1])
+    meta = b'<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+    html = render_report(values, "html_gbk")
+    assert meta in html
+    page = html.replace(meta, b"")  # only the part's header names the charset
+    data = (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01D9"\r\n\r\n'
+            b"This document is a Single File Web Page, also known as a Web Archive file.\r\n\r\n"
+            b"------=_NextPart_01D9\r\nContent-Location: file:///C:/report.htm\r\n"
+            b"Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset=\"gb2312\"\r\n\r\n"
+            + quopri.encodestring(page) + b"\r\n------=_NextPart_01D9--\r\n")
+    assert "予以公开".encode("gbk") not in data  # quoted-printable
+    report = parse_bytes(data, source, content_type)
+    assert (report.source_format, report.agency, report.applications) == ("html", values["agency"],
+                                                                           values["applications"])
+
+
+def test_a_web_archive_without_a_page_is_unsupported():
+    data = b"MIME-Version: 1.0\nContent-Type: multipart/related; boundary=b\n\n--b\nContent-Type: image/png\n\nxx\n--b--\n"
+    assert reason(data, "r.doc", "application/msword") == "unsupported_format"

@@ -7,6 +7,8 @@ declared content type, then the file extension, then a sniff of the text, so a P
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import re
 import zipfile
@@ -33,10 +35,13 @@ _CONTENT_TYPES = {
     "application/msword": "doc", "application/vnd.ms-excel": ".xls", "application/vnd.ms-works": "doc",
     "application/kswps": "doc", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
-_EXTENSIONS = {".html": "html", ".htm": "html", ".shtml": "html", ".jhtml": "html", ".xhtml": "html",
+_EXTENSIONS = {".html": "html", ".htm": "html", ".mht": "html", ".mhtml": "html", ".shtml": "html", ".jhtml": "html", ".xhtml": "html",
                ".jsp": "html", ".php": "html", ".asp": "html", ".aspx": "html", ".txt": "text", ".md": "text",
                ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc"}
 _HTML_SNIFF = re.compile(rb"<(?:!doctype html|html|head|body|meta|div|table|p|title)[\s>/]", re.IGNORECASE)
+# A web archive (Word's "single file web page", often saved or served as .doc): MIME headers, then
+# the page as a text/html part.
+_MHTML_SNIFF = re.compile(rb"\A\s*(?:[\w-]+:[^\n]*\n)*?content-type:\s*multipart/related", re.IGNORECASE)
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf", b"Rar!")
 
 
@@ -64,7 +69,8 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def detect_format(data: bytes, source: str, content_type: str | None = None) -> str:
-    """'html' | 'text' | 'docx' | 'doc' | 'pdf', or an unsupported kind such as '.xls' (raising is the caller's call)."""
+    """'html' (a web archive of a page too) | 'text' | 'docx' | 'doc' | 'pdf', or an unsupported kind such
+    as '.xls' (raising is the caller's call)."""
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
@@ -79,6 +85,8 @@ def detect_format(data: bytes, source: str, content_type: str | None = None) -> 
         if any(name.startswith("xl/") for name in names):
             return ".xlsx"
         return "docx" if extension == ".docx" else ".zip"
+    if _MHTML_SNIFF.match(head):
+        return "html"  # read_document takes the page out of the archive
     if data.startswith(_OLE):  # .wps files are Word documents too; the reader tells a spreadsheet from a document
         return extension if extension in (".xls", ".et", ".ppt") else "doc"
     for magic, kind in zip(_IMAGE_MAGIC, (".png", ".jpg", ".gif", ".rtf", ".rar")):
@@ -94,6 +102,18 @@ def detect_format(data: bytes, source: str, content_type: str | None = None) -> 
     if extension in _UNSUPPORTED_NAMES:
         return extension
     return "html" if _HTML_SNIFF.search(head) else "text"
+
+
+def _web_archive_page(data: bytes) -> tuple[bytes, str | None]:
+    """The page of a web archive (MHTML): its first text/html part, decoded from quoted-printable
+    or base64, and the charset the part declares."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload.strip():
+                return payload, part.get_content_charset()
+    raise ExtractError("unsupported_format", "the file is a web archive (MHTML) without an HTML page; kept in the store")
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -124,6 +144,9 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
         return read_doc(data, source)
     if kind.startswith("."):
         raise _unsupported(kind)
+    if kind == "html" and _MHTML_SNIFF.match(data[:1024]):
+        data, part_charset = _web_archive_page(data)
+        content_type = f"text/html; charset={part_charset}" if part_charset else None
     if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractError("not_text", "the file is binary data, not a text, HTML, DOCX or PDF document")
     if kind == "html":
