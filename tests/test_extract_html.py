@@ -121,6 +121,18 @@ def test_attachments_resolve_against_the_page_and_unwrap_viewers():
     assert read_html(wrap(content), SOURCE).attachments[0].text == "年报.pdf"
 
 
+def test_download_links_named_for_their_file_are_attachments():
+    """Download servlets name no file in their address; the link's text does."""
+    content = """<p><a href="/module/download/downfile.jsp?classid=0&amp;fileid=3817">附件1：2023年年度报告.PDF</a></p>
+    <p><a href="/dl?id=9">附件2：统计表.xlsx（12KB）</a><a href="/dl?id=10">说明（doc版）</a></p>
+    <a href="/news/2.html">关于2023年报告的解读</a><a href="javascript:down('a.pdf')">a.pdf</a>"""
+    attachments = read_html(wrap(content), SOURCE).attachments
+    assert [(a.url, a.text) for a in attachments] == [
+        ("http://www.example.gov.cn/module/download/downfile.jsp?classid=0&fileid=3817", "附件1：2023年年度报告.PDF"),
+        ("http://www.example.gov.cn/dl?id=9", "附件2：统计表.xlsx（12KB）"),
+    ]
+
+
 def test_base_href_changes_resolution():
     html = wrap('<a href="a.pdf">a</a>', head='<base href="http://cdn.example.gov.cn/files/">')
     assert [a.url for a in read_html(html, SOURCE).attachments] == ["http://cdn.example.gov.cn/files/a.pdf"]

@@ -29,13 +29,18 @@ _CONTENT_NEEDLES = tuple(selector.rsplit(".", 1)[-1].lstrip("#") for selector in
 _NEEDLE_PARTS = {needle: tuple(other for other in dict.fromkeys(_CONTENT_NEEDLES) if other != needle and other in needle)
                  for needle in _CONTENT_NEEDLES}
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
-# Lexbor pre-filters links mentioning an attachment extension anywhere (path or query), so the
-# hundreds of navigation links on a portal page never reach Python; `_attachment_target` decides.
-# (A selector list is tried on every element, so alternatives go inside one type selector's
-# `:is()`: other elements fail at the tag. Results are the same nodes in the same order; a node
-# matching several alternatives is listed once instead of once per alternative, side by side.)
-_ATTACHMENT_SELECTOR = "a:is({}), iframe[src], embed[src], object[data]".format(
-    ", ".join(f'[href*="{extension}" i]' for extension in (".pdf", ".doc", ".wps", ".xls")))
+# Lexbor pre-filters links mentioning an attachment extension anywhere (path or query) or in their
+# text (附件1：年报.pdf on a download.jsp?id=8 link), so the hundreds of navigation links on a
+# portal page never reach Python; `_attachment_target` decides. (A selector list is tried on every
+# element, so alternatives go inside one type selector's `:is()`: other elements fail at the tag,
+# and the text tests cost nothing measurable beside the href ones. Results are the same nodes in
+# the same order; a node matching several alternatives is listed once, not once per alternative.)
+_FILE_EXTENSIONS = (".pdf", ".doc", ".wps", ".xls")
+_ATTACHMENT_SELECTOR = "a:is({}), iframe[src], embed[src], object[data]".format(", ".join(
+    [f'[href*="{extension}" i]' for extension in _FILE_EXTENSIONS]
+    + [f':lexbor-contains("{extension}" i)' for extension in _FILE_EXTENSIONS]))
+# A link's text naming a file: the name ends with its extension, perhaps before a size or a bracket.
+_FILE_NAME = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)(?![a-z])", re.IGNORECASE)
 
 _SKIP_TAGS = ("script", "style", "noscript", "template", "head", "nav", "header", "footer", "select", "button",
               "input", "textarea", "svg", "iframe", "object", "embed")
@@ -378,21 +383,23 @@ def _attachments(tree: LexborHTMLParser, source: str) -> list[Attachment]:
     for node in tree.css(_ATTACHMENT_SELECTOR):
         attrs = node.attributes
         link = attrs.get("href") or attrs.get("src") or attrs.get("data") or ""
+        text = clean_cell(node.text(deep=True))
         try:
-            target = _attachment_target(link.strip())
+            target = _attachment_target(link.strip(), text)
             url = urljoin(base, target) if target is not None else None
         except ValueError:  # a malformed URL (e.g. a broken IPv6 host) is not a link we can follow
             continue
         if url is None:
             continue
         if url not in found:
-            label = clean_cell(node.text(deep=True)) or attrs.get("title") or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+            label = text or attrs.get("title") or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
             found[url] = Attachment(url=url, text=label)
     return list(found.values())
 
 
-def _attachment_target(link: str) -> str | None:
-    """The document a link points at: the link itself, or the `file=` of a pdf.js viewer link."""
+def _attachment_target(link: str, text: str = "") -> str | None:
+    """The document a link points at: the link itself, or the `file=` of a pdf.js viewer link; a
+    link whose address names no file is one when its text does (附件1：年报.pdf)."""
     if not link or link.startswith(("javascript:", "mailto:", "#")):
         return None
     parts = urlsplit(link)
@@ -404,4 +411,4 @@ def _attachment_target(link: str) -> str | None:
         if key.lower() == "file" and "viewer" in parts.path.lower():
             return value
         return link
-    return None
+    return link if _FILE_NAME.search(text) else None
