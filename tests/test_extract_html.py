@@ -53,6 +53,15 @@ def test_without_a_content_container_body_minus_chrome_is_read():
     assert doc.tables == [[["a", "b"]]]
 
 
+def test_hidden_text_inside_a_cell_is_not_read():
+    """A hidden span of stray digits inside a count (a scraper trap, or a print-only copy) must not
+    join the count: "1" + hidden "3" is 1, not 13."""
+    table = ("<table><tr><td>自然人</td><td>总计</td></tr>"
+             "<tr><td>1<span style='display:none'>3</span></td><td><p>2</p><p hidden>9</p><!-- 7 --></td></tr>"
+             "<tr><td>商业<br>企业</td><td><b>1</b>2</td></tr></table>")
+    assert read_html(wrap(table), SOURCE).tables == [[["自然人", "总计"], ["1", "2"], ["商业企业", "12"]]]
+
+
 def test_hidden_copies_are_not_read():
     table = "<table><tr><td>规章</td><td>1</td></tr></table>"
     content = (f"<p>正文</p>{table}<div style='DISPLAY: none'>{table}</div><div hidden>{table}</div>"

@@ -150,10 +150,15 @@ class _Walker:
         self._span_rows: set[int] = set()
         # Hidden copies (print versions, collapsed duplicates) would double a table's numbers.
         self._hidden: set[int] = set()
+        # Cells holding hidden text (a hidden <span> of stray digits inside a count) are read
+        # without it; the cells' ids, found from the few hidden nodes up.
+        self._cells_with_hidden: set[int] = set()
         for node in root.css(_HIDING_SELECTOR):
             attrs = node.attributes
             if "hidden" in attrs or _hides(attrs.get("style")):
                 self._hidden.add(node.mem_id)
+                if (cell := _cell_of(node)) is not None:
+                    self._cells_with_hidden.add(cell.mem_id)
         for node in root.css(_SPANNING_SELECTOR):
             tag, attrs = node.tag_id, node.attributes
             if tag == _TD or tag == _TH:
@@ -217,7 +222,9 @@ class _Walker:
                     # Lexbor's own concatenation is the cell text whenever it holds no whitespace
                     # (nothing to strip or collapse, whatever the nodes): most cells, at half the cost.
                     text = cell.text_lexbor()
-                    if text and not text.isalnum() and (len(words := text.split()) != 1 or len(words[0]) != len(text)):
+                    if self._cells_with_hidden and cell.mem_id in self._cells_with_hidden:
+                        text = self._visible_text(cell)
+                    elif text and not text.isalnum() and (len(words := text.split()) != 1 or len(words[0]) != len(text)):
                         text = _cell_text(cell)
                     cells.append(text)
                     if row_spans is not None:
@@ -231,6 +238,18 @@ class _Walker:
             return
         self.tables.append(grid)
         self.lines.extend(row_line(row) for row in grid)
+
+    def _visible_text(self, cell: LexborNode) -> str:
+        """`_cell_text` of the text no hidden node holds."""
+        parts: list[str] = []
+        stack = [cell]
+        while stack:
+            node = stack.pop()
+            if node.tag_id == _TEXT:
+                parts.append((node.text_content or "").strip())
+            elif node is cell or (node.mem_id not in self._hidden and node.tag_id not in _SKIP):
+                stack.extend(reversed(list(node.iter(include_text=True))))
+        return " ".join("".join(parts).split())
 
     def _rows(self, table: LexborNode) -> list[LexborNode]:
         """The table's own rows; its caption goes out as the line before them."""
@@ -250,6 +269,16 @@ def _cell_text(cell: LexborNode) -> str:
     """Each text node stripped, then joined with nothing: source indentation between `<p>`s and
     `<br>`-split header words rejoin ("商业<br>企业" -> "商业企业"); runs inside a node collapse."""
     return " ".join(cell.text(deep=True, separator="", strip=True).split())
+
+
+def _cell_of(node: LexborNode) -> LexborNode | None:
+    """The td or th holding the node, if any."""
+    parent = node.parent
+    while parent is not None:
+        if parent.tag_id in (_TD, _TH):
+            return parent
+        parent = parent.parent
+    return None
 
 
 def _tables_holding_tables(root: LexborNode, candidates: list[LexborNode]) -> set[int]:
