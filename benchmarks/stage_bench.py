@@ -1,4 +1,4 @@
-"""Staging throughput: a raw store of rendered reports (PDF, DOCX, HTML) parsed by `stage` with
+"""Staging throughput: a raw store of rendered reports (PDF, DOCX, DOC, HTML) parsed by `stage` with
 one worker process and with one per core; print documents per second for each.
 
     uv run --frozen python benchmarks/stage_bench.py [--copies 20] [--store DIR]
@@ -25,7 +25,8 @@ from pipeline.workers import default_workers
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "data" / "seeds" / "expected"
 FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8",
-           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "doc": "application/msword"}
 
 
 def fill(store: RawStore, copies: int) -> int:
@@ -39,7 +40,9 @@ def fill(store: RawStore, copies: int) -> int:
             data = render_report(values, fmt)
             for copy in range(copies):
                 url = f"http://bench.gov.cn/{path.stem}/{copy}.{fmt}"
-                unique = data + (b"\n%% copy %d\n" % copy if fmt == "pdf" else b" " * copy if fmt == "html" else b"")
+                # trailing bytes: a comment (PDF), spaces (HTML), zeros past the last sector (DOC)
+                unique = data + (b"\n%% copy %d\n" % copy if fmt == "pdf" else b" " * copy if fmt == "html"
+                                 else b"\0" * copy if fmt == "doc" else b"")
                 if fmt == "docx" and copy:
                     continue  # a zip cannot take trailing bytes; one DOCX per seed
                 store.record_document(url=url, final_url=url, portal="bench", region_code=None, kind="report_page",
