@@ -64,7 +64,7 @@ _ROW_GROUPS = frozenset(_tag_ids("tbody", "thead", "tfoot"))
 # The nodes the walk treats specially, one query each (a selector list costs a pass per selector
 # whether listed together or apart, and apart each node is examined only for what it matched):
 # hidden nodes (`[hidden]`, or a style with display:none / display: none, which `_hides` tells from
-# other display styles), spanning cells, and tables in tables (layout tables; `_in_cell` keeps those
+# other display styles), spanning cells, and tables in tables (layout tables; `_cell_of` keeps those
 # in a cell. Not `:is(td, th) table`: lexbor matches that only where the table is the cell's child,
 # so a layout table whose inner table sits in a `<div>` of the cell was read as one data table).
 _HIDING_SELECTOR = '[hidden], [style*="display" i]'
@@ -272,7 +272,7 @@ def _cell_text(cell: LexborNode) -> str:
 
 
 def _cell_of(node: LexborNode) -> LexborNode | None:
-    """The td or th holding the node, if any."""
+    """The nearest td or th holding the node, if any."""
     parent = node.parent
     while parent is not None:
         if parent.tag_id in (_TD, _TH):
@@ -286,7 +286,7 @@ def _tables_holding_tables(root: LexborNode, candidates: list[LexborNode]) -> se
     `candidates` are tables the query marked; those inside no cell are not nested."""
     holders: set[int] = set()
     for nested in candidates:
-        if not _in_cell(nested):
+        if _cell_of(nested) is None:  # as `td table` asks: anywhere above, not just under the root
             continue
         node = nested.parent
         while node is not None and node.mem_id != root.mem_id:
@@ -294,16 +294,6 @@ def _tables_holding_tables(root: LexborNode, candidates: list[LexborNode]) -> se
                 holders.add(node.mem_id)
             node = node.parent
     return holders
-
-
-def _in_cell(node: LexborNode) -> bool:
-    """Whether a td or th holds the node, as `td table` asks (anywhere above, not just under the root)."""
-    parent = node.parent
-    while parent is not None:
-        if parent.tag_id in (_TD, _TH):
-            return True
-        parent = parent.parent
-    return False
 
 
 def _hides(style: str | None) -> bool:
