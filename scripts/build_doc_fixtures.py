@@ -31,24 +31,26 @@ FIXTURES = [
     ("seed001_libreoffice", "001", RenderOptions()),
     ("seed004_messy_libreoffice", "004", RenderOptions(split_headers=True, fullwidth_digits=True)),
     ("seed001_tracked_change_libreoffice", "001", RenderOptions()),
+    ("seed002_hidden_text_libreoffice", "002", RenderOptions()),
     # headings' and row labels' numbers as Word list numbers (PlfLst, PlfLfo, sprmPIlfo/sprmPIlvl)
     ("seed000_auto_numbering_libreoffice", "000", RenderOptions(auto_numbering=True)),
 ]
-# The tracked change: "7" deleted and the seed's count inserted in the first value cell of 本年新收,
-# so a reader that keeps deleted text reads 71 where the report says 1.
+# Before the first count of 本年新收: a tracked change deleting "7" (the count inserted), or a hidden
+# "7", so a reader that keeps deleted or hidden text reads 71 where the report says 1.
 TRACKED = ('<w:del w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>7</w:delText></w:r></w:del>'
            '<w:ins w:id="2" w:author="a" w:date="2024-01-01T00:00:00Z">{run}</w:ins>')
+HIDDEN = '<w:r><w:rPr><w:vanish/></w:rPr><w:t>7</w:t></w:r>{run}'
 
 
-def with_tracked_change(docx: bytes) -> bytes:
-    """The DOCX with the first count of the 本年新收 row made a tracked replacement of "7"."""
+def with_seven_before_a_count(docx: bytes, wrapper: str) -> bytes:
+    """The DOCX with the first count of the 本年新收 row wrapped in `wrapper` ({run} is the count's run)."""
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     document = parts["word/document.xml"].decode("utf-8")
     row = document.index("本年新收")
     value_end = document.index("</w:t></w:r>", document.index("<w:tc>", row)) + len("</w:t></w:r>")
     value_start = document.rindex("<w:r>", 0, value_end)
-    document = document[:value_start] + TRACKED.format(run=document[value_start:value_end]) + document[value_end:]
+    document = document[:value_start] + wrapper.format(run=document[value_start:value_end]) + document[value_end:]
     parts["word/document.xml"] = document.encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -65,7 +67,9 @@ def source_docx(name: str) -> bytes:
     """The DOCX a fixture is LibreOffice's conversion of (tests read both and compare)."""
     _name, seed, options = next(fixture for fixture in FIXTURES if fixture[0] == name)
     docx = render_report(seed_values(seed), "docx", options)
-    return with_tracked_change(docx) if "tracked" in name else docx
+    if "tracked" in name:
+        return with_seven_before_a_count(docx, TRACKED)
+    return with_seven_before_a_count(docx, HIDDEN) if "hidden" in name else docx
 
 
 def main() -> int:

@@ -35,8 +35,8 @@ def _fixture_script():
 
 
 # Written by LibreOffice ("MS Word 97") from our DOCX renderings by scripts/build_doc_fixtures.py: the
-# name, the seed and how it was rendered. The tracked-change one has "7" deleted before the first
-# count of 本年新收: kept, it would read 71.
+# name, the seed and how it was rendered. The tracked-change and hidden-text ones have a deleted or
+# hidden "7" before the first count of 本年新收: kept, it would read 71.
 SCRIPT = _fixture_script()
 LIBREOFFICE = {name: seed for name, seed, _options in SCRIPT.FIXTURES}
 
@@ -57,6 +57,12 @@ def test_a_doc_reads_as_the_docx_it_was_converted_from(name):
     docx = read_document(SCRIPT.source_docx(name), "r.docx")
     assert word97.text.splitlines() == docx.text.splitlines()
     assert word97.tables == docx.tables
+
+
+@pytest.mark.parametrize("name", ["seed001_tracked_change_libreoffice", "seed002_hidden_text_libreoffice"])
+def test_deleted_and_hidden_text_is_not_read_from_the_docx_either(name):
+    values = expected(next(path for path in SEED_PATHS if path.stem.startswith(LIBREOFFICE[name])))
+    assert parse_bytes(SCRIPT.source_docx(name), "r.docx").applications == values["applications"]
 
 
 def test_list_numbers_are_computed_as_word_shows_them():

@@ -41,7 +41,7 @@ _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP = 0x2416, 0x2417, 0x6649
 _SPRM_INNER_TTP = 0x244C  # sprmPFInnerTtp: the end of a row of a table in a cell
 _SPRM_DEF_TABLE, _SPRM_VERT_MERGE = 0xD608, 0xD62B
 _SPRM_ILVL, _SPRM_ILFO = 0x260A, 0x460B  # a numbered paragraph's list level and list (see doc_numbering)
-_SPRM_DELETED = 0x0800  # sprmCFRMarkDel: text a tracked change deleted
+_UNSEEN = frozenset({0x0800, 0x083C})  # sprmCFRMarkDel (a tracked deletion), sprmCFVanish (hidden text)
 # A paragraph's properties too large for its FKP page (a wide row's layout) are in the Data stream,
 # where this sprm points.
 _SPRM_HUGE_PAPX = 0x6646
@@ -169,14 +169,14 @@ def _paragraphs(container: Container, word: bytes) -> list[_Paragraph]:
     pieces = _pieces(table[clx[0] : clx[0] + clx[1]])
     text, positions = _text(word, pieces, text_length)
     papx = _fkp_runs(word, table, _fc_lcb(word, fc_at, _BTE_PAPX_INDEX), paragraphs=True)
-    deleted = _deleted(_fkp_runs(word, table, _fc_lcb(word, fc_at, _BTE_CHPX_INDEX), paragraphs=False), positions,
+    unseen = _unseen(_fkp_runs(word, table, _fc_lcb(word, fc_at, _BTE_CHPX_INDEX), paragraphs=False), positions,
                        len(text))
     try:
         numbering: DocNumbering | None = DocNumbering(table, _fc_lcb(word, fc_at, _PLF_LST_INDEX),
                                                       _fc_lcb(word, fc_at, _PLF_LFO_INDEX))
     except (struct.error, ValueError):  # a damaged list table costs the list numbers, not the report
         numbering = None
-    return _split(text, positions, papx, container.read("Data") or b"", deleted, numbering)
+    return _split(text, positions, papx, container.read("Data") or b"", unseen, numbering)
 
 
 def _fc_lcb(word: bytes, at: int, index: int) -> tuple[int, int]:
@@ -257,13 +257,14 @@ def _fkp_runs(word: bytes, table: bytes, plc: tuple[int, int], paragraphs: bool)
     return runs
 
 
-def _deleted(runs: list[tuple[int, int, bytes]], positions: list[tuple[int, int, int]],
-             length: int) -> list[tuple[int, int]]:
-    """The character ranges (first, end) of text a tracked change deleted (sprmCFRMarkDel on; 0x81
-    is "the style's opposite", and no style deletes): Word shows it struck through, the report's
-    value is what remains, as the DOCX reader skips `w:delText`."""
+def _unseen(runs: list[tuple[int, int, bytes]], positions: list[tuple[int, int, int]],
+            length: int) -> list[tuple[int, int]]:
+    """The character ranges (first, end) of text a tracked change deleted (sprmCFRMarkDel) or that
+    is hidden (sprmCFVanish), on (1, or 0x81: "the style's opposite", and no style deletes or
+    hides): the report's value is what remains shown, as the DOCX reader skips `w:delText` and
+    `w:vanish` runs."""
     marked = [(start, end) for start, end, grpprl in runs
-              if dict(_sprms(grpprl)).get(_SPRM_DELETED, b"")[:1] in (b"\x01", b"\x81")]
+              if any(sprm in _UNSEEN and operand[:1] in (b"\x01", b"\x81") for sprm, operand in _sprms(grpprl))]
     ranges: list[tuple[int, int]] = []
     for index, (first, offset, width) in enumerate(positions):
         last = positions[index + 1][0] if index + 1 < len(positions) else length
@@ -330,11 +331,11 @@ def _properties(grpprl: bytes, data: bytes) -> list[tuple[int, bytes]]:
 
 
 def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[int, int, bytes]],
-           data: bytes, deleted: list[tuple[int, int]], numbering: DocNumbering | None = None) -> list[_Paragraph]:
-    """The text cut into paragraphs at their end marks, field codes and `deleted` ranges dropped (a
+           data: bytes, unseen: list[tuple[int, int]], numbering: DocNumbering | None = None) -> list[_Paragraph]:
+    """The text cut into paragraphs at their end marks, field codes and `unseen` ranges dropped (a
     field's result stays; end marks always do, so the table keeps its shape), each paragraph with
     the table properties of the PAPX run holding its end mark and its list number before its text."""
-    pending = iter(deleted)
+    pending = iter(unseen)
     removal = next(pending, None)
     starts = [start for start, _offset, _width in positions]
     run_starts = [start for start, _end, _grpprl in papx]

@@ -23,6 +23,7 @@ from pipeline.extract.grid import clean_cell, row_line
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
 _T, _TAB, _BR, _CR, _VAL = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}val"
+_R, _RPR, _VANISH = f"{_W}r", f"{_W}rPr", f"{_W}vanish"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _MAX_SPAN = 200
 # Uncompressed size of a part read into memory: a report's document.xml is a few MB at most, while
@@ -116,7 +117,8 @@ def _children(parent: ElementTree.Element, tags: tuple[str, ...]) -> Iterator[El
 
 def _paragraph_text(paragraph: ElementTree.Element, labels: Labels) -> str:
     """Runs' text with tabs and breaks, after the paragraph's list number; an `mc:Fallback`
-    repeats its `mc:Choice` (text boxes) and is skipped."""
+    repeats its `mc:Choice` (text boxes) and is skipped, and so is a hidden run (`w:vanish`: Word
+    does not show it, and a hidden digit in a cell would join the count)."""
     parts: list[str] = []
     stack = [paragraph]
     while stack:
@@ -128,11 +130,19 @@ def _paragraph_text(paragraph: ElementTree.Element, labels: Labels) -> str:
             parts.append("\t")
         elif tag in (_BR, _CR):
             parts.append("\n")
+        elif tag == _R and _hidden(node):
+            continue
         elif tag != _FALLBACK:
             if tag == _P and node in labels:
                 parts.append(labels[node])
             stack.extend(reversed(node))
     return "".join(parts)
+
+
+def _hidden(run: ElementTree.Element) -> bool:
+    properties = run.find(_RPR)
+    vanish = properties.find(_VANISH) if properties is not None else None
+    return vanish is not None and vanish.get(_VAL, "true").lower() not in ("0", "false", "off")
 
 
 def _int(element: ElementTree.Element | None, default: int) -> int:
