@@ -10,6 +10,7 @@ fixture is a seed's values rendered as DOCX and saved as "MS Word 97" by LibreOf
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import shutil
@@ -35,6 +36,7 @@ FIXTURES = [
     # headings' and row labels' numbers as Word list numbers (PlfLst, PlfLfo, sprmPIlfo/sprmPIlvl)
     ("seed000_auto_numbering_libreoffice", "000", RenderOptions(auto_numbering=True)),
 ]
+WORD2003 = "seed001_word2003_libreoffice"
 # Before the first count of 本年新收: a tracked change deleting "7" (the count inserted), or a hidden
 # "7", so a reader that keeps deleted or hidden text reads 71 where the report says 1.
 TRACKED = ('<w:del w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>7</w:delText></w:r></w:del>'
@@ -83,10 +85,22 @@ def main() -> int:
         for name, _seed, _options in FIXTURES:
             source = Path(folder) / f"{name}.docx"
             source.write_bytes(source_docx(name))
-            subprocess.run([soffice, "--headless", "--convert-to", "doc:MS Word 97", "--outdir", str(OUT), str(source)],
-                           check=True, capture_output=True, timeout=120)
+            convert(soffice, source, "doc:MS Word 97", OUT)
             print(f"wrote {OUT / (name + '.doc')}")
+        # Word 2003 XML, gzipped (one XML file of 170 KB): LibreOffice's export of this format drops
+        # row spans and numbered paragraphs' text, so only a plain rendering makes a fair sample.
+        source = Path(folder) / f"{WORD2003}.docx"
+        source.write_bytes(source_docx("seed001_libreoffice"))
+        convert(soffice, source, "xml:MS Word 2003 XML", Path(folder))
+        xml = (Path(folder) / f"{WORD2003}.xml").read_bytes()
+        (OUT / f"{WORD2003}.xml.gz").write_bytes(gzip.compress(xml, mtime=0))
+        print(f"wrote {OUT / (WORD2003 + '.xml.gz')}")
     return 0
+
+
+def convert(soffice: str, source: Path, target: str, folder: Path) -> None:
+    subprocess.run([soffice, "--headless", "--convert-to", target, "--outdir", str(folder), str(source)],
+                   check=True, capture_output=True, timeout=120)
 
 
 if __name__ == "__main__":

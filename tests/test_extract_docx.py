@@ -1,16 +1,19 @@
 """DOCX reader: tables rebuilt from gridSpan / vMerge / gridBefore, body order, corrupt files, and
 Word's automatic list numbers computed from numbering.xml and styles.xml."""
 
+import gzip
 import io
 import json
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from pipeline.errors import ExtractError
 from pipeline.extract import read_document
 from pipeline.extract import docx as docx_reader
+from pipeline.parse import parse_bytes
 from pipeline.render import RenderOptions, render_report
 from seeds import SEED_PATHS, SEEDS_DIR, expected
 from test_roundtrip import VARIANTS, assert_same, parsed
@@ -391,3 +394,43 @@ def test_without_the_option_the_docx_has_no_numbering_part():
     with zipfile.ZipFile(io.BytesIO(render_report(values, "docx", replace(AUTO, auto_numbering=False)))) as archive:
         assert "word/numbering.xml" not in archive.namelist()
         assert "（一）予以公开" in archive.read("word/document.xml").decode("utf-8")
+
+
+WORD2003 = Path(__file__).parent / "data" / "doc" / "seed001_word2003_libreoffice.xml.gz"
+
+
+def test_word_2003_xml_saved_as_doc_is_read_as_a_word_document():
+    """Word 2003 XML (one XML file, often named .doc), as LibreOffice writes it (scripts/build_doc_fixtures.py)."""
+    values = expected(SEED_PATHS[1])
+    report = parse_bytes(gzip.decompress(WORD2003.read_bytes()), "http://x.gov.cn/P0201.doc", "application/msword")
+    assert (report.source_format, report.applications, report.review_litigation) == (
+        "docx", values["applications"], values["review_litigation"])
+
+
+def as_word2003(docx_bytes: bytes) -> bytes:
+    """A DOCX body written as Word 2003 XML: the 2003 namespace, lower-case vmerge, in a wx:sect."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    body = xml[xml.index("<w:body>") + len("<w:body>") : xml.index("</w:body>")].replace("w:vMerge", "w:vmerge")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<?mso-application progid="Word.Document"?>'
+            '<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml" '
+            'xmlns:wx="http://schemas.microsoft.com/office/word/2003/auxHint">'
+            f"<w:body><wx:sect><wx:sub-section>{body}</wx:sub-section></wx:sect></w:body></w:wordDocument>").encode()
+
+
+@pytest.mark.parametrize("seed", SEED_PATHS, ids=lambda path: path.stem[:3])
+def test_word_2003_xml_reads_as_the_docx_it_spells(seed):
+    """Row spans (vmerge), column spans and sections: the same lines and grids as the DOCX."""
+    original = render_report(expected(seed), "docx")
+    assert b"w:vmerge" in as_word2003(original)
+    word2003 = read_document(as_word2003(original), "r.doc")
+    docx_document = read_document(original, "r.docx")
+    assert (word2003.text, word2003.tables) == (docx_document.text, docx_document.tables)
+    assert any(None in row for grid in word2003.tables for row in grid)
+
+
+def test_damaged_word_2003_xml_is_a_corrupt_docx():
+    data = as_word2003(render_report(expected(SEED_PATHS[1]), "docx"))
+    with pytest.raises(ExtractError) as error:
+        read_document(data[: len(data) // 2], "r.doc")
+    assert error.value.reason == "corrupt_docx" and "Word 2003 XML" in error.value.message

@@ -39,6 +39,7 @@ _EXTENSIONS = {".html": "html", ".htm": "html", ".mht": "html", ".mhtml": "html"
                ".jsp": "html", ".php": "html", ".asp": "html", ".aspx": "html", ".txt": "text", ".md": "text",
                ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc"}
 _HTML_SNIFF = re.compile(rb"<(?:!doctype html|html|head|body|meta|div|table|p|title)[\s>/]", re.IGNORECASE)
+_WORD2003_SNIFF = re.compile(rb"<\?mso-application\s+progid=\"Word\.Document\"|<w:wordDocument\b")
 # A web archive (Word's "single file web page", often saved or served as .doc): MIME headers, then
 # the page as a text/html part.
 _MHTML_SNIFF = re.compile(rb"\A\s*(?:[\w-]+:[^\n]*\n)*?content-type:\s*multipart/related", re.IGNORECASE)
@@ -85,6 +86,8 @@ def detect_format(data: bytes, source: str, content_type: str | None = None) -> 
         if any(name.startswith("xl/") for name in names):
             return ".xlsx"
         return "docx" if extension == ".docx" else ".zip"
+    if _WORD2003_SNIFF.search(head):
+        return "docx"  # Word 2003 XML, often saved or served as .doc: read_docx takes it
     if _MHTML_SNIFF.match(head):
         return "html"  # read_document takes the page out of the archive
     if data.startswith(_OLE):  # .wps files are Word documents too; the reader tells a spreadsheet from a document

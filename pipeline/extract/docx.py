@@ -24,6 +24,9 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
 _T, _TAB, _BR, _CR, _VAL = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}val"
 _R, _RPR, _VANISH = f"{_W}r", f"{_W}rPr", f"{_W}vanish"
+_W2003 = "{http://schemas.microsoft.com/office/word/2003/wordml}"
+_WX = "{http://schemas.microsoft.com/office/word/2003/auxHint}"
+_RENAMED = {"vmerge": "vMerge", "hmerge": "hMerge"}  # Word 2003 XML's names for DOCX's
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _MAX_SPAN = 200
 # Uncompressed size of a part read into memory: a report's document.xml is a few MB at most, while
@@ -35,9 +38,13 @@ Labels = dict[ElementTree.Element, str]
 
 
 def read_docx(data: bytes, source: str) -> Document:
-    """Paragraphs and tables in body order; a table row is one text line of " | "-joined cells."""
-    body, parts = _body(data)
-    labels = paragraph_labels(body, parts.get("numbering"), parts.get("styles"))
+    """Paragraphs and tables in body order; a table row is one text line of " | "-joined cells.
+    A Word 2003 XML document (one XML file, often named .doc) is read the same way."""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        body, labels = _word2003_body(data), {}
+    else:
+        body, parts = _body(data)
+        labels = paragraph_labels(body, parts.get("numbering"), parts.get("styles"))
     lines: list[str] = []
     tables: list[Grid] = []
     for element in _children(body, (_P, _TBL)):
@@ -71,6 +78,35 @@ def _body(data: bytes) -> tuple[ElementTree.Element, dict[str, bytes]]:
     if body is None:
         raise ExtractError("corrupt_docx", "the DOCX document.xml has no body")
     return body, parts
+
+
+def _word2003_body(data: bytes) -> ElementTree.Element:
+    """The body of a Word 2003 XML document, in DOCX's terms: its namespace renamed to DOCX's (the
+    elements read here have the same names there, but for the lower-case vmerge and hmerge), and
+    its sections (`wx:sect`, `wx:sub-section`) opened, so paragraphs and tables are the body's
+    children as in DOCX. Its list numbers are not computed: rows are found by their words."""
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise ExtractError("corrupt_docx", f"the Word 2003 XML cannot be read ({error})") from None
+    body = root.find(f"{_W2003}body")
+    if body is None:
+        raise ExtractError("corrupt_docx", "the Word 2003 XML document has no body")
+    for element in body.iter():
+        if element.tag.startswith(_W2003):
+            name = element.tag[len(_W2003):]
+            element.tag = _W + _RENAMED.get(name, name)
+            if (value := element.attrib.pop(f"{_W2003}val", None)) is not None:
+                element.set(_VAL, value)
+    opened = ElementTree.Element(f"{_W}body")
+    pending = list(reversed(body))
+    while pending:
+        element = pending.pop()
+        if element.tag.startswith(_WX):
+            pending.extend(reversed(element))
+        else:
+            opened.append(element)
+    return opened
 
 
 def _optional_parts(archive: zipfile.ZipFile) -> dict[str, bytes]:
