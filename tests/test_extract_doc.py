@@ -16,8 +16,9 @@ from pipeline.contract import APPLICATIONS_TABLE_LABELS
 from pipeline.crawl.store import RawStore
 from pipeline.errors import DocumentError, ExtractError
 from pipeline.extract import read_document
-from pipeline.extract.doc import _lines_and_tables, _split
+from pipeline.extract.doc import _split
 from pipeline.extract.doc_numbering import DocNumbering
+from pipeline.extract.word_tables import lines_and_tables
 from pipeline.parse import parse_bytes
 from pipeline.render import render_report
 from pipeline.render.doc import _container
@@ -123,7 +124,7 @@ def test_row_spans_set_by_sprm_t_vert_merge_are_placed():
     grpprls = [in_table, in_table, row_end(3), in_table, in_table, row_end(1)]
     ends = [i + 1 for i, char in enumerate(text) if char == "\x07"]
     runs = [(start * 2, end * 2, grpprl) for start, end, grpprl in zip([0, *ends], ends, grpprls)]
-    _lines, (grid,) = _lines_and_tables(_split(text, [(0, 0, 2)], runs, b"", []))
+    _lines, (grid,) = lines_and_tables(_split(text, [(0, 0, 2)], runs, b"", []))
     assert grid == [["分组", "甲"], [None, "乙"]]
 
 

@@ -5,8 +5,7 @@ Clx), and a table is marked in it only by characters: each cell ends with 0x07, 
 row, with a row-end mark that only the paragraph properties (PAPX, sprmPFTtp) tell from a cell
 end. The row-end paragraph also carries the row's layout (sprmTDefTable): each cell's left and
 right edge, and whether a row span continues into it (fVertMerge) or an old-style column merge
-covers it (fMerged). Cells are placed on the grid of all edges the table uses, as the DOCX reader
-places `w:gridSpan` and `w:vMerge`, so merged gaps are None, never blanks. List numbers
+covers it (fMerged); `word_tables` places the cells on their grid. List numbers
 (`doc_numbering`), field codes and tracked deletions are handled as the DOCX reader handles them, so
 a .doc reads as the DOCX it was saved from.
 """
@@ -15,14 +14,20 @@ from __future__ import annotations
 
 import bisect
 import struct
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from pipeline.errors import ExtractError
 from pipeline.extract.cfb import Container, CorruptContainer
 from pipeline.extract.doc_numbering import DocNumbering
-from pipeline.extract.document import Document, Grid, title_line
-from pipeline.extract.grid import clean_cell, row_line
+from pipeline.extract.document import Document, title_line
+from pipeline.extract.word_tables import (
+    CELL_END,
+    PARAGRAPH_END,
+    VERT_MERGE,
+    VERT_RESTART,
+    Layout,
+    Paragraph,
+    lines_and_tables,
+)
 
 _FIB_IDENT = 0xA5EC
 _FIRST_WORD97_VERSION = 0x00BF  # nFib: Word 97 and later write 0x00C1 (Word 6 0x0065, Word 95 0x0068)
@@ -31,7 +36,6 @@ _F_WHICH_TABLE, _F_ENCRYPTED = 0x0200, 0x0100
 _CLX_INDEX, _BTE_PAPX_INDEX, _BTE_CHPX_INDEX = 33, 13, 12
 _PLF_LST_INDEX, _PLF_LFO_INDEX = 73, 74  # fcPlfLst/lcbPlfLst, fcPlfLfo/lcbPlfLfo: the lists
 _FKP_SIZE = 512
-_PARAGRAPH_END, _CELL_END = "\r", "\x07"
 _FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 # Characters that stand for objects or layout, not text: drawn objects, note and comment marks,
 # breaks, optional hyphens. A non-breaking hyphen is a hyphen.
@@ -46,21 +50,7 @@ _UNSEEN = frozenset({0x0800, 0x083C})  # sprmCFRMarkDel (a tracked deletion), sp
 # where this sprm points.
 _SPRM_HUGE_PAPX = 0x6646
 _SPRM_OPERAND_SIZES = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}  # by spra; 6 is variable
-_TC_MERGED, _TC_VERT_MERGE, _TC_VERT_RESTART = 0x0002, 0x0020, 0x0040
-_MAX_COLUMNS = 200
-_EDGE_TOLERANCE = 30  # twips (half a millimetre): no real column is narrower
-
-
-_Layout = tuple[list[int], list[int]]  # a row's cell edges (twips) and each cell's TC80 flags
-_Row = tuple[list[str], _Layout | None]
-
-
-@dataclass
-class _Paragraph:
-    text: str
-    in_table: bool = False
-    row_end: bool = False
-    layout: _Layout | None = None  # on a row end
+_MAX_CELLS = 200  # cells a row layout may list
 
 
 def read_doc(data: bytes, source: str) -> Document:
@@ -76,77 +66,11 @@ def read_doc(data: bytes, source: str) -> Document:
         raise ExtractError("corrupt_doc", f"the .doc file cannot be read: {error}") from None
     except (struct.error, IndexError, ValueError) as error:
         raise ExtractError("corrupt_doc", f"the .doc file's structures are damaged ({type(error).__name__})") from None
-    lines, tables = _lines_and_tables(paragraphs)
+    lines, tables = lines_and_tables(paragraphs)
     return Document(source=source, source_format="doc", text="\n".join(lines), tables=tables, title=title_line(lines))
 
 
-def _lines_and_tables(paragraphs: list[_Paragraph]) -> tuple[list[str], list[Grid]]:
-    """The text lines in order (a table row one line) and the tables' grids."""
-    lines: list[str] = []
-    tables: list[Grid] = []
-    rows: list[_Row] = []
-    cell: list[str] = []
-    cells: list[str] = []
-    for paragraph in paragraphs:
-        if paragraph.in_table:
-            if paragraph.row_end:
-                rows.append((cells, paragraph.layout))
-                cells = []
-            elif paragraph.text.endswith(_CELL_END):
-                cell.append(paragraph.text[:-1])
-                cells.append(clean_cell("".join(cell).replace("\n", "")))
-                cell = []
-            else:
-                cell.append(paragraph.text[:-1])
-            continue
-        if rows:
-            _add_table(rows, tables, lines)
-            rows = []
-        lines.extend(line for line in (clean_cell(part) for part in paragraph.text.split("\n")) if line)
-    if rows:
-        _add_table(rows, tables, lines)
-    return lines, tables
-
-
-def _add_table(rows: list[_Row], tables: list[Grid], lines: list[str]) -> None:
-    grid = _grid(rows)
-    if grid:
-        tables.append(grid)
-        lines.extend(row_line(row) for row in grid)
-
-
-def _grid(rows: list[_Row]) -> Grid:
-    """Cells at the columns their edges span on the grid of every edge in the table; a cell a row
-    span or column merge continues into is None. Rows without a layout keep their cells in order."""
-    edges = _columns(edge for _cells, layout in rows if layout for edge in layout[0])
-    grid: Grid = []
-    for cells, layout in rows:
-        if layout is None or len(layout[0]) != len(cells) + 1:
-            grid.append(list(cells))
-            continue
-        cell_edges, flags = layout
-        columns = [bisect.bisect_left(edges, edge - _EDGE_TOLERANCE) for edge in cell_edges]
-        row: list[str | None] = [None] * columns[0]
-        for i, text in enumerate(cells):
-            covered = flags[i] & _TC_MERGED or (flags[i] & _TC_VERT_MERGE and not flags[i] & _TC_VERT_RESTART)
-            row.append(None if covered else text)
-            row.extend([None] * (min(max(columns[i + 1] - columns[i], 1), _MAX_COLUMNS) - 1))
-        grid.append(row)
-    width = max((len(row) for row in grid), default=0)
-    return [row + [None] * (width - len(row)) for row in grid if any(row)] if width else []
-
-
-def _columns(edges: Iterable[int]) -> list[int]:
-    """The table's column edges: edges of different rows within _EDGE_TOLERANCE of each other are
-    one edge (Word rounds a row's widths on its own: 2891 above, 2892 below)."""
-    kept: list[int] = []
-    for edge in sorted(set(edges)):
-        if not kept or edge > kept[-1] + _EDGE_TOLERANCE:
-            kept.append(edge)
-    return kept
-
-
-def _paragraphs(container: Container, word: bytes) -> list[_Paragraph]:
+def _paragraphs(container: Container, word: bytes) -> list[Paragraph]:
     """The main document's paragraphs, each with its end mark, and the table properties of its PAPX."""
     ident, version = struct.unpack_from("<HH", word, 0)
     if ident != _FIB_IDENT:
@@ -300,12 +224,12 @@ def _sprms(grpprl: bytes) -> list[tuple[int, bytes]]:
     return found
 
 
-def _row_layout(operand: bytes, merges: list[bytes]) -> _Layout | None:
+def _row_layout(operand: bytes, merges: list[bytes]) -> Layout | None:
     """Cell edges (twips) and TC80 flags of a row, from sprmTDefTable's operand, with the vertical
     merges sprmTVertMerge sets on single cells after it (cell index, then 1 continue / 3 restart)."""
     if not operand:
         return None
-    count = min(operand[0], _MAX_COLUMNS)
+    count = min(operand[0], _MAX_CELLS)
     if len(operand) < 1 + (count + 1) * 2:
         return None
     edges = list(struct.unpack_from(f"<{count + 1}h", operand, 1))
@@ -314,8 +238,8 @@ def _row_layout(operand: bytes, merges: list[bytes]) -> _Layout | None:
              for i in range(count)]
     for merge in merges:
         if len(merge) >= 2 and merge[0] < count:
-            flags[merge[0]] &= ~(_TC_VERT_MERGE | _TC_VERT_RESTART)
-            flags[merge[0]] |= {1: _TC_VERT_MERGE, 3: _TC_VERT_MERGE | _TC_VERT_RESTART}.get(merge[1], 0)
+            flags[merge[0]] &= ~(VERT_MERGE | VERT_RESTART)
+            flags[merge[0]] |= {1: VERT_MERGE, 3: VERT_MERGE | VERT_RESTART}.get(merge[1], 0)
     return edges, flags
 
 
@@ -331,7 +255,7 @@ def _properties(grpprl: bytes, data: bytes) -> list[tuple[int, bytes]]:
 
 
 def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[int, int, bytes]],
-           data: bytes, unseen: list[tuple[int, int]], numbering: DocNumbering | None = None) -> list[_Paragraph]:
+           data: bytes, unseen: list[tuple[int, int]], numbering: DocNumbering | None = None) -> list[Paragraph]:
     """The text cut into paragraphs at their end marks, field codes and `unseen` ranges dropped (a
     field's result stays; end marks always do, so the table keeps its shape), each paragraph with
     the table properties of the PAPX run holding its end mark and its list number before its text."""
@@ -339,7 +263,7 @@ def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[in
     removal = next(pending, None)
     starts = [start for start, _offset, _width in positions]
     run_starts = [start for start, _end, _grpprl in papx]
-    paragraphs: list[_Paragraph] = []
+    paragraphs: list[Paragraph] = []
     fields: list[bool] = []  # per open field, outermost first: whether its code (not its result) is being read
     kept: list[str] = []
     for at, char in enumerate(text):
@@ -354,7 +278,7 @@ def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[in
             if fields:
                 fields.pop()
             continue
-        if char not in (_PARAGRAPH_END, _CELL_END):
+        if char not in (PARAGRAPH_END, CELL_END):
             while removal is not None and removal[1] <= at:
                 removal = next(pending, None)
             if True not in fields and (removal is None or at < removal[0]):
@@ -369,12 +293,12 @@ def _split(text: str, positions: list[tuple[int, int, int]], papx: list[tuple[in
         ilfo = sprms.get(_SPRM_ILFO, b"")
         label = numbering.label(struct.unpack("<H", ilfo)[0], sprms.get(_SPRM_ILVL, b"\x00")[0]) \
             if numbering is not None and len(ilfo) == 2 else ""
-        paragraph = _Paragraph(label + "".join(kept).translate(_SPECIAL) + char)
+        paragraph = Paragraph(label + "".join(kept).translate(_SPECIAL) + char)
         if sprms.get(_SPRM_IN_TABLE, b"\x00")[:1] != b"\x00":
             paragraph.in_table = True
             nested = struct.unpack("<i", sprms[_SPRM_ITAP])[0] > 1 if len(sprms.get(_SPRM_ITAP, b"")) == 4 else False
             if nested:  # a table in a cell: its cells and rows are lines of the outer cell
-                paragraph.text = paragraph.text[:-1] + ("" if _SPRM_INNER_TTP in sprms else " ") + _PARAGRAPH_END
+                paragraph.text = paragraph.text[:-1] + ("" if _SPRM_INNER_TTP in sprms else " ") + PARAGRAPH_END
             elif sprms.get(_SPRM_TTP, b"\x00")[:1] != b"\x00":
                 paragraph.row_end = True
                 paragraph.layout = _row_layout(sprms.get(_SPRM_DEF_TABLE, b""),
