@@ -141,7 +141,8 @@ PROACTIVE_FIELDS: Final[tuple[str, ...]] = PROACTIVE_2021 + tuple(
 DECIMAL_PROACTIVE_FIELDS: Final[frozenset[str]] = frozenset({"fees_10k_yuan", "procurement_amount_yuan"})
 
 TEMPLATES: Final[tuple[str, ...]] = ("2021", "2019", "unknown")
-SOURCE_FORMATS: Final[tuple[str, ...]] = ("html", "text", "docx", "doc", "pdf")  # doc: Word 97-2003 and WPS
+# doc: Word 97-2003 and WPS; rtf: Rich Text (both often served as .doc)
+SOURCE_FORMATS: Final[tuple[str, ...]] = ("html", "text", "docx", "doc", "rtf", "pdf")
 AGENCY_LEVELS: Final[tuple[str, ...]] = ("province", "city", "county", "township")
 AGENCY_KINDS: Final[tuple[str, ...]] = ("government", "department", "zone")
 

@@ -1,9 +1,11 @@
-"""Write the Word 97 (.doc) test fixtures with LibreOffice, a writer independent of ours.
+"""Write the Word 97 (.doc), RTF and Word 2003 XML test fixtures with LibreOffice, a writer independent of ours.
 
 The .doc reader is tested on what `pipeline.render` writes (every seed, every variation) and on
-these files, so a misreading of the format shared by our writer and our reader still shows. Each
-fixture is a seed's values rendered as DOCX and saved as "MS Word 97" by LibreOffice. Needs
-`soffice` (Debian: libreoffice-writer) only to regenerate them; the files are committed.
+these files, so a misreading of the format shared by our writer and our reader still shows; the
+RTF reader on these files alone. Each fixture is a seed's values rendered as DOCX, then saved by
+LibreOffice as "MS Word 97" (.doc) and as RTF (gzipped), and one as Word 2003 XML (gzipped). Tests
+read each beside the DOCX it came from. Needs `soffice` (Debian: libreoffice-writer) only to
+regenerate them; the files are committed.
 
     uv run --frozen python scripts/build_doc_fixtures.py
 """
@@ -86,7 +88,10 @@ def main() -> int:
             source = Path(folder) / f"{name}.docx"
             source.write_bytes(source_docx(name))
             convert(soffice, source, "doc:MS Word 97", OUT)
-            print(f"wrote {OUT / (name + '.doc')}")
+            convert(soffice, source, "rtf", Path(folder))  # RTF too, gzipped (a plain-text 170 KB)
+            rtf = (Path(folder) / f"{name}.rtf").read_bytes()
+            (OUT / f"{name}.rtf.gz").write_bytes(gzip.compress(rtf, mtime=0))
+            print(f"wrote {OUT / (name + '.doc')} and .rtf.gz")
         # Word 2003 XML, gzipped (one XML file of 170 KB): LibreOffice's export of this format drops
         # row spans and numbered paragraphs' text, so only a plain rendering makes a fair sample.
         source = Path(folder) / f"{WORD2003}.docx"

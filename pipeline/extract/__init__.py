@@ -1,4 +1,4 @@
-"""Readers that turn a document's bytes (HTML, text, DOCX, Word 97 .doc, PDF) into a `Document`.
+"""Readers that turn a document's bytes (HTML, text, DOCX, Word 97 .doc, RTF, PDF) into a `Document`.
 
 `read_document` decides the format from the bytes first (magic numbers do not lie), then the
 declared content type, then the file extension, then a sniff of the text, so a PDF served as
@@ -23,27 +23,27 @@ __all__ = ["Attachment", "Document", "Grid", "read_document", "detect_format"]
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UNSUPPORTED_NAMES = {
     ".xls": ".xls (Excel 97)", ".xlsx": ".xlsx (Excel)",
-    ".et": ".et (WPS spreadsheet)", ".rtf": ".rtf (Rich Text)", ".ppt": ".ppt (PowerPoint 97)",
+    ".et": ".et (WPS spreadsheet)", ".ppt": ".ppt (PowerPoint 97)",
     ".pptx": ".pptx (PowerPoint)", ".ofd": ".ofd", ".zip": ".zip archive", ".rar": ".rar archive",
     ".jpg": ".jpg image", ".jpeg": ".jpeg image", ".png": ".png image", ".gif": ".gif image",
 }
 _CONTENT_TYPES = {
     "text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "text/markdown": "text",
     "text/xml": "html", "application/xml": "html",  # markup all the same (Hanweb's list proxy answers in XML)
-    "application/pdf": "pdf",
+    "application/pdf": "pdf", "application/rtf": "rtf", "text/rtf": "rtf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/msword": "doc", "application/vnd.ms-excel": ".xls", "application/vnd.ms-works": "doc",
     "application/kswps": "doc", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
 _EXTENSIONS = {".html": "html", ".htm": "html", ".mht": "html", ".mhtml": "html", ".shtml": "html", ".jhtml": "html", ".xhtml": "html",
                ".jsp": "html", ".php": "html", ".asp": "html", ".aspx": "html", ".txt": "text", ".md": "text",
-               ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc"}
+               ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".rtf": "rtf"}
 _HTML_SNIFF = re.compile(rb"<(?:!doctype html|html|head|body|meta|div|table|p|title)[\s>/]", re.IGNORECASE)
 _WORD2003_SNIFF = re.compile(rb"<\?mso-application\s+progid=\"Word\.Document\"|<w:wordDocument\b")
 # A web archive (Word's "single file web page", often saved or served as .doc): MIME headers, then
 # the page as a text/html part.
 _MHTML_SNIFF = re.compile(rb"\A\s*(?:[\w-]+:[^\n]*\n)*?content-type:\s*multipart/related", re.IGNORECASE)
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf", b"Rar!")
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!")
 
 
 def _extension(source: str) -> str:
@@ -70,7 +70,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def detect_format(data: bytes, source: str, content_type: str | None = None) -> str:
-    """'html' (a web archive of a page too) | 'text' | 'docx' | 'doc' | 'pdf', or an unsupported kind such
+    """'html' (a web archive of a page too) | 'text' | 'docx' | 'doc' | 'rtf' | 'pdf', or an unsupported kind such
     as '.xls' (raising is the caller's call)."""
     head = data[:1024]
     if b"%PDF-" in head:
@@ -92,11 +92,13 @@ def detect_format(data: bytes, source: str, content_type: str | None = None) -> 
         return "html"  # read_document takes the page out of the archive
     if data.startswith(_OLE):  # .wps files are Word documents too; the reader tells a spreadsheet from a document
         return extension if extension in (".xls", ".et", ".ppt") else "doc"
-    for magic, kind in zip(_IMAGE_MAGIC, (".png", ".jpg", ".gif", ".rtf", ".rar")):
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
+    for magic, kind in zip(_IMAGE_MAGIC, (".png", ".jpg", ".gif", ".rar")):
         if data.startswith(magic):
             return kind
     declared = _CONTENT_TYPES.get((content_type or "").split(";")[0].strip().lower()) or _EXTENSIONS.get(extension)
-    if declared in ("pdf", "docx", "doc") and not _HTML_SNIFF.search(head):
+    if declared in ("pdf", "docx", "doc", "rtf") and not _HTML_SNIFF.search(head):
         return declared  # declared binary format with foreign bytes: the reader reports it corrupt
     if declared in ("html", "text"):
         return declared
@@ -127,8 +129,9 @@ def _charset(content_type: str | None) -> str | None:
 def read_document(data: bytes, source: str, content_type: str | None = None) -> Document:
     """The document in `data`, whatever format a portal served it in.
 
-    Raises ExtractError: `empty`, `not_text` (binary junk), `unsupported_format` (.xls, .rtf, images...),
-    `unreadable_encoding`, `corrupt_docx`, `corrupt_doc`, `encrypted_doc`, `corrupt_pdf`, `no_text_layer`.
+    Raises ExtractError: `empty`, `not_text` (binary junk), `unsupported_format` (.xls, images...),
+    `unreadable_encoding`, `corrupt_docx`, `corrupt_doc`, `encrypted_doc`, `corrupt_rtf`, `corrupt_pdf`,
+    `no_text_layer`.
     """
     if not data.strip():
         raise ExtractError("empty", "the file is empty")
@@ -145,6 +148,10 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
         from pipeline.extract.doc import read_doc
 
         return read_doc(data, source)
+    if kind == "rtf":
+        from pipeline.extract.rtf import read_rtf
+
+        return read_rtf(data, source)
     if kind.startswith("."):
         raise _unsupported(kind)
     if kind == "html" and _MHTML_SNIFF.match(data[:1024]):

@@ -28,19 +28,19 @@ _CONTENT_NEEDLES = tuple(selector.rsplit(".", 1)[-1].lstrip("#") for selector in
 # absent, so is the longer one, without another scan of the page.
 _NEEDLE_PARTS = {needle: tuple(other for other in dict.fromkeys(_CONTENT_NEEDLES) if other != needle and other in needle)
                  for needle in _CONTENT_NEEDLES}
-ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".rtf", ".xls", ".xlsx")
 # Lexbor pre-filters links mentioning an attachment extension anywhere (path or query) or in their
 # text (附件1：年报.pdf on a download.jsp?id=8 link), so the hundreds of navigation links on a
 # portal page never reach Python; `_attachment_target` decides. (A selector list is tried on every
 # element, so alternatives go inside one type selector's `:is()`: other elements fail at the tag,
 # and the text tests cost nothing measurable beside the href ones. Results are the same nodes in
 # the same order; a node matching several alternatives is listed once, not once per alternative.)
-_FILE_EXTENSIONS = (".pdf", ".doc", ".wps", ".xls")
+_FILE_EXTENSIONS = (".pdf", ".doc", ".wps", ".rtf", ".xls")
 _ATTACHMENT_SELECTOR = "a:is({}), iframe[src], embed[src], object[data]".format(", ".join(
     [f'[href*="{extension}" i]' for extension in _FILE_EXTENSIONS]
     + [f':lexbor-contains("{extension}" i)' for extension in _FILE_EXTENSIONS]))
 # A link's text naming a file: the name ends with its extension, perhaps before a size or a bracket.
-_FILE_NAME = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)(?![a-z])", re.IGNORECASE)
+_FILE_NAME = re.compile(r"\.(?:pdf|docx?|wps|rtf|xlsx?)(?![a-z])", re.IGNORECASE)
 
 _SKIP_TAGS = ("script", "style", "noscript", "template", "head", "nav", "header", "footer", "select", "button",
               "input", "textarea", "svg", "iframe", "object", "embed")
