@@ -18,16 +18,8 @@ from dataclasses import dataclass, replace
 
 from pipeline.errors import ExtractError
 from pipeline.extract.document import Document, title_line
-from pipeline.extract.word_tables import (
-    CELL_END,
-    MERGED,
-    PARAGRAPH_END,
-    VERT_MERGE,
-    VERT_RESTART,
-    Layout,
-    Paragraph,
-    lines_and_tables,
-)
+from pipeline.extract.word_tables import CELL_END, MERGED, PARAGRAPH_END, VERT_MERGE, VERT_RESTART, Layout, Paragraph
+from pipeline.extract.word_tables import lines_and_tables
 
 _TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])|([^\\{}\r\n]+)|[\r\n]+")
 _SKIPPED = frozenset(
