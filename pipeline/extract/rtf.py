@@ -59,6 +59,9 @@ def read_rtf(data: bytes, source: str) -> Document:
 
 
 class _Reader:
+    """One pass over the tokens, keeping the group states on a stack and the paragraphs, cells and
+    rows Word's table model needs."""
+
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.state = _State()
@@ -118,8 +121,7 @@ class _Reader:
     def _control(self, word: bytes, argument: int | None, first: bool, position: int) -> int:
         """Apply one control word; returns where reading goes on (past \\bin's bytes)."""
         state = self.state
-        if word == b"bin":
-            self.fallback = max(self.fallback - 1, 0)
+        if word == b"bin":  # that many bytes of binary data (a picture's), which are no tokens
             return position + max(argument or 0, 0)
         if word == b"u" and argument is not None:
             if not state.skip and not state.unseen:
