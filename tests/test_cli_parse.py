@@ -117,3 +117,30 @@ def test_real_subprocess(inputs):
     assert json.loads(line)["agency"] == expected(inputs["seed"])["agency"]
     (error,) = done.stderr.splitlines()
     assert error.startswith(f"xxgk parse: {inputs['empty']}: ") and "Traceback" not in done.stderr
+
+
+def test_a_terminal_sees_progress_and_a_pipe_only_failures(inputs, tmp_path):
+    """On a terminal stderr shows files done as one rewritten line; piped, it holds failures only."""
+    import pty
+
+    command = [sys.executable, "-c", "import sys; from assets.cli import main; sys.exit(main(sys.argv[1:]))",
+               "parse", "--workers", "1", str(inputs["seed"]), str(inputs["empty"]), str(inputs["bad_sums"])]
+    controller, terminal = pty.openpty()
+    with open(tmp_path / "out.jsonl", "wb") as out:
+        run = subprocess.run(command, cwd=REPO, stdout=out, stderr=terminal, timeout=120)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal's other end is closed: all read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert run.returncode == 1
+    assert b"xxgk parse: 3 of 3 files, 1 failed" in shown and f"{inputs['empty']}: ".encode() in shown
+    piped = subprocess.run(command, cwd=REPO, capture_output=True, timeout=120)
+    (line,) = piped.stderr.decode().splitlines()
+    assert line.startswith(f"xxgk parse: {inputs['empty']}: ")

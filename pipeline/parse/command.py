@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from pipeline.frames import FINDINGS_SCHEMA, reports_to_frames
 from pipeline.parse.files import Failed, parse_path
@@ -44,19 +45,22 @@ def run_parse(paths: list[Path], frames_dir: Path | None, workers: int = 0, time
     reports: dict[int, Report] = {}
     failed = 0
     size = min(workers or default_workers(), len(paths))
+    progress = _Progress(sys.stderr, len(paths))
     with WorkerPool(work, size, timeout) as pool:
         for index, result in pool.map_unordered((i, str(path)) for i, path in enumerate(paths)):
             if isinstance(result, Report):
                 reports[index] = result  # type: ignore[index]
-                continue
-            failed += 1
-            if isinstance(result, Fault):
-                message = result.message
             else:
-                _stage, reason, message = result
-                if reason == "internal_error":
-                    message = f"internal error ({message}); please report it"
-            print(f"xxgk parse: {paths[index]}: {message}", file=sys.stderr)  # type: ignore[index]
+                failed += 1
+                if isinstance(result, Fault):
+                    message = result.message
+                else:
+                    _stage, reason, message = result
+                    if reason == "internal_error":
+                        message = f"internal error ({message}); please report it"
+                progress.say(f"xxgk parse: {paths[index]}: {message}")  # type: ignore[index]
+            progress.count(failed)
+    progress.close()
     ordered = [reports[i] for i in sorted(reports)]
     if frames_dir is not None:
         frames_dir.mkdir(parents=True, exist_ok=True)
@@ -65,3 +69,28 @@ def run_parse(paths: list[Path], frames_dir: Path | None, workers: int = 0, time
     elif ordered:
         sys.stdout.write("\n".join(_json_lines(ordered)) + "\n")
     return 1 if failed else 0
+
+
+class _Progress:
+    """On a terminal, one self-overwriting line of files done; elsewhere nothing, so stderr holds
+    only the failures' lines that scripts read."""
+
+    def __init__(self, stream: TextIO, total: int) -> None:
+        self.stream, self.total = stream, total
+        self.interactive = stream.isatty()
+        self.done = 0
+
+    def say(self, line: str) -> None:
+        """A line that stays, above the progress line."""
+        self.stream.write(("\r\033[K" if self.interactive else "") + line + "\n")
+
+    def count(self, failed: int) -> None:
+        self.done += 1
+        if self.interactive:
+            self.stream.write(f"\rxxgk parse: {self.done:,} of {self.total:,} files, {failed:,} failed")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.interactive:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
