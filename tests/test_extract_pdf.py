@@ -98,7 +98,8 @@ def test_a_table_continued_on_the_next_page_is_one_grid_despite_page_numbers():
 
 def test_a_bare_number_inside_the_page_is_content_not_a_page_number():
     """A number too wide for its borderless column wraps, "1673" above the row and "5" below it:
-    the "5" is half a count, and dropping it as page furniture left a row of 15 that read wrong."""
+    the "5" is half a count, joined with its other half into the row, not dropped as page furniture
+    (that left a row of 15 that read wrong)."""
     def draw(canvas):
         canvas.setFont(FONT, 9)
         canvas.drawString(60, 520, "结果维持")
@@ -108,7 +109,26 @@ def test_a_bare_number_inside_the_page_is_content_not_a_page_number():
         canvas.drawString(160, 492, "5")
         canvas.drawString(280, 40, "3")
     doc = read_document(pdf(draw), "r.pdf")
-    assert doc.text.splitlines() == ["结果维持 | 总计", "1673", "7481", "5"]
+    assert doc.text.splitlines() == ["结果维持 | 总计", "7481 | 16735"]
+
+
+@pytest.mark.parametrize(("above", "below", "row", "lines"), [
+    # rows a full line apart: a blank cell between two counts of that column, not a wrapped number
+    ((160, 516, "3"), (160, 484, "5"), [(60, 500, "7481")], ["3", "7481", "5"]),
+    # a label's half above: not a number's halves (the parser's label rules take it from there)
+    ((60, 508, "1.本机关不掌握"), (160, 492, "5"), [(60, 500, "7481")], ["1.本机关不掌握", "7481", "5"]),
+    # the row has text in that column: the halves are not its missing count
+    ((160, 508, "1673"), (160, 492, "5"), [(60, 500, "7481"), (160, 500, "9")], ["1673", "7481 | 9", "5"]),
+], ids=["rows-apart", "label-above", "column-taken"])
+def test_only_halves_of_a_number_around_its_row_are_joined(above, below, row, lines):
+    def draw(canvas):
+        canvas.setFont(FONT, 9)
+        canvas.drawString(60, 520 + 16, "结果维持")
+        canvas.drawString(160, 520 + 16, "总计")
+        for x, y, text in (above, *row, below):
+            canvas.drawString(x, y, text)
+        canvas.drawString(280, 40, "3")  # the page number
+    assert read_document(pdf(draw), "r.pdf").text.splitlines()[1:] == lines
 
 
 def test_rendered_pdf_reads_back_the_same_grids_as_rendered_html():

@@ -284,6 +284,61 @@ def _gap_cells(line: list[_Char]) -> list[str]:
     return [clean_cell(_line_text(cell)) for cell in cells]
 
 
+_NUMBER_PIECE = re.compile(r"[\d,，０-９]+")
+
+
+def _join_wrapped_numbers(lines: list[list[_Char]]) -> list[list[_Char]]:
+    """Numbers that wrapped inside their column of an unruled table, put back in their row.
+
+    A row's one-line cells are centred on it, so a number wrapped over two lines prints its first
+    part half a line above the row and the rest half a line below, in a column the row leaves
+    empty ("1673" / row / "5"). Lines holding only such pieces, closer to the row than rows ever
+    are to each other, and pairing up column by column around the row's empty columns, are joined
+    into it; anything less sure is left as it is (the parser then reports the row, never guesses).
+    """
+    joined: list[list[_Char]] = []
+    index = 0
+    while index < len(lines):
+        if 0 < index < len(lines) - 1 and (merged := _wrapped_row(*lines[index - 1 : index + 2])) is not None:
+            joined[-1] = merged  # the line above was the first halves
+            index += 2  # the line below held the second halves
+            continue
+        joined.append(lines[index])
+        index += 1
+    return joined
+
+
+def _wrapped_row(above: list[_Char], row: list[_Char], below: list[_Char]) -> list[_Char] | None:
+    """`row` with the numbers whose halves are `above` and `below` it, or None where they are not that."""
+    size = max(ch.size for ch in row)
+    if not (above[0].y0 - row[0].y0 < 0.9 * size and row[0].y0 - below[0].y0 < 0.9 * size):
+        return None
+    tops, bottoms = _pieces(above), _pieces(below)
+    if tops is None or bottoms is None or len(tops) != len(bottoms):
+        return None
+    merged = list(row)
+    for top, bottom in zip(tops, bottoms):
+        x0, x1 = min(top[0].x0, bottom[0].x0), max(top[-1].x1, bottom[-1].x1)
+        centre_gap = abs((top[0].x0 + top[-1].x1) / 2 - (bottom[0].x0 + bottom[-1].x1) / 2)
+        if centre_gap > 2 * size or any(ch.x1 > x0 and ch.x0 < x1 for ch in row):
+            return None  # not one column's halves, or the row has text in that column
+        text = "".join(ch.text for ch in top) + "".join(ch.text for ch in bottom)
+        merged.append(_Char(text, x0, x1, row[0].y0, row[0].y1, top[0].size))
+    return merged
+
+
+def _pieces(line: list[_Char]) -> list[list[_Char]] | None:
+    """A line's gap-separated groups of characters, when every group is digits and separators."""
+    groups: list[list[_Char]] = [[]]
+    for char in sorted(line, key=lambda ch: ch.x0):
+        if groups[-1] and char.x0 - groups[-1][-1].x1 > 2 * char.size:
+            groups.append([])
+        groups[-1].append(char)
+    if all(_NUMBER_PIECE.fullmatch("".join(ch.text for ch in group).strip()) for group in groups):
+        return groups
+    return None
+
+
 def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
     """The page's text lines and ruled tables, top to bottom, a paragraph's wrapped lines rejoined.
 
@@ -301,7 +356,7 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
         free = [ch for ch in free if not (x0 <= ch.cx <= x1 and bottom <= ch.cy <= top)]
         _fill(table, inside)
         items.append((table.top, table, False))
-    lines = _lines(free)
+    lines = _join_wrapped_numbers(_lines(free))
     left = min((ch.x0 for line in lines for ch in line), default=0.0)
     right = max((ch.x1 for line in lines for ch in line), default=0.0)
     previous_full = False
