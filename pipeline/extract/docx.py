@@ -87,8 +87,9 @@ def _word2003_body(data: bytes) -> ElementTree.Element:
     children as in DOCX. Its list numbers are not computed: rows are found by their words."""
     try:
         root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as error:
-        raise ExtractError("corrupt_docx", f"the Word 2003 XML cannot be read ({error})") from None
+    except Exception as error:  # malformed XML, or an encoding the declaration names that Python lacks
+        raise ExtractError("corrupt_docx", f"the Word 2003 XML cannot be read ({type(error).__name__}: "
+                                           f"{str(error).splitlines()[0] if str(error) else ''})") from None
     body = root.find(f"{_W2003}body")
     if body is None:
         raise ExtractError("corrupt_docx", "the Word 2003 XML document has no body")
