@@ -68,7 +68,7 @@ class StoredDocument:
     sha256: str | None
     content_type: str | None
     charset: str | None  # the encoding the page was decoded with (HTML), else None
-    source_format: str | None  # html | text | docx | doc | pdf | unsupported
+    source_format: str | None  # one of contract.SOURCE_FORMATS, or unsupported
     first_seen: str
     last_seen: str
 
@@ -121,7 +121,7 @@ class RawStore:
         self._allow_new_formats()
 
     def _allow_new_formats(self) -> None:
-        """A store made before a format became readable (.doc) checks `source_format` against the
+        """A store made before a format became readable (.doc, .rtf) checks `source_format` against the
         older list. SQLite cannot change a CHECK, so the table is copied into one with the current
         list, in one transaction: a failure leaves the store as it was."""
         (sql,) = self._db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'documents'").fetchone()

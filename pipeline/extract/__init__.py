@@ -35,9 +35,10 @@ _CONTENT_TYPES = {
     "application/msword": "doc", "application/vnd.ms-excel": ".xls", "application/vnd.ms-works": "doc",
     "application/kswps": "doc", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
-_EXTENSIONS = {".html": "html", ".htm": "html", ".mht": "html", ".mhtml": "html", ".shtml": "html", ".jhtml": "html", ".xhtml": "html",
-               ".jsp": "html", ".php": "html", ".asp": "html", ".aspx": "html", ".txt": "text", ".md": "text",
-               ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".rtf": "rtf"}
+_EXTENSIONS = {".html": "html", ".htm": "html", ".mht": "html", ".mhtml": "html", ".shtml": "html",
+               ".jhtml": "html", ".xhtml": "html", ".jsp": "html", ".php": "html", ".asp": "html", ".aspx": "html",
+               ".txt": "text", ".md": "text", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc",
+               ".rtf": "rtf"}
 _HTML_SNIFF = re.compile(rb"<(?:!doctype html|html|head|body|meta|div|table|p|title)[\s>/]", re.IGNORECASE)
 _WORD2003_SNIFF = re.compile(rb"<\?mso-application\s+progid=\"Word\.Document\"|<w:wordDocument\b")
 # A web archive (Word's "single file web page", often saved or served as .doc): MIME headers, then
@@ -158,7 +159,7 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
         data, part_charset = _web_archive_page(data)
         content_type = f"text/html; charset={part_charset}" if part_charset else None
     if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ExtractError("not_text", "the file is binary data, not a text, HTML, DOCX or PDF document")
+        raise ExtractError("not_text", "the file is binary data, not a text, HTML, Word, RTF or PDF document")
     if kind == "html":
         from pipeline.extract.html import page_tree, read_html
 
