@@ -273,15 +273,21 @@ def _fill(table: _Table, chars: list[_Char]) -> None:
         table.grid.append(row)
 
 
+def _gap_groups(line: list[_Char]) -> list[list[_Char]]:
+    """An unruled line's characters split at gaps wider than two characters; the line is left
+    sorted left to right (its first and last characters are its ends)."""
+    line.sort(key=lambda ch: ch.x0)
+    groups: list[list[_Char]] = [[]]
+    for char in line:
+        if groups[-1] and char.x0 - groups[-1][-1].x1 > 2 * char.size:
+            groups.append([])
+        groups[-1].append(char)
+    return groups
+
+
 def _gap_cells(line: list[_Char]) -> list[str]:
     """An unruled line split into cells at gaps wider than two characters."""
-    line.sort(key=lambda ch: ch.x0)
-    cells: list[list[_Char]] = [[]]
-    for char in line:
-        if cells[-1] and char.x0 - cells[-1][-1].x1 > 2 * char.size:
-            cells.append([])
-        cells[-1].append(char)
-    return [clean_cell(_line_text(cell)) for cell in cells]
+    return [clean_cell(_line_text(cell)) for cell in _gap_groups(line)]
 
 
 _NUMBER_PIECE = re.compile(r"[\d,，０-９]+")
@@ -329,11 +335,7 @@ def _wrapped_row(above: list[_Char], row: list[_Char], below: list[_Char]) -> li
 
 def _pieces(line: list[_Char]) -> list[list[_Char]] | None:
     """A line's gap-separated groups of characters, when every group is digits and separators."""
-    groups: list[list[_Char]] = [[]]
-    for char in sorted(line, key=lambda ch: ch.x0):
-        if groups[-1] and char.x0 - groups[-1][-1].x1 > 2 * char.size:
-            groups.append([])
-        groups[-1].append(char)
+    groups = _gap_groups(line)
     if all(_NUMBER_PIECE.fullmatch("".join(ch.text for ch in group).strip()) for group in groups):
         return groups
     return None
