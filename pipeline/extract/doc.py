@@ -116,16 +116,22 @@ def _pieces(clx: bytes) -> list[tuple[int, int, int, bool]]:
     if at >= len(clx) or clx[at] != 0x02:
         raise ExtractError("corrupt_doc", "the .doc file has no piece table")
     (size,) = struct.unpack_from("<I", clx, at + 1)
-    plc = clx[at + 5 : at + 5 + size]
-    count = (len(plc) - 4) // 12
-    cps = struct.unpack_from(f"<{count + 1}I", plc, 0)
+    cps, descriptors = _plc(clx[at + 5 : at + 5 + size], 8)
     pieces = []
-    for i in range(count):
-        (fc,) = struct.unpack_from("<I", plc, (count + 1) * 4 + i * 8 + 2)
+    for i, descriptor in enumerate(descriptors):
+        (fc,) = struct.unpack_from("<I", descriptor, 2)
         compressed = bool(fc & 0x40000000)
         offset = (fc & 0x3FFFFFFF) // 2 if compressed else fc & 0x3FFFFFFF
         pieces.append((cps[i], cps[i + 1], offset, compressed))
     return pieces
+
+
+def _plc(data: bytes, element_size: int) -> tuple[tuple[int, ...], list[bytes]]:
+    """A PLC: n + 1 positions, then n elements of `element_size` bytes (n from the PLC's length)."""
+    count = max((len(data) - 4) // (4 + element_size), 0)
+    positions = struct.unpack_from(f"<{count + 1}I", data, 0) if count else ()
+    at = (count + 1) * 4
+    return positions, [data[at + i * element_size : at + (i + 1) * element_size] for i in range(count)]
 
 
 def _text(word: bytes, pieces: list[tuple[int, int, int, bool]], length: int) -> tuple[str, list[tuple[int, int, int]]]:
@@ -153,12 +159,10 @@ def _fkp_runs(word: bytes, table: bytes, plc: tuple[int, int], paragraphs: bool)
     PlcBtePapx (`paragraphs`) or PlcBteChpx lists. The two page kinds differ only in how a run
     points at its properties: 13-byte entries and PapxInFkp, or 1-byte entries and Chpx."""
     at, size = plc
-    data = table[at : at + size]
-    count = (len(data) - 4) // 8
-    pages = struct.unpack_from(f"<{count}I", data, (count + 1) * 4) if count > 0 else ()
+    _positions, pages = _plc(table[at : at + size], 4)
     runs: list[tuple[int, int, bytes]] = []
     for page in pages:
-        start = (page & 0x3FFFFF) * _FKP_SIZE
+        start = (struct.unpack("<I", page)[0] & 0x3FFFFF) * _FKP_SIZE
         fkp = word[start : start + _FKP_SIZE]
         if len(fkp) < _FKP_SIZE:
             raise ExtractError("corrupt_doc", "a properties page lies past the end of the .doc stream")
