@@ -34,9 +34,10 @@ def render_doc(report: ReportDoc) -> bytes:
         else:
             paragraphs += _table(block)
     text = "".join(text for text, _grpprl in paragraphs)
-    fkps, bte = _fkps(paragraphs, _TEXT_AT + len(text) * 2)
-    word_length = _TEXT_AT + len(text) * 2
-    word_length += -word_length % _FKP + len(fkps)
+    text_end = _TEXT_AT + len(text) * 2
+    pages_at = text_end + -text_end % _FKP  # the FKP pages follow the text, on a page boundary
+    fkps, bte = _fkps(paragraphs, pages_at // _FKP)
+    word_length = pages_at + len(fkps)
     # The piece table: one piece (two CPs, one PCD) of uncompressed text at _TEXT_AT.
     clx = b"\x02" + struct.pack("<I", 8 + 8) + struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, _TEXT_AT, 0)
     table_stream = bte + clx
@@ -68,10 +69,9 @@ def _table(table: Table) -> list[tuple[str, bytes]]:
     return out
 
 
-def _fkps(paragraphs: list[tuple[str, bytes]], text_end: int) -> tuple[bytes, bytes]:
-    """The FKP pages (placed right after the text, on the next page boundary) and the PlcBtePapx
+def _fkps(paragraphs: list[tuple[str, bytes]], first_page: int) -> tuple[bytes, bytes]:
+    """The FKP pages (from page number `first_page` of the WordDocument stream) and the PlcBtePapx
     indexing them: each paragraph one run, as many runs per page as fit."""
-    first_page = (text_end + -text_end % _FKP) // _FKP
     pages: list[bytes] = []
     page_starts: list[int] = []
     fc = _TEXT_AT
