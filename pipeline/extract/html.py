@@ -40,7 +40,8 @@ _ATTACHMENT_SELECTOR = "a:is({}), iframe[src], embed[src], object[data]".format(
     [f'[href*="{extension}" i]' for extension in _FILE_EXTENSIONS]
     + [f':lexbor-contains("{extension}" i)' for extension in _FILE_EXTENSIONS]))
 # A link's text naming a file: the name ends with its extension, perhaps before a size or a bracket.
-_FILE_NAME = re.compile(r"\.(?:pdf|docx?|wps|rtf|xlsx?)(?![a-z])", re.IGNORECASE)
+_FILE_NAME = re.compile(r"\.(?:{})(?![a-z])".format("|".join(extension[1:] for extension in ATTACHMENT_EXTENSIONS)),
+                        re.IGNORECASE)
 
 _SKIP_TAGS = ("script", "style", "noscript", "template", "head", "nav", "header", "footer", "select", "button",
               "input", "textarea", "svg", "iframe", "object", "embed")
