@@ -127,6 +127,16 @@ def _charset(content_type: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _blank(data: bytes) -> bool:
+    """Whether the file holds nothing but white space after its byte-order mark: an editor saves a
+    BOM alone for an empty file."""
+    bom = next((b for b in _BOMS if data.startswith(b)), b"")
+    return not data[len(bom):].strip()
+
+
 def read_document(data: bytes, source: str, content_type: str | None = None) -> Document:
     """The document in `data`, whatever format a portal served it in.
 
@@ -134,7 +144,7 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
     `unreadable_encoding`, `corrupt_docx`, `corrupt_doc`, `encrypted_doc`, `corrupt_rtf`, `corrupt_pdf`,
     `no_text_layer`.
     """
-    if not data.strip():
+    if _blank(data):
         raise ExtractError("empty", "the file is empty")
     kind = detect_format(data, source, content_type)
     if kind == "pdf":
