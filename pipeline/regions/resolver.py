@@ -42,10 +42,12 @@ def title_agency(title: str) -> str:
 
 
 def _signature(text: str, lexicon: Lexicon) -> Source:
-    """The signing agency: the last short line among the closing lines that names a place. The
-    whole closing window's divisions serve to narrow other sources."""
+    """The signing agency: the last short line among the closing lines that names a place, a
+    portal footer's credit lines left out. The whole closing window's divisions serve to narrow
+    other sources."""
     tail = text[-WINDOW:]
-    closing = [raw for raw in tail.splitlines() if raw.strip()][-SIGNATURE_LINES:]
+    closing = [raw for raw in tail.splitlines()
+               if raw.strip() and not any(credit in raw for credit in names.SITE_CREDITS)][-SIGNATURE_LINES:]
     reading = None
     for line in reversed([names.unspaced(raw) for raw in closing]):
         if line and len(line) <= SIGNATURE_LINE_MAX and "《" not in line:
@@ -116,9 +118,15 @@ def _is_zone(place: Place | None) -> bool:
 
 
 def _kind(naming: Naming, in_zone: bool) -> str:
-    """The body's kind; `in_zone` when its place is a zone (`_is_zone`, known to the caller)."""
+    """The body's kind (the contract: government is 人民政府 and its 办公厅/办公室, department a body
+    of a government, zone a zone's committee); `in_zone` when its place is a zone (`_is_zone`, known
+    to the caller). A zone's bodies divide like a government's: its committee is the zone, the
+    committee's office is government, every other body a department."""
     if in_zone or names.is_zone_name(naming.words):
-        return "zone"
+        body = names.zone_body(naming.body if in_zone else naming.words)
+        if names.ZONE_COMMITTEE.match(body):
+            return "zone"
+        return "government" if names.ZONE_OFFICE.match(body) else "department"
     if names.GOVERNMENT_BODY.match(naming.body) or names.TOWNSHIP_BODY.match(naming.body):
         return "government"
     return "department"
