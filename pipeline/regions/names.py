@@ -95,8 +95,11 @@ TOWNSHIP_BODY: Final = re.compile(
 # A county-level government the map does not know (a name from another year, a typo): the body
 # after the known places starts with one, so the agency sits below them, not at their level.
 UNKNOWN_DIVISION_GOVERNMENT: Final = re.compile(
-    r"^(?:人民政府)?(?P<name>[\u4e00-\u9fff]{1,8}?(?:自治县|自治旗|新区|林区|特区|县|区|市|旗))(?:人民政府|政府)"
+    r"^(?:人民政府)?(?P<name>[\u4e00-\u9fff]{1,8}?(?P<suffix>自治县|自治旗|新区|林区|特区|县|区|市|旗))(?:人民政府|政府)"
 )
+# The suffixes that say a government's level by themselves (a 市 may be a prefecture or a county-level
+# city, a 区 a district or a 地区): a 县 or 旗 government is county-level even where its name is unknown.
+COUNTY_SUFFIXES: Final[tuple[str, ...]] = ("自治县", "自治旗", "县", "旗")
 GOVERNMENT_ANCHORS: Final[tuple[str, ...]] = ("人民政府", "政府")
 # A portal footer's credits (主办单位：福建省平潭综合实验区管理委员会办公室) name the site's sponsor,
 # not the body signing the report: a page printed to PDF ends with them, after the signature.

@@ -3,6 +3,7 @@ preamble, in that order of trust; leave it null with a finding rather than guess
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -15,13 +16,14 @@ WINDOW = 600  # characters of text read at each end: the preamble and the signat
 SIGNATURE_LINE_MAX = 40  # a signature names the agency on a short line of its own
 SIGNATURE_LINES = 6  # among the last non-empty lines (agency, date, attachment notes)
 MESSAGE_PLACES = 6  # candidates named in a finding's message before "and N more"
-REGION_RULES = ("ambiguous_region", "unknown_region", "portal_region_conflict")
+REGION_RULES = ("ambiguous_region", "unknown_region", "portal_region_conflict", "agency_name_corrected")
 
 
 @dataclass
 class Resolution:
     region: Region
     findings: list[Finding]
+    agency: str | None = None  # the agency's name corrected (`_misnamed`), None when it stands as printed
 
 
 class Source(NamedTuple):
@@ -153,6 +155,45 @@ def _unplaced(naming: Naming, candidates: list[Place]) -> Region:
     )
 
 
+def _near_misses(name: str, suffix: str, lexicon: Lexicon) -> list[Place]:
+    """The divisions of the report's year one character off `name` (沐阳县 → 沭阳县, 泗阳县, 汝阳县 …):
+    the same length and type suffix, the stem different in one character. A one-character stem
+    (X县) has no character left in common, so it has no near misses."""
+    stem = len(name) - len(suffix)
+    if stem < 2:
+        return []
+    return [place for place in lexicon.atlases[0].places.values()
+            if place.level in DIVISION_LEVELS[1:] and len(place.name) == len(name) and place.name.endswith(suffix)
+            and sum(a != b for a, b in zip(place.name[:stem], name[:stem])) == 1]
+
+
+def _misnamed(unknown: re.Match[str], naming: Naming, named: list[Place], sources: _Sources,
+              portal: Place | None) -> Resolution:
+    """An agency naming a government of no division (沐阳县人民政府: OCR's 沐 for 沭). Its kind and,
+    by a 县/旗 suffix, its level stand. The name is corrected only when exactly one division one
+    character off it (`_near_misses`) is confirmed: named as such in the document, else the only one
+    lying in the places the agency name, the portal or the document's title, signature and preamble
+    name. Otherwise every region field stays null with the near misses in the finding."""
+    name, suffix = unknown.group("name"), unknown.group("suffix")
+    body = naming.body[unknown.end("name") :]
+    level = "county" if suffix in names.COUNTY_SUFFIXES else None
+    region = Region(agency_level=level, agency_kind=_kind(Naming(body, body), False))
+    misses = _near_misses(name, suffix, sources.lexicon)
+    places = named + ([portal] if portal else []) + [p for m in ("title", "signature", "preamble") for p in sources[m].places]
+    inside = _narrow(misses, places)
+    confirmed = [c for c in misses if any(c.ident == p.ident for p in places)] or inside
+    if len(confirmed) == 1:
+        place = confirmed[0]
+        agency = (sources.agency or "").replace(name, place.name)
+        message = (f"agency {sources.agency!r} names {name}, no division in {sources.lexicon.year}; read as "
+                   f"{place.label()}, one character off and the only such unit the document confirms")
+        return Resolution(_region(place, "agency_name", Naming(body, body)), [Finding("agency_name_corrected", message=message)], agency)
+    near = f"; one character off: {_labels(inside or misses)}" if misses else ""
+    within = f" of {_labels(named)}" if named else ""
+    finding = Finding("unknown_region", message=f"{name} is not a division{within} in {sources.lexicon.year}{near}; nothing in the document decides")
+    return Resolution(region, [finding])
+
+
 def _portal_pick(candidates: list[Place], portal: Place, own_name: bool) -> list[Place]:
     """Candidates consistent with the portal's region. The agency's own name keeps its place even
     when the portal is deeper (a city bureau listed on a county site); other sources only refine
@@ -237,6 +278,13 @@ def resolve(
     sources = _Sources(agency, own, title, text, lexicon)
     naming = Naming(own, own)
     primary = sources.primary()
+    if own and (primary is None or primary.method != "agency_name"):
+        # A government of a division no map knows is no body placed by its context: the name is
+        # misspelt (or the map is behind), so no other source may place it under that name.
+        unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(own)
+        if unknown and not names.is_zone_name(unknown.group("name")):
+            misnamed = _misnamed(unknown, naming, [], sources, portal)
+            return Resolution(misnamed.region, findings + misnamed.findings, misnamed.agency)
     if primary is None or primary.reading is None:
         if portal is None:
             findings.append(Finding("unknown_region", message=f"neither agency {agency!r} nor its title, signature or preamble says which province, city or county it serves"))
@@ -251,8 +299,8 @@ def resolve(
     candidates, method, confirmed = _distinct(reading.candidates), primary.method, reading.confirmed
     unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(naming.body) if primary.method == "agency_name" else None
     if unknown and not names.is_zone_name(unknown.group("name")):
-        findings.append(Finding("unknown_region", message=f"{unknown.group('name')} is not a division of {_labels(candidates)} in {lexicon.year}"))
-        return Resolution(_unplaced(naming, []), findings)
+        misnamed = _misnamed(unknown, naming, candidates, sources, portal)
+        return Resolution(misnamed.region, findings + misnamed.findings, misnamed.agency)
     if reading.conflict:
         findings.append(Finding("ambiguous_region", message=f"{primary.method} names unrelated places: {_labels(candidates + _distinct(reading.conflict))}"))
         return Resolution(_unplaced(naming, candidates), findings)
@@ -286,4 +334,7 @@ def apply_region(report: Report, portal_region_code: str | None = None) -> Repor
     resolution = resolve(report.agency, report.title, report.text, report.year, portal_region_code)
     kept = [f for f in report.findings if f.rule not in REGION_RULES]
     # dataclasses.replace(report, …) builds the same Report at twice the cost (it walks fields())
-    return Report(**{**vars(report), "region": resolution.region, "findings": kept + resolution.findings})
+    fields = {**vars(report), "region": resolution.region, "findings": kept + resolution.findings}
+    if resolution.agency is not None:
+        fields["agency"] = resolution.agency
+    return Report(**fields)
