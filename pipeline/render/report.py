@@ -50,6 +50,10 @@ class RenderOptions:
     ruled: bool = True  # PDF: stroke the cell borders (False: a borderless table, columns by position only)
     auto_numbering: bool = False  # DOCX: headings' and row labels' "一、"/"（一）"/"1." as Word list numbers
     unnumbered_rows: bool = False  # section 三's row labels without their "一、"/"（一）"/"1." ("其他", "总计")
+    # HTML, as portals' editors write cells (see `pipeline.render.html`):
+    html_blank: str = "p_nbsp"  # a blank count's markup, a key of html.BLANK_CELLS ("br": <td><br/></td>)
+    html_paragraphs: bool = False  # a cell's lines one <p> each, narrow spanning labels one character per <p>
+    html_label_nbsp: bool = False  # &nbsp; after every label and header line ("总计&nbsp;")
 
 
 @dataclass(frozen=True)
