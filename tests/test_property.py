@@ -81,7 +81,7 @@ def report_values(draw) -> dict:
 options = st.builds(RenderOptions, split_headers=st.booleans(), fullwidth_digits=st.booleans(),
                     thousands=st.sampled_from(("", ",", "，")), auto_numbering=st.booleans(),
                     unnumbered_rows=st.booleans(), html_blank=st.sampled_from(sorted(BLANK_CELLS)),
-                    html_paragraphs=st.booleans(), html_label_nbsp=st.booleans())
+                    html_paragraphs=st.booleans(), label_nbsp=st.booleans(), vertical_labels=st.booleans())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -112,7 +112,7 @@ def sparse_report_values(draw) -> dict:
 
 
 html_options = st.builds(RenderOptions, split_headers=st.booleans(), html_blank=st.sampled_from(sorted(BLANK_CELLS)),
-                         html_paragraphs=st.booleans(), html_label_nbsp=st.booleans())
+                         html_paragraphs=st.booleans(), label_nbsp=st.booleans(), vertical_labels=st.booleans())
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,10 +1,11 @@
 """The report as a portal's HTML: real rowspan/colspan tables inside a TRS-style content div.
 
 The cell markup varies as real portal editors write it (`RenderOptions`): the TRS editor pages of
-pingtan-104906/104919-html put each line of a cell in its own `<p>` and a narrow label spanning rows
-one character per `<p>` (`<p>自</p><p>然</p><p>人</p>`); pingtan-96868-html follows every label with
-`&nbsp;` and leaves a blank count as `<td><br/></td>`; other portals write a blank as `<p>&nbsp;</p>`,
-a bare `&nbsp;`, nothing, or an empty `<span>`. A blank cell is still a cell: it must read as null.
+pingtan-104906/104919-html put each line of a cell in its own `<p>` (with `vertical_labels`, a
+narrow label one character per `<p>`: `<p>自</p><p>然</p><p>人</p>`); pingtan-96868-html follows
+every label with `&nbsp;` (`label_nbsp`) and leaves a blank count as `<td><br/></td>`; other portals
+write a blank as `<p>&nbsp;</p>`, a bare `&nbsp;`, nothing, or an empty `<span>`. A blank cell is
+still a cell: it must read as null.
 """
 
 from __future__ import annotations
@@ -19,19 +20,15 @@ _STYLE = {"title": "text-align:center;font-size:22px", "heading": "text-indent:2
 BLANK_CELLS = {"p_nbsp": '<p style="text-align:center">&nbsp;</p>', "nbsp": "&nbsp;", "br": "<br/>", "empty": "",
                "span": "<span></span>"}
 _TRS_CELL = ' valign="center" style="border-width: 1px; border-style: solid; border-color: rgb(0, 0, 0);"'
-_VERTICAL_MAX = 9  # a label this short in a spanning one-column cell is written down the narrow column
 
 
 def _content(cell: Cell, options: RenderOptions) -> str:
     if not cell.text:
         return BLANK_CELLS[options.html_blank]
-    lines = [escape(line) for line in cell.text.split("\n")]
-    tail = "&nbsp;" if options.html_label_nbsp and cell.header else ""
-    if not options.html_paragraphs:
-        return f'<p style="text-align:center">{"<br/>".join(lines)}{tail}</p>'
-    if cell.header and cell.rowspan > 1 and cell.colspan == 1 and len(lines) == 1 and len(cell.text) <= _VERTICAL_MAX:
-        lines = [escape(character) for character in cell.text]
-    return "".join(f"<p>{line}{tail}</p>" for line in lines)
+    lines = [escape(line).replace("\xa0", "&nbsp;") for line in cell.text.split("\n")]
+    if options.html_paragraphs:
+        return "".join(f"<p>{line}</p>" for line in lines)
+    return f'<p style="text-align:center">{"<br/>".join(lines)}</p>'
 
 
 def _cell(cell: Cell, options: RenderOptions) -> str:
