@@ -16,7 +16,9 @@ WINDOW = 600  # characters of text read at each end: the preamble and the signat
 SIGNATURE_LINE_MAX = 40  # a signature names the agency on a short line of its own
 SIGNATURE_LINES = 6  # among the last non-empty lines (agency, date, attachment notes)
 MESSAGE_PLACES = 6  # candidates named in a finding's message before "and N more"
-REGION_RULES = ("ambiguous_region", "unknown_region", "portal_region_conflict", "agency_name_corrected")
+# Findings a new resolution replaces. Not `agency_name_corrected`: once corrected, the agency
+# resolves as its division, and the finding is the only record of the name the document printed.
+REGION_RULES = ("ambiguous_region", "unknown_region", "portal_region_conflict")
 
 
 @dataclass
@@ -171,9 +173,10 @@ def _misnamed(unknown: re.Match[str], naming: Naming, named: list[Place], source
               portal: Place | None) -> Resolution:
     """An agency naming a government of no division (沐阳县人民政府: OCR's 沐 for 沭). Its kind and,
     by a 县/旗 suffix, its level stand. The name is corrected only when exactly one division one
-    character off it (`_near_misses`) is confirmed: named as such in the document, else the only one
-    lying in the places the agency name, the portal or the document's title, signature and preamble
-    name. Otherwise every region field stays null with the near misses in the finding."""
+    character off it (`_near_misses`) is confirmed: the portal's own division, else the only one
+    lying inside the places the agency name, the portal or the document's title, signature and
+    preamble name. A near miss the text merely names is no confirmation (a report may name its
+    neighbour 泗阳县). Otherwise every region field stays null with the near misses in the finding."""
     name, suffix = unknown.group("name"), unknown.group("suffix")
     body = naming.body[unknown.end("name") :]
     level = "county" if suffix in names.COUNTY_SUFFIXES else None
@@ -181,10 +184,11 @@ def _misnamed(unknown: re.Match[str], naming: Naming, named: list[Place], source
     misses = _near_misses(name, suffix, sources.lexicon)
     places = named + ([portal] if portal else []) + [p for m in ("title", "signature", "preamble") for p in sources[m].places]
     inside = _narrow(misses, places)
-    confirmed = [c for c in misses if any(c.ident == p.ident for p in places)] or inside
+    confirmed = [c for c in misses if portal is not None and c.ident == portal.ident] or inside
     if len(confirmed) == 1:
         place = confirmed[0]
-        agency = (sources.agency or "").replace(name, place.name)
+        printed = sources.agency or ""  # corrected as printed where it can be (its spacing and asides kept)
+        agency = (printed if name in printed else sources.own).replace(name, place.name, 1)
         message = (f"agency {sources.agency!r} names {name}, no division in {sources.lexicon.year}; read as "
                    f"{place.label()}, one character off and the only such unit the document confirms")
         return Resolution(_region(place, "agency_name", Naming(body, body)), [Finding("agency_name_corrected", message=message)], agency)
