@@ -13,8 +13,9 @@ hop check's own codes) to log and report.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
@@ -142,7 +143,7 @@ class Fetcher:
                 if host in self.throttle.parked:
                     raise _Refused("host_parked", current)
                 async with asyncio.timeout(rate.deadline):  # the whole request, however slowly it trickles
-                    async with self.client.stream("GET", current, headers=headers) as reply:
+                    async with self._stream(current, headers) as reply:
                         location = reply.headers.get("location")
                         if reply.status_code not in REDIRECT_STATUSES or not location:
                             body = await self._read_capped(reply, current, keep_first)
@@ -152,6 +153,19 @@ class Fetcher:
                                             {k.lower(): v for k, v in reply.headers.items()}, error)
             current = await self._next_hop(current, location, seen, hop_check)
         raise _Refused("too_many_redirects", current)
+
+    @contextlib.asynccontextmanager
+    async def _stream(self, url: str, headers: dict[str, str]) -> AsyncIterator[httpx.Response]:
+        """`client.stream` GET. httpx works out every redirect's next request even with redirects off, and
+        raises RemoteProtocolError on a Location it cannot parse (`http://[::1/`): that is the redirect's
+        invalid URL, not a broken connection to retry."""
+        try:
+            async with self.client.stream("GET", url, headers=headers) as reply:
+                yield reply
+        except httpx.RemoteProtocolError as exc:
+            if str(exc).startswith("Invalid URL in location header"):
+                raise _Refused("invalid_url", url) from None
+            raise
 
     async def _next_hop(self, current: str, location: str, seen: set[str], hop_check: HopCheck | None) -> str:
         """The redirect target, checked like any link: parseable, on an allowed origin, not a loop, and
