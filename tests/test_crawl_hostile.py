@@ -198,3 +198,17 @@ def test_the_second_request_waits_min_delay_after_robots_txt_arrived(faults: Fau
     robots, second = faults.site.hits[:2]
     assert robots.path == "/robots.txt" and robots.finished is not None
     assert second.arrived - robots.finished >= rate.min_delay - 0.02
+
+
+def test_a_resumed_crawl_goes_past_the_hostile_urls_it_already_met(faults: FaultSite, tmp_path: Path) -> None:
+    """Stopped by its page budget after the hostile answers, then resumed: it finishes instead of replaying them."""
+    paths = ["/bad-links", "/gzip-lie", "/deep-json", "/bad-redirects", "/pages"]
+    rate = replace(FAST, concurrency=1, max_bytes=1_000_000)
+    first, _, crawls = run(faults, paths, tmp_path, rate, max_pages=4)
+    assert first.budget_exhausted and crawls[0]["finished_at"] is None
+    second, _, crawls = run(faults, paths, tmp_path, rate)
+    assert second.resumed and second.reused >= 1
+    assert {"/to/ipv6", "/to/other-port"} <= failures(faults, second).keys()
+    assert second.reports_found >= 3
+    assert_finished(crawls)
+    assert not faults.internal.hits

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -148,8 +149,6 @@ class _Crawl:
                 self.active += 1
             try:
                 await self.visit(task)
-            except Exception as exc:  # noqa: BLE001 - one hostile body is that URL's failure, not the crawl's
-                self.fail(task.url, f"unreadable_body:{type(exc).__name__}")
             finally:
                 async with self.wakeup:
                     self.active -= 1
@@ -241,6 +240,15 @@ class _Crawl:
         body = await self.get(task.url)
         if body is None:
             return
+        try:
+            self.interpret(task, body)
+        except (OSError, sqlite3.Error):  # the store's own trouble (a full disk) stops the crawl, as it should
+            raise
+        except Exception as exc:  # noqa: BLE001 - one hostile body is that URL's failure, not the crawl's
+            self.fail(task.url, f"unreadable_body:{type(exc).__name__}")
+
+    def interpret(self, task: _Task, body: _Body) -> None:
+        """What the body means for the crawl: a report or attachment to record, or links to follow."""
         where = body.record.final_url or task.url  # relative links resolve against where a redirect ended
         fmt = detect_format(body.data, where, body.record.content_type)
         if task.role == "attachment" or (task.role == "report" and fmt != "html"):
