@@ -263,3 +263,16 @@ def test_real_portal_pages_and_their_word_saves_read_every_cell_of_section_three
         [row] = [row for row in grid if row[0] and "结转下年度" in row[0]]
         assert row[3:] == ["0", "", "0", "0", "0", "0", "0"]
         assert report.applications["carried_forward"] == [0, None, 0, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("markup", [b"<div>", b"<table><tr><td>", b"<span>"])
+def test_a_page_nested_a_thousand_deep_is_corrupt_html_not_a_crash(markup):
+    """Found by the hostile-input campaign: 1,000 nested elements ran the walk out of Python's
+    stack (RecursionError, reported as an internal error)."""
+    from pipeline.extract import read_document
+    from pipeline.errors import ExtractError
+
+    data = b"<html><body>" + markup * 1500 + "2023年某县政府信息公开工作年度报告".encode() + b"</body></html>"
+    with pytest.raises(ExtractError) as err:
+        read_document(data, "deep.html")
+    assert err.value.reason == "corrupt_html"
