@@ -40,7 +40,7 @@ def _check_is_report(text: str, meta: Metadata, has_table: bool) -> None:
 def _replaced_bytes(doc: Document) -> list[Finding]:
     """A finding where the reader replaced bytes it could not decode (U+FFFD): a page with a byte
     damaged is read, not lost, and says so, since a damaged byte inside a count leaves it unread."""
-    replaced = doc.text.count("\ufffd")
+    replaced = doc.replaced
     if not replaced:
         return []
     return [Finding(rule="replaced_bytes", actual=float(replaced),
