@@ -91,6 +91,13 @@ def _value_row(table: int, cells: list[Cell]) -> _Row | None:
     return _Row(table, item, bare, cells[last_label + 1 :])
 
 
+def _opens_rows(cells: list[Cell]) -> bool:
+    """Whether a row is a template row rather than a placeholder of dashes: it holds a number,
+    or it has values and a label naming its item."""
+    row = _value_row(0, cells)
+    return row is not None and (row.item is not None or any(isinstance(v, (int, float)) for _k, _t, v in row.values))
+
+
 def _trimmed(values: list[Cell], width: int) -> list[Cell]:
     """The values without the empty cells a wider table pads the row with past the template's width."""
     end = len(values)
@@ -155,7 +162,7 @@ def applications_cells(region: str) -> list[Cell]:
     """The cells of section 三 from converter-made text: the header of the first table with
     numbers, then one row per template row read for sure, each its label and its values."""
     table_rows = _table_rows(region)
-    first = next((k for k, (_table, cells) in enumerate(table_rows) if _value_row(0, cells)), None)
+    first = next((k for k, (_table, cells) in enumerate(table_rows) if _opens_rows(cells)), None)
     if first is None:
         return []
     header: list[Cell] = []

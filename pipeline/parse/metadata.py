@@ -96,22 +96,24 @@ def _title(text: str) -> Title | None:
     return None
 
 
-# "2024 年上海市科委政府信息公开工作" / "年度报告": the year first, the body's short name after it, the
+# "2024 年上海市科委政府信息公开工作" / "年度报告": the year first, the body's name after it, the
 # title wrapped over lines (a PDF's centred title, as converters and text layers give it).
 _YEAR_FIRST_RE = re.compile(
-    rf"\n[#\s]*([12１２]{_D}{{3}}){_S}年{_S}(?:度{_S})?[{_CJK}()（）]{{0,30}}?{_S}"
+    rf"\n[#\s]*([12１２]{_D}{{3}}){_S}年{_S}(?:度{_S})?([{_CJK}()（）\s]{{0,30}}?){_S}"
     + re.sub(r"(?<=[\u4e00-\u9fff)?])(?=[\u4e00-\u9fff(])", lambda _m: _S, contract.REPORT_TITLE_PATTERN)
     + r"[ \t\u3000\xa0]*(?=\n|$)")
 
 
-def _year_first_title(head: str) -> Title | None:
-    """A title that starts a line with its year ("2024 年…政府信息公开工作年度报告"). Only its year
-    is taken: the words between the year and 政府信息公开 are often a short name (市科委) that no
-    register knows, so the agency is left to the signature and the preamble."""
+def _year_first_title(head: str, *others: str | None) -> Title | None:
+    """A title that starts a line with its year ("2024 年…政府信息公开工作年度报告"). The words
+    between the year and 政府信息公开 are often a short name no register knows (市科委): they are
+    the agency only where the signature or the preamble (`others`) names the same body."""
     m = _YEAR_FIRST_RE.search("\n" + head)
     if m is None:
         return None
-    return Title(label_key(normalize(m.group(0))).lstrip("#"), None, int(normalize(m.group(1))))
+    words = label_key(normalize(m.group(2)))
+    agency = words if words and any(o and (o in words or words in o) for o in others) else None
+    return Title(label_key(normalize(m.group(0))).lstrip("#"), agency, int(normalize(m.group(1))))
 
 
 def _tail(text: str) -> list[str]:
@@ -202,9 +204,9 @@ def read_metadata(raw: str, title: str | None = None, published_on: str | None =
     head, tail = raw[:_HEAD_LIMIT], raw[-_TAIL_CHARS:]
     meta = Metadata(title=title and normalize(title), published_on=published_on)
     from_page = _title(title) if title else None
-    m = from_page or _title(head) or _year_first_title(head)
     signature_agency, signature_date = _signature(tail)
     contact = _contact_agency(head)
+    m = from_page or _title(head) or _year_first_title(head, signature_agency, contact)
     if m:
         meta.title_found = True
         meta.year = m.year

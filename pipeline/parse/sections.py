@@ -16,9 +16,10 @@ from pipeline.parse.cells import Cell, Memo, classify_rows, label_key, normalize
 from pipeline.parse.markdown import applications_cells, broken_tables
 
 SECTIONS = ("proactive", "applications", "review_litigation")
-# Each pattern starts with the literal "\n" so the regex engine skips ahead to line starts fast.
+# Each pattern starts with the literal "\n" so the regex engine skips ahead to line starts fast; a
+# markdown heading's "#" may open the line.
 _HEADING_RE = {
-    name: re.compile(rf"\n[ \t\xa0\u3000]*{pattern}[ \t\xa0\u3000]*(?=\n|$)")
+    name: re.compile(rf"\n[ \t\xa0\u3000]*(?:#{{1,6}}[ \t]*)?{pattern}[ \t\xa0\u3000]*(?=\n|$)")
     for name, pattern in contract.SECTION_HEADING_PATTERNS.items()
 }
 
