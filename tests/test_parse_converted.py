@@ -132,6 +132,19 @@ def test_placeholder_tables_of_dashes_do_not_name_the_columns():
     assert not [f for f in report.findings if f.rule == "missing_column"]
 
 
+def test_a_header_table_of_its_own_names_the_columns():
+    """A header cut off into a table of its own right above the rows still names the columns: a
+    table printed without "其他" is read in six columns, that one null with a finding."""
+    values = distinct_values(ITEMS_2021)
+    six = [a for a in contract.APPLICANTS if a != "other_org"]
+    header = ["项目", *(contract.APPLICANT_LABELS[a] for a in six)]
+    rows = [[contract.ITEM_LABELS[i], *(v for a, v in zip(contract.APPLICANTS, c) if a != "other_org")]
+            for i, c in values.items()]
+    report = parse_text(document([*table(header, []), *table(None, rows[:12]), *table(None, rows[12:])]))
+    assert report.applications == {i: [*c[:5], None, c[6]] for i, c in values.items()}
+    assert [f.applicant for f in report.findings if f.rule == "missing_column"] == ["other_org"]
+
+
 def test_unlabelled_rows_take_the_one_place_the_template_leaves():
     """sh-stcsm-2024's shape: wrapped labels pulled out as loose text (and the loose line right
     above a row is another row's label), their numbers left unlabelled; placed by template order."""

@@ -12,8 +12,8 @@ numbers with no label is placed only where that is sure: between the labelled ro
 the template leaves exactly as many rows as there are such rows (in one template variant, or the
 same ones in both), and each placed row adds up (its total is the sum of the other columns).
 Anything else is left out, so its template rows are reported missing: null with a finding.
-The header is only the header of the table that holds the first row with numbers; headers of
-later tables are not rows. The result is a clean cell sequence for `template.read_applications`.
+The header is only the rows of words right above the first row with numbers (back to a
+placeholder row of dashes); headers of later tables are not rows. The result is a clean cell sequence for `template.read_applications`.
 """
 
 from __future__ import annotations
@@ -52,32 +52,24 @@ class _Row:
     """A table row with numbers: its item when a label names one, else the bare item its label may
     be ("其他", "总计"), and the cells after its labels."""
 
-    table: int
     item: str | None
     bare: str | None
     values: list[Cell]
 
 
-def _table_rows(region: str) -> list[tuple[int, list[Cell]]]:
-    """(table number, classified cells) of every pipe row; a line that is not a pipe row ends a table."""
-    rows: list[tuple[int, list[Cell]]] = []
-    table, in_table = 0, False
+def _table_rows(region: str) -> list[list[Cell]]:
+    """The classified cells of every pipe row (rule lines and every other line left out)."""
+    rows: list[list[Cell]] = []
     for line in region.split("\n"):
         text = line.strip()
-        if not text.startswith("|"):
-            table += in_table
-            in_table = False
-            continue
-        in_table = True
-        if "---" in text and _RULE_RE.fullmatch(text):
-            continue
-        cells: list[Cell] = []
-        classify_all(text.removeprefix("|").removesuffix("|").split("|"), cells)
-        rows.append((table, cells))
+        if text.startswith("|") and not ("---" in text and _RULE_RE.fullmatch(text)):
+            cells: list[Cell] = []
+            classify_all(text.removeprefix("|").removesuffix("|").split("|"), cells)
+            rows.append(cells)
     return rows
 
 
-def _value_row(table: int, cells: list[Cell]) -> _Row | None:
+def _value_row(cells: list[Cell]) -> _Row | None:
     """The row's item and values; None for a row without a value (a header's words)."""
     kinds = [kind for kind, _text, _value in cells]
     if VALUE not in kinds:
@@ -87,14 +79,14 @@ def _value_row(table: int, cells: list[Cell]) -> _Row | None:
     item = next((found for text in reversed(labels) if (found := label_item(text))), None)
     bare = next((b for b, pattern in _BARE if labels and pattern.fullmatch(labels[-1])), None)
     if VALUE in kinds[: last_label + 1]:  # numbers before a label: no template row, and in the way
-        return _Row(table, None, None, cells)  # of placing any (it never adds up: it holds a label)
-    return _Row(table, item, bare, cells[last_label + 1 :])
+        return _Row(None, None, cells)  # of placing any (it never adds up: it holds a label)
+    return _Row(item, bare, cells[last_label + 1 :])
 
 
 def _opens_rows(cells: list[Cell]) -> bool:
     """Whether a row is a template row rather than a placeholder of dashes: it holds a number,
     or it has values and a label naming its item."""
-    row = _value_row(0, cells)
+    row = _value_row(cells)
     return row is not None and (row.item is not None or any(isinstance(v, (int, float)) for _k, _t, v in row.values))
 
 
@@ -159,21 +151,22 @@ def _in_order(items: list[str | None], variant: tuple[str, ...]) -> bool:
 
 
 def applications_cells(region: str) -> list[Cell]:
-    """The cells of section 三 from converter-made text: the header of the first table with
+    """The cells of section 三 from converter-made text: the header above the first row with
     numbers, then one row per template row read for sure, each its label and its values."""
     table_rows = _table_rows(region)
-    first = next((k for k, (_table, cells) in enumerate(table_rows) if _opens_rows(cells)), None)
+    first = next((k for k, cells in enumerate(table_rows) if _opens_rows(cells)), None)
     if first is None:
         return []
+    start = first
+    while start and _value_row(table_rows[start - 1]) is None:
+        start -= 1  # the header: the rows of words right above, back to a placeholder of dashes
     header: list[Cell] = []
-    for table, cells in table_rows[:first]:
-        if table == table_rows[first][0]:
-            header += cells
-            header.append(_ROW_BREAK)
+    for cells in table_rows[start:first]:
+        header += [*cells, _ROW_BREAK]
     width = header_width(header)
     rows: list[_Row] = []
-    for table, cells in table_rows[first:]:
-        row = _value_row(table, cells)
+    for cells in table_rows[first:]:
+        row = _value_row(cells)
         if row is None:
             continue  # a later table's header, or a misplaced one: never a row
         row.values = _trimmed(row.values, width)
