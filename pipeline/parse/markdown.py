@@ -13,7 +13,8 @@ the template leaves exactly as many rows as there are such rows (in one template
 same ones in both), and each placed row adds up (its total is the sum of the other columns).
 Anything else is left out, so its template rows are reported missing: null with a finding.
 The header is only the rows of words right above the first row with numbers (back to a
-placeholder row of dashes); headers of later tables are not rows. The result is a clean cell sequence for `template.read_applications`.
+placeholder row of dashes); headers of later tables are not rows. The result is a clean cell
+sequence for `template.read_applications`.
 """
 
 from __future__ import annotations

@@ -113,14 +113,16 @@ def _applications_rows(table: Table, values: dict[str, Any]) -> list[str]:
     natural, total = APPLICANT_LABELS["natural_person"], APPLICANT_LABELS["total"]
     for heading, columns in ((natural, [natural]), (APPLICATIONS_TABLE_LABELS["organisations"],
                              [APPLICANT_LABELS[a] for a in ORGANISATION_APPLICANTS]), (total, [total])):
-        lines += ["", f"### {APPLICATIONS_TABLE_LABELS['applicants']} ({heading})", *_table(columns, [["-"] * len(columns)])]
+        # the applicant header as empty placeholder tables of dashes
+        lines += ["", f"### {APPLICATIONS_TABLE_LABELS['applicants']} ({heading})",
+                  *_table(columns, [["-"] * len(columns)])]
     rows = _item_rows(table, values)
     groups = [_group_of(item) for item, _label, _values in rows]
     last_group = next((g for g in reversed(groups) if g is not None), None)
     misplaced = groups.index(last_group) + 1 if last_group is not None else len(rows)
     misplaced_header = [CONVERTED_ROW_HEADER, *(_unnumbered(label) for _item, label, _texts in rows[:5]),
                         _unnumbered(rows[-1][1]) if rows else "", total]
-    for k, (item, label, texts) in enumerate(rows):
+    for k, (_item, label, texts) in enumerate(rows):
         if k == misplaced:
             lines += ["", _line(misplaced_header), _rule(len(misplaced_header))]
         if k < misplaced and (groups[k] is None or k == groups.index(groups[k])):
@@ -182,6 +184,11 @@ def _review_pdf(table: Table) -> list[str]:
     return [*lines, "", _line(tails), _rule(len(tails)), _line(values), _rule(len(values)), ""]
 
 
+def _spaced_title(values: dict[str, Any]) -> str:
+    """The title as a markdown heading, the year set off by spaces."""
+    return f"# {values['agency']} {values['year']} {_YEAR_WORD} {_TITLE_WORDS}"
+
+
 def _year_first_title(values: dict[str, Any]) -> list[str]:
     """The title with its year first, wrapped as a centred PDF title is."""
     return _wrapped(f"{values['year']} {_YEAR_WORD}{values['agency']}{_TITLE_WORDS}", _TITLE_LINE)
@@ -202,7 +209,7 @@ def render_converted(report: ReportDoc, values: dict[str, Any], layout: str) -> 
             else:
                 lines += _review_pdf(block) if pdf else _review(block)
         elif block.kind == "title":
-            lines += _year_first_title(values) if pdf else [f"# {values['agency']} {values['year']} {_YEAR_WORD} {_TITLE_WORDS}"]
+            lines += _year_first_title(values) if pdf else [_spaced_title(values)]
         elif block.kind == "heading" and not pdf:
             lines += ["", f"## {block.text}", ""]
         else:
