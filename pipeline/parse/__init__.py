@@ -11,6 +11,7 @@ from pipeline.errors import ParseError
 from pipeline.extract.document import Document
 from pipeline.parse.findings import assemble_findings, check_applications_complete
 from pipeline.parse.metadata import Metadata, read_metadata
+from pipeline.parse.ranges import drop_out_of_range
 from pipeline.parse.sections import grid_sections, text_sections
 from pipeline.parse.template import proactive_template, read_applications, read_proactive, read_review
 from pipeline.record import Report, report_id_for
@@ -22,6 +23,7 @@ PARSER_VERSION = "6"
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document"]
 
 FIRST_SUPPORTED_YEAR = 2019
+_VECTOR_COLUMNS = {"applications": contract.APPLICANTS, "review_litigation": contract.OUTCOMES}
 FIRST_DISCLOSURE_YEAR = 2008  # the 2008 条例: reports on 2008-2018 follow the pre-2019 template
 
 
@@ -74,7 +76,7 @@ def parse_document(doc: Document) -> Report:
     )
     report.raw_tokens = {**applications.raw, **review.raw}
     report.findings = assemble_findings(applications, review, proactive, kind, meta)
-    return report
+    return drop_out_of_range(report, _VECTOR_COLUMNS)
 
 
 def parse_bytes(data: bytes, source: str, content_type: str | None = None,
