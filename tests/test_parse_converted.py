@@ -161,6 +161,21 @@ def test_unlabelled_rows_take_the_one_place_the_template_leaves():
     assert section_three_findings(report) == []
 
 
+@pytest.mark.parametrize(("cells", "read"), [
+    (lambda counts: ["", *counts], True),  # the label column left empty: the seven counts
+    (lambda counts: [*counts, "", ""], True),  # a wider table's padding
+    (lambda counts: ["", *counts[:6], ""], False),  # label column or blank total: not sure
+])
+def test_empty_cells_past_the_template_width(cells, read):
+    values = distinct_values(ITEMS_2021)
+    lines = shattered(values, {"denied_internal_affairs"})
+    counts = values["denied_internal_affairs"]
+    lines[lines.index(line(counts))] = line(cells(counts))
+    report = parse_text(document(lines))
+    assert_no_wrong_cell(report, values)
+    assert (report.applications.get("denied_internal_affairs") == counts) is read
+
+
 def test_an_unlabelled_row_without_a_sure_place_stays_null():
     """One of three unlabelled rows lost: three template rows, two rows of numbers. Which two they
     are is not sure, so all three are null with findings; the labelled rows are still read."""

@@ -92,11 +92,17 @@ def _opens_rows(cells: list[Cell]) -> bool:
 
 
 def _trimmed(values: list[Cell], width: int) -> list[Cell]:
-    """The values without the empty cells a wider table pads the row with past the template's width."""
-    end = len(values)
-    while end > width and values[end - 1][0] == EMPTY:
-        end -= 1
-    return values[:end]
+    """The values without the empty cells past the template's width: a wider table's padding at
+    the end, or its label columns left empty at the start ("|  | 1 | 0 | … |"). Where more than one
+    way to drop them is possible ("|  | 1 | … | 1 |  |"), the row is left too wide: not read."""
+    extra = len(values) - width
+    if extra <= 0:
+        return values
+    kinds = [kind for kind, _text, _value in values]
+    lead = next((i for i, kind in enumerate(kinds) if kind != EMPTY), len(kinds))
+    trail = next((i for i, kind in enumerate(reversed(kinds)) if kind != EMPTY), len(kinds))
+    ways = [front for front in range(extra + 1) if front <= lead and extra - front <= trail]
+    return values[ways[0] : len(values) - (extra - ways[0])] if len(ways) == 1 else values
 
 
 def _adds_up(values: list[Cell], width: int) -> bool:
