@@ -7,6 +7,7 @@ the single one that adds up; anything else is reported as ambiguous, never guess
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 Split = list[int]
@@ -52,11 +53,13 @@ def splits(tokens: Sequence[str], width: int) -> list[Split]:
     return out
 
 
+_PLAIN_RE = re.compile(r"-?(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)")
+
+
 def is_plain_number(text: str) -> bool:
-    """Whether a token of digits reads as one number as printed: "0" or no leading zero ("012" is
-    "0" and "12" run together)."""
-    digits = text.removeprefix("-")
-    return digits.isdigit() and (digits[0] != "0" or digits == "0")
+    """Whether a token of digits reads as one whole number as printed: "0", no leading zero ("012"
+    is "0" and "12" run together), commas only as thousands separators ("1,203", not "12,03")."""
+    return _PLAIN_RE.fullmatch(text) is not None
 
 
 def total_is_sum(values: Sequence[int], group: int) -> bool:

@@ -34,7 +34,13 @@ _END_RE = re.compile(r"[五六]\s*[、.]")
 _PROACTIVE_START = contract.SECTION_ANCHORS["proactive"]
 
 _UNIT = "(?:万元|元|件|条|个|项|笔)"
-_NUMBER = rf"[-+]?\d+(?:\.\d+)?{_UNIT}?"
+# A count or amount with any commas between its digits ("1,203"; "1032,5523" where separated
+# numbers ran together, which then reads as no number), or a null token that is no word and does
+# not follow one ("—", "/"; 无 and 空 are characters of the labels around): a run's tokens.
+_NULLS = "|".join(re.escape(t) for t in sorted(contract.NULL_TOKENS, key=len, reverse=True)
+                  if not re.fullmatch(r"[\u4e00-\u9fff]+|-+", t))
+_NUMBER = (rf"(?:[-+]?\d(?:[\d,]*\d)?(?:\.\d+)?{_UNIT}?"
+           rf"|(?<![\u4e00-\u9fff])(?:{_NULLS}|-{{1,2}}(?![\d-])))")  # not "增/减"
 _NUMBER_RE = re.compile(_NUMBER)
 _RUN_RE = re.compile(rf"{_NUMBER}(?:\s*{_NUMBER})*")
 _PROSE_AFTER = frozenset("年月日号%")  # "2021年我局未收到…": digits of a sentence, not cells

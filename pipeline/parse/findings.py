@@ -49,7 +49,9 @@ def _row_findings(table: Table, what: str) -> list[Finding]:
         rule = "ambiguous_row" if row.status in ("ambiguous", "empty", "unsure") else row.status
         detail = _PROBLEM_TEXT.get(row.status, row.status)
         if row.candidates and row.status == "ambiguous":
-            detail = f"{len(row.candidates)} ways to split the run-together digits add up; values left null"
+            detail = (f"{len(row.candidates)} ways to split the run-together digits add up; values left null"
+                      if len(row.candidates) > 1 else
+                      "the one split of the run-together digits that adds up breaks the column rules; values left null")
         out.append(Finding(rule=rule, item=row.key, expected=float(row.width), actual=float(row.found),
                            message=f"{what} row {row.key}: {detail} ({row.found} of {row.width} cells found)"))
     return out

@@ -125,8 +125,9 @@ def _cut_row(key: str, width: int, texts: list[str], accept: Callable[[int, Spli
     if len(candidates) >= MAX_SPLITS:  # a search cut short could miss the printed split: decides nothing
         return Row(key, width, None, status="ambiguous", found=found)
     valid = [split for split in candidates if accept(width, split)]
-    if len(valid) == 1:
-        return Row(key, width, list(valid[0]), [None] * width, "recovered", found=found)
+    if len(valid) == 1:  # candidates kept when it was one of several cuts: the column rules may check it
+        return Row(key, width, list(valid[0]), [None] * width, "recovered", valid if len(candidates) > 1 else (),
+                   found=found)
     if unsure and not valid and len(candidates) == 1:
         return Row(key, width, None, status="unsure", candidates=candidates, found=found)
     return Row(key, width, None, status="ambiguous", candidates=valid, found=found)

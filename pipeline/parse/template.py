@@ -271,13 +271,23 @@ def read_applications(cells: list[Cell], runs: bool = False) -> Table:
     def accept(_row_width: int, split: Split) -> bool:
         return width == N_APPLICANTS and not wrapped() and total_is_sum(split, N_APPLICANTS)
 
-    _collect(table, assemble(spans, accept, runs=runs), columns)
+    rows = assemble(spans, accept, runs=runs)
+    _collect(table, [_reopened(row) for row in rows] if runs else rows, columns)
     if width != N_APPLICANTS:
         table.missing_columns = [a for a in contract.APPLICANTS if a not in columns]
         table.rows = {key: _widen(values, columns) for key, values in table.rows.items()}
     else:
         resolve_by_columns(table)
     return table
+
+
+def _reopened(row: Row) -> Row:
+    """In a text dump, a row whose digits cut several ways of which one adds up stays open for the
+    column rules (`resolve_by_columns`): a row rule met by chance must not make a reading (a
+    number whose separator was lost in an odd place leaves a run short of digits)."""
+    if row.status == "recovered" and row.candidates:
+        return Row(row.key, row.width, None, status="ambiguous", candidates=row.candidates, found=row.found)
+    return row
 
 
 def _review_cells(cells: list[Cell], kinds: bytes, first: int) -> tuple[list[Cell], bool]:

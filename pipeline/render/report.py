@@ -50,6 +50,11 @@ class RenderOptions:
     ruled: bool = True  # PDF: stroke the cell borders (False: a borderless table, columns by position only)
     auto_numbering: bool = False  # DOCX: headings' and row labels' "一、"/"（一）"/"1." as Word list numbers
     unnumbered_rows: bool = False  # section 三's row labels without their "一、"/"（一）"/"1." ("其他", "总计")
+    # Text dumps (the "dump" layout, see render/dump.py): how the cells of the body's one line are separated.
+    dump_runs: bool = False  # no separators: labels run into numbers, a row's numbers into each other
+    dump_glued: bool = False  # spaced, but a row's first or last pair of numbers glued ("20 0 0 0 02")
+    dump_odd_spaces: bool = False  # U+3000 and NBSP between cells too
+    dump_crawler: bool = False  # crawler header lines (标题/发布时间/原文链接) and portal chrome before the body
 
 
 @dataclass(frozen=True)
