@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from pipeline import contract
-from pipeline.parse.cells import BREAK, LABEL, VALUE, Cell, label_key, normalize, parse_number
+from pipeline.parse.cells import BREAK, LABEL, UNITS, VALUE, Cell, label_key, normalize, parse_number
 from pipeline.parse.template import PROACTIVE_ROWS
 
 _ANCHOR = contract.SECTION_ANCHORS["applications"]
@@ -33,7 +33,7 @@ _REVIEW_RE = re.compile(r"[四4]\s*[、.]\s*(?:(?!结转)[^\d。]){0,30}?(?:行�
 _END_RE = re.compile(r"[五六]\s*[、.]")
 _PROACTIVE_START = contract.SECTION_ANCHORS["proactive"]
 
-_UNIT = "(?:万元|元|件|条|个|项|笔)"
+_UNIT = f"(?:{'|'.join(UNITS)})"
 # A count or amount with any commas between its digits ("1,203"; "1032,5523" where separated
 # numbers ran together, which then reads as no number), or a null token that is no word and does
 # not follow one ("—", "/"; 无 and 空 are characters of the labels around): a run's tokens.
@@ -76,7 +76,7 @@ def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match
 def dump_regions(text: str) -> tuple[dict[str, str], bool] | None:
     """The text of each section's table in a dump (normalised), and whether section 三 runs to the
     end of the text; None when the text is no dump."""
-    if _table_anchor(text) is None:
+    if _table_anchor(text) is None:  # looked for on the raw text first: other layouts are never normalised
         return None
     text = normalize(text)
     anchor = _table_anchor(text)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.parse.cells import EMPTY, EMPTY_CELL, VALUE, Cell
-from pipeline.parse.digits import MAX_SPLITS, Split, is_plain_number, splits
+from pipeline.parse.cells import EMPTY, EMPTY_CELL, UNITS, VALUE, Cell
+from pipeline.parse.digits import Split, is_plain_number, recover
 
 Value = int | float | None
 
@@ -112,7 +112,7 @@ def _short_row(span: Span, first: int, last: int, paddings: dict[tuple[int, ...]
     return Row(span.key, width, None, status="ambiguous" if recoverable else "column_count", found=found)
 
 
-_UNITS = "万元件条个项笔"  # what `cells.parse_number` lets a value cell print after its number
+_UNITS = "".join(UNITS)  # characters a value cell may print after its number
 
 
 def _cut_row(key: str, width: int, texts: list[str], accept: Callable[[int, Split], bool], unsure: bool) -> Row:
@@ -121,8 +121,8 @@ def _cut_row(key: str, width: int, texts: list[str], accept: Callable[[int, Spli
     whose only possible split does not add up keeps it as "unsure": the report's own numbers may
     break the row rule, or a blank cell vanished; only the column rules can tell."""
     found = len(texts)
-    candidates = splits([text.rstrip(_UNITS) for text in texts], width)
-    if len(candidates) >= MAX_SPLITS:  # a search cut short could miss the printed split: decides nothing
+    candidates = recover([text.rstrip(_UNITS) for text in texts], width, lambda _split: True)
+    if candidates is None:  # too many cuts to try all: decides nothing
         return Row(key, width, None, status="ambiguous", found=found)
     valid = [split for split in candidates if accept(width, split)]
     if len(valid) == 1:  # candidates kept when it was one of several cuts: the column rules may check it
