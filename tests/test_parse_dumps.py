@@ -80,6 +80,13 @@ def test_metadata_from_the_crawler_header_lines():
     assert report.template == "2021"
 
 
+def test_the_crawler_publisher_names_the_agency_a_title_lacks():
+    text = dump().replace(f"标题: {TITLE}", "标题: 2023年政府信息公开工作年度报告").replace(f" {TITLE} ", " 年度报告 ")
+    text = text.replace(" 平潭综合实验区农业农村局 2024年1月30日", "")
+    assert parse_text(text).agency == "区农业农村局"
+    assert parse_text(text.replace("发布机构: 区农业农村局", "发布机构: ")).agency is None
+
+
 def test_a_sub_row_number_glued_to_the_digits_before_it_opens_the_next_label():
     """"…国家秘密00000002.其他法律…": the 2 is the next row's number, not a count."""
     report = parse_text(dump({"denied_state_secret": "2000002", "denied_law_prohibited": "0000000",
