@@ -30,7 +30,7 @@ PROACTIVE_2021 = ("第二十条第（一）项信息内容本年制发件数本�
 PROACTIVE_2019 = ("第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量规章 0 0\u30000规范性文件 002"
                   "第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可\u300013\u30000\u30000"
                   "其他对外管理服务事项\u30000\u30000\u30000第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量"
-                  "行政处罚11910305行政强制1-10第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费\u30000 0"
+                  "行政处罚11910305行政强制1-10第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费\u30000\xa00"
                   "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购2273680元")
 HEADER = ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
           "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他")
@@ -55,7 +55,7 @@ def dump(runs: dict[str, str] | None = None, review: str = "0" * 15, template: s
     body += [REVIEW_HEADER, review, "五、存在的主要问题及改进情况 一是公开深度不够。六、其他需要报告的事项 无。"
              " 平潭综合实验区农业农村局 2024年1月30日 附件下载"]
     lines = [f"标题: {TITLE}", "发布时间: 2024-01-31 09:12", "文号: ", "发布机构: 区农业农村局", "栏目: 政府信息公开年报",
-             "原文链接: https://www.example.gov.cn/zwgk/t20240131_86759.htm", "==================== 正文 ===================="]
+             "原文链接: https://www.example.gov.cn/zwgk/t20240131_86759.htm", f"{'=' * 20} 正文 {'=' * 20}"]
     return "\n".join([*lines, "".join(body)] if crawler else [TITLE, "".join(body)]) + "\n"
 
 
@@ -113,17 +113,18 @@ def test_partly_spaced_rows_with_a_glued_first_or_last_cell():
 
 
 def test_u3000_and_nbsp_between_cells_and_a_negative_change():
-    report = parse_text(dump(template="2019"))
-    assert [report.proactive[f] for f in ("rules_new_made", "rules_new_published", "rules_total_published")] == [0, 0, 0]
-    assert [report.proactive[f] for f in ("licensing_prev_items", "licensing_change", "licensing_decisions")] == [13, 0, 0]
-    assert [report.proactive[f] for f in ("compulsion_prev_items", "compulsion_change", "compulsion_decisions")] == \
-        [1, -1, 0]
-    assert report.proactive["normative_total_published"] == 2  # "002": the only cut
-    assert report.template == "2019" and "other_processed" in report.applications
+    proactive = parse_text(dump(template="2019")).proactive
+    row = lambda subject: [proactive[f] for f in proactive if f.startswith(subject)]  # noqa: E731
+    assert row("rules_") == [0, 0, 0]  # "规章 0 0\u30000"
+    assert row("licensing_") == [13, 0, 0]  # "\u300013\u30000\u30000"
+    assert row("compulsion_") == [1, -1, 0]  # "1-10": the sign opens the second cell
+    assert proactive["normative_total_published"] == 2  # "002": the only cut
+    assert row("fees_") == [0, 0]  # "\u30000\xa00"
 
 
 def test_section_two_rows_with_several_cuts_are_null_with_a_finding():
     report = parse_text(dump(template="2019"))
+    assert report.template == "2019" and "other_processed" in report.applications
     for field in ("penalty_prev_items", "penalty_change", "procurement_items", "procurement_amount_yuan"):
         assert field not in report.proactive, field
     unread = {f.item for f in report.findings if f.rule == "ambiguous_row"}

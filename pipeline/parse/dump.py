@@ -35,12 +35,13 @@ _PROACTIVE_START = contract.SECTION_ANCHORS["proactive"]
 
 _UNIT = f"(?:{'|'.join(UNITS)})"
 # A count or amount with any commas between its digits ("1,203"; "1032,5523" where separated
-# numbers ran together, which then reads as no number), or a null token that is no word and does
-# not follow one ("—", "/"; 无 and 空 are characters of the labels around): a run's tokens.
-_NULLS = "|".join(re.escape(t) for t in sorted(contract.NULL_TOKENS, key=len, reverse=True)
-                  if not re.fullmatch(r"[\u4e00-\u9fff]+|-+", t))
+# numbers ran together, which then reads as no number), or a null token standing apart from the
+# words around it ("—", "/" but not the one of "增/减"; "无" but not the one of "无法提供").
+_CJK = "\u4e00-\u9fff"
+_NULLS = "|".join(rf"{re.escape(t)}(?![{_CJK}])" if re.fullmatch(f"[{_CJK}]+", t) else re.escape(t)
+                  for t in sorted(contract.NULL_TOKENS, key=len, reverse=True) if not re.fullmatch("-+", t))
 _NUMBER = (rf"(?:[-+]?\d(?:[\d,]*\d)?(?:\.\d+)?{_UNIT}?"
-           rf"|(?<![\u4e00-\u9fff])(?:{_NULLS}|-{{1,2}}(?![\d-])))")  # not "增/减"
+           rf"|(?<![{_CJK}])(?:{_NULLS}|-{{1,2}}(?![\d-])))")
 _NUMBER_RE = re.compile(_NUMBER)
 _RUN_RE = re.compile(rf"{_NUMBER}(?:\s*{_NUMBER})*")
 _PROSE_AFTER = frozenset("年月日号%")  # "2021年我局未收到…": digits of a sentence, not cells

@@ -325,6 +325,22 @@ def _rule5_holds(values: list[int | float | None]) -> bool:
     return all(None in g or g[-1] == sum(g[:-1]) for g in groups)
 
 
+def _printed_review(cells: list[Cell], kinds: bytes, first: int, rows_opened: bool,
+                    rule5: Callable[[int, Split], bool]) -> Row:
+    """The section-四 row of a layout whose cells are printed apart (the first value at `first`)."""
+    body, positional = _review_cells(cells, kinds, first)
+    windows = [body] if positional else _review_windows(body, rows_opened)
+    if _wrapped_numbers(cells):
+        # Some value seen is half a wrapped number, and a row of halves can still add up: where
+        # only one count of a group is large, the total's upper digits are the same as that count's
+        # ("131," above "071" and "494": 421 + 071 + 2 + 0 = 494). No reading by position then.
+        return Row("review_litigation", REVIEW_WIDTH, None, status="ambiguous", found=sum(c[0] == VALUE for c in body))
+    if len(windows) == 1:
+        return row_from_cells("review_litigation", windows[0])
+    (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)], rule5, single_row=True)
+    return row
+
+
 def read_review(cells: list[Cell], rows_opened: bool = False, runs: bool = False) -> Table:
     """Section 四: the one row of 15 counts after the header, as group -> 5 outcomes.
     `rows_opened`: the layout opens every row with an empty cell (as section 三 shows). `runs`:
@@ -335,23 +351,13 @@ def read_review(cells: list[Cell], rows_opened: bool = False, runs: bool = False
     if first < 0:
         return table
     table.found.append("review_litigation")
-    body, positional = _review_cells(cells, kinds, first)
-    windows = [body] if positional else _review_windows(body, rows_opened)
+    rule5 = lambda _w, split: total_is_sum(split, N_OUTCOMES)  # noqa: E731
     if runs:
         end = kinds.find(_BREAK, first)
         run = cells[first : end if end >= 0 else len(cells)]
-        (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, run)],
-                          lambda _w, split: total_is_sum(split, N_OUTCOMES), runs=True)
-    elif _wrapped_numbers(cells):
-        # Some value seen is half a wrapped number, and a row of halves can still add up: where
-        # only one count of a group is large, the total's upper digits are the same as that count's
-        # ("131," above "071" and "494": 421 + 071 + 2 + 0 = 494). No reading by position then.
-        row = Row("review_litigation", REVIEW_WIDTH, None, status="ambiguous", found=sum(c[0] == VALUE for c in body))
-    elif len(windows) == 1:
-        row = row_from_cells("review_litigation", windows[0])
+        (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, run)], rule5, runs=True)
     else:
-        (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)],
-                          lambda _w, split: total_is_sum(split, N_OUTCOMES), single_row=True)
+        row = _printed_review(cells, kinds, first, rows_opened, rule5)
     if row.values is None:
         table.problems.append(row)
         return table
