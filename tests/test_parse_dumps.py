@@ -122,6 +122,15 @@ def test_u3000_and_nbsp_between_cells_and_a_negative_change():
     assert row("fees_") == [0, 0]  # "\u30000\xa00"
 
 
+def test_null_tokens_between_spaced_cells_are_null_cells():
+    runs = {"carried_over": " — 0 0 0 0 0 0", "unable_unclear": " 0 无 0 0 0 0 0", "unable_need_creation": "0 0 / 0 0 00"}
+    report = parse_text(dump(runs))
+    assert report.applications["carried_over"] == [None, 0, 0, 0, 0, 0, 0]
+    assert report.raw_tokens["carried_over.natural_person"] == "—"
+    assert report.applications["unable_unclear"] == [0, None, 0, 0, 0, 0, 0]
+    assert "unable_need_creation" not in report.applications  # a null token among glued cells: not cut
+
+
 def test_section_two_rows_with_several_cuts_are_null_with_a_finding():
     report = parse_text(dump(template="2019"))
     assert report.template == "2019" and "other_processed" in report.applications

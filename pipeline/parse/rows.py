@@ -136,16 +136,21 @@ def _cut_row(key: str, width: int, texts: list[str], accept: Callable[[int, Spli
 def _run_row(span: Span, accept: Callable[[int, Split], bool]) -> Row:
     """A row of a text dump (`assemble`'s `runs`): its tokens are the space-separated pieces of
     its digits, each one cell or several run together; a blank cell left no trace at all. So
-    tokens are cells only when there are as many as columns and each reads as one number, and no
-    blank is ever placed: a row that is short after every cut is not read."""
+    tokens are cells only when there are as many as columns and each reads as one number or is a
+    null token ("—"), and no blank is ever placed: a row that is short after every cut is not read."""
     tokens = [cell for cell in span.cells if cell[0] != EMPTY]
     if not tokens:
         return Row(span.key, span.width, None, status="empty")
-    texts = [text for _kind, text, _value in tokens]
-    if len(tokens) == span.width and all(is_plain_number(t.rstrip(_UNITS)) or value is not None and "." in t
-                                         for _kind, t, value in tokens):
+    if len(tokens) == span.width and all(_one_cell(text, value) for _kind, text, value in tokens):
         return row_from_cells(span.key, tokens)
-    return _cut_row(span.key, span.width, texts, accept, unsure=True)
+    return _cut_row(span.key, span.width, [text for _kind, text, _value in tokens], accept, unsure=True)
+
+
+def _one_cell(text: str, value: int | float | None) -> bool:
+    """Whether a dump token is one cell: a whole number as printed, an amount with decimals, a null token."""
+    if value is None:
+        return not any(ch.isdigit() for ch in text)
+    return "." in text or is_plain_number(text.rstrip(_UNITS))
 
 
 def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row: bool = False,
