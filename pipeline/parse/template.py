@@ -446,29 +446,39 @@ def resolve_by_columns(table: Table) -> None:
     ("ambiguous") or only one way that does not ("unsure": the report broke its row rule, or a
     blank vanished). Every assignment of one candidate per open row is tried against each column
     equation that involves an open row and whose other cells are all known; an open row is read
-    when every assignment that satisfies all of them gives it the same values, and an unsure one
-    only when each of its columns was checked by such an equation. Otherwise it stays null: a rule
+    when each of its columns was checked by such an equation and every assignment that satisfies
+    all of them gives it the same values. (A check in every column, because a cut can add up by
+    chance, above all where a blank cell vanished from the digits.) Otherwise it stays null: a rule
     the report's own numbers break leaves no assignment, so nothing is forced."""
     open_rows = [row for row in table.problems if row.candidates]
-    if not open_rows or prod(len(row.candidates) for row in open_rows) > MAX_SPLITS:
+    if not open_rows:
         return
     index = {row.key: k for k, row in enumerate(open_rows)}
-    checks: list[tuple[int, tuple[tuple[str, int], ...]]] = []
+    # Each check: (column, the open rows' (index, sign), the known rows' signed sum in that column).
+    checks: list[tuple[int, list[tuple[int, int]], int]] = []
     for terms in _equations(table.found):
+        opened = [(index[item], sign) for item, sign in terms if item in index]
+        others = [(table.rows.get(item), sign) for item, sign in terms if item not in index]
         for column in range(N_APPLICANTS):
-            if any(item in index for item, _sign in terms) and all(
-                    item in index or (table.rows.get(item) or [None] * N_APPLICANTS)[column] is not None
-                    for item, _sign in terms):
-                checks.append((column, terms))
-    checked = {(item, column) for column, terms in checks for item, _sign in terms if item in index}
+            known = [sign * row[column] for row, sign in others if row is not None and row[column] is not None]
+            if opened and len(known) == len(others):
+                checks.append((column, opened, sum(known)))
+    checked = {(k, column) for column, opened, _known in checks for k, _sign in opened}
+    # A check on one open row filters its candidates alone; the rest are tried together.
+    candidates = [list(row.candidates) for row in open_rows]
+    for column, opened, known in checks:
+        if len(opened) == 1:
+            ((k, sign),) = opened
+            candidates[k] = [c for c in candidates[k] if known + sign * c[column] == 0]
+    joint = [check for check in checks if len(check[1]) > 1]
+    if prod(map(len, candidates)) > MAX_SPLITS:
+        return
     seen: list[set[tuple[int, ...]]] = [set() for _ in open_rows]
-    for choice in product(*(row.candidates for row in open_rows)):
-        if all(sum(sign * (choice[index[item]] if item in index else table.rows[item])[column]
-                   for item, sign in terms) == 0 for column, terms in checks):
+    for choice in product(*candidates):
+        if all(known + sum(sign * choice[k][column] for k, sign in opened) == 0 for column, opened, known in joint):
             for k, split in enumerate(choice):
                 seen[k].add(tuple(split))
     for k, row in enumerate(open_rows):
-        if len(seen[k]) == 1 and (row.status != "unsure"
-                                  or all((row.key, c) in checked for c in range(N_APPLICANTS))):
+        if len(seen[k]) == 1 and all((k, c) in checked for c in range(N_APPLICANTS)):
             table.rows[row.key] = list(next(iter(seen[k])))
             table.problems.remove(row)
