@@ -160,12 +160,13 @@ def test_a_row_with_several_cuts_is_settled_by_the_column_rules():
 
 
 def test_a_cut_that_adds_up_is_read_only_where_the_column_rules_check_it():
-    """"20 0 0 0 02" cuts several ways and one adds up; a cut can add up by chance (a blank cell
-    vanished from the digits), so it is read only where every column's rule checks it (found by
-    the property test)."""
-    checked = parse_text(dump({"new_received": "20 0 0 0 02", "granted": "20 0 0 0 02", "total_processed": "2 0 0 0 0 0 2"}))
-    assert checked.applications["granted"] == checked.applications["new_received"] == [2, 0, 0, 0, 0, 0, 2]
-    unchecked = parse_text(dump({"new_received": "20 0 0 0 02", "granted": "20 0 0 0 02", "total_processed": ""}))
+    """"120000012" cuts many ways and one adds up (12,0,0,0,0,0,12); a cut can add up by chance
+    (a blank cell vanished from the digits), so it is read only where every column's rule checks
+    it (found by the property test)."""
+    runs = {"new_received": "120000012", "granted": "120000012", "total_processed": "12 0 0 0 0 0 12"}
+    checked = parse_text(dump(runs))
+    assert checked.applications["granted"] == checked.applications["new_received"] == [12, 0, 0, 0, 0, 0, 12]
+    unchecked = parse_text(dump({**runs, "total_processed": ""}))
     assert "granted" not in unchecked.applications and "new_received" not in unchecked.applications
 
 
