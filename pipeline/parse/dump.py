@@ -68,6 +68,7 @@ def _table_anchor(text: str) -> int | None:
 
 
 def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The last match in text[start:end]: the heading nearest before the table it heads."""
     match = None
     for match in pattern.finditer(text, max(start, 0), end):
         pass
