@@ -2,11 +2,14 @@
 
 Three runs on the instance in DAGSTER_HOME, so each shows in the UI's history: ingest (crawl,
 parse, fetch_log, parse_failures), load (the fact tables, every selected year in one run per
-contiguous range of years) and model (SQL models, exports). Years default to the span of
-statistics years the parse found.
+contiguous range of years) and model (SQL models, exports). Years default to the statistics
+years the parse found, plus any year the warehouse holds that the parse no longer finds (emptied,
+and flagged by partition_not_empty). Every write goes to a copy of the DuckDB file swapped in at
+the end of its step (`pipeline.warehouse.snapshot`), so readers never block a run.
 """
 
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -28,6 +31,7 @@ from pipeline.crawl.config import DEFAULT_PORTALS_FILE, ConfigError, load_portal
 from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
 from pipeline.crawl.sources import DEMO_PORTAL
 from pipeline.warehouse.ingest import read_staged
+from pipeline.warehouse.snapshot import reading
 
 DAGSTER_HOME = DATA / "dagster_home"
 PID_TAG = "xxgk/pid"  # the process executing the run in-process
@@ -134,7 +138,9 @@ class Runner:
         defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress_logger}))
         self.job = defs.resolve_job_def("refresh_everything")
         self.instance = instance()
+        self.db = db
         self.paths = paths
+        self.warned: dict[str, str] = {}  # check name -> what it found, for the closing summary
         self.echo = echo
         for run_id in release_dead_runs(self.instance):
             echo(f"  run {run_id[:8]} was left running by a process that is gone: marked failed")
@@ -146,6 +152,9 @@ class Runner:
         result = self.job.execute_in_process(run_config={"loggers": {"progress": {}}}, instance=self.instance,
                                              asset_selection=keys, tags={PID_TAG: str(os.getpid()), **(tags or {})},
                                              raise_on_error=False)
+        for evaluation in result.get_asset_check_evaluations():
+            if not evaluation.passed:
+                self.warned[evaluation.check_name] = _check_line(evaluation)
         if result.success:
             self.echo(f"  done in {time.perf_counter() - started:.1f} s (Dagster run {result.run_id[:8]})")
         else:
@@ -158,12 +167,12 @@ class Runner:
         return self.run(f"load: statistics years {span}", LOAD_KEYS, all_years_tags([str(first), str(last)]))
 
     def years_to_load(self, years: list[int] | None) -> list[int]:
-        """The requested years, or by default every year from the first to the last found: a year
-        in between with no report any more is emptied (and flagged by partition_not_empty), not
-        left stale. Years outside the partitions are reported and dropped."""
+        """The requested years, or by default the years found, and the years the warehouse holds
+        that are no longer found: those are emptied (and flagged by partition_not_empty), not left
+        stale. Years outside the partitions are reported and dropped."""
         found = read_staged(Path(self.paths.frames_dir)).years()
         known = {int(k) for k in statistics_years.get_partition_keys()}
-        requested = years or (list(range(min(found), max(found) + 1)) if found else [])
+        requested = years or sorted(set(found) | set(loaded_years(self.db)))
         skipped = sorted(set(requested) - known)
         if skipped:
             self.echo(f"  years outside the statistics-year partitions ({min(known)}-{max(known)}), not loaded: "
@@ -180,9 +189,27 @@ class Runner:
         return self.run("model: SQL models and exports", MODEL_KEYS).success
 
 
-def summary(db: Path, exports_dir: Path) -> str:
-    """Reports per year, findings, failures and where everything is."""
-    with duckdb.connect(str(db)) as con:  # read-write like the runs: one process, one configuration
+def _check_line(evaluation) -> str:
+    """`name (asset): what it found`, from the check's metadata."""
+    found = "; ".join(f"{k} {json.dumps(v.value, ensure_ascii=False)}" for k, v in evaluation.metadata.items()
+                      if v.value not in ({}, [], 0, None))
+    return f"{evaluation.check_name} ({evaluation.asset_key.to_user_string()})" + (f": {found}" if found else "")
+
+
+def loaded_years(db: Path) -> list[int]:
+    """Statistics years the warehouse holds reports of (none when there is no warehouse yet)."""
+    if not Path(db).exists():
+        return []
+    with reading(db) as con:
+        try:
+            return [y for (y,) in con.execute("SELECT DISTINCT year FROM reports ORDER BY 1").fetchall()]
+        except duckdb.CatalogException:
+            return []
+
+
+def summary(db: Path, exports_dir: Path, warned: dict[str, str] | None = None) -> str:
+    """Reports per year, findings, failures, the checks that warned and where everything is."""
+    with reading(db) as con:
         per_year = con.execute(
             "SELECT r.year, count(*), count(DISTINCT f.report_id) FROM reports r "
             "LEFT JOIN (SELECT DISTINCT report_id, year FROM findings) f USING (report_id, year) GROUP BY 1 ORDER BY 1"
@@ -195,6 +222,7 @@ def summary(db: Path, exports_dir: Path) -> str:
     lines.append(f"  findings: {findings}; cross-year breaks: {breaks}")
     lines.append(f"  parse failures: {sum(n for _, n in failures)}"
                  + (" (" + ", ".join(f"{reason} {n}" for reason, n in failures) + ")" if failures else ""))
+    lines += [f"  check warned: {line}" for line in (warned or {}).values()]
     lines.append(f"  warehouse: {db}")
     lines.append(f"  exports: {exports_dir}/parquet/<mart>/year=Y/ and {exports_dir}/csv/<mart>.csv")
     return "\n".join(lines)
@@ -228,10 +256,11 @@ def run_command(args) -> int:
     try:
         with _source(args) as source:
             parsing = ParseSettings(workers=args.parse_workers, timeout_seconds=args.parse_timeout)
-            ok = Runner(source, db, paths, echo, parsing).everything(args.years)
+            runner = Runner(source, db, paths, echo, parsing)
+            ok = runner.everything(args.years)
     except ConfigError as err:
         echo(f"xxgk {args.command}: {err}")
         return 2
     if ok:
-        print(summary(db, Path(paths.exports_dir)))
+        print(summary(db, Path(paths.exports_dir), runner.warned))
     return 0 if ok else 1

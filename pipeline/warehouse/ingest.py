@@ -35,7 +35,7 @@ from pipeline.regions.gazetteer import DATA_DIR as DIVISIONS_DIR
 from pipeline.validate import validate_frames
 from pipeline.parse.files import Failed
 from pipeline.warehouse.parsing import inputs_key, parse_stored, source_url
-from pipeline.warehouse.schema import FACT_TABLES, RUN_TABLES
+from pipeline.warehouse.schema import STAGED_TABLES, RUN_TABLES
 from pipeline.workers import DEFAULT_TIMEOUT, FAULT_REASONS, Fault, WorkerPool, default_workers
 
 Frames = dict[str, pl.DataFrame]
@@ -229,7 +229,7 @@ def _empty_frames() -> Frames:
 
 
 def _as_dict(frames) -> Frames:
-    return {table: getattr(frames, table) for table in FACT_TABLES}
+    return {table: getattr(frames, table) for table in STAGED_TABLES}
 
 
 def _read_cache(folder: Path) -> tuple[dict[StagingKey, str], dict[StagingKey, dict], Frames]:
@@ -242,7 +242,7 @@ def _read_cache(folder: Path) -> tuple[dict[StagingKey, str], dict[StagingKey, d
         return {}, {}, _empty_frames()
     ok: dict[StagingKey, str] = {}
     failed: dict[StagingKey, dict] = {}
-    frames: dict[str, list[pl.DataFrame]] = {t: [] for t in FACT_TABLES}
+    frames: dict[str, list[pl.DataFrame]] = {t: [] for t in STAGED_TABLES}
     later: set[str] = set()
     for part in reversed(parts):  # newest first: its rows win
         documents = pl.read_parquet(part / "documents.parquet")
@@ -250,10 +250,10 @@ def _read_cache(folder: Path) -> tuple[dict[StagingKey, str], dict[StagingKey, d
             ok.setdefault((r["url"], r["sha256"], r.get("inputs")), r["report_id"])
         for r in pl.read_parquet(part / "tried.parquet").iter_rows(named=True):
             failed.setdefault((r["url"], r["sha256"], r.get("inputs")), r)
-        for t in FACT_TABLES:
+        for t in STAGED_TABLES:
             frames[t].append(pl.read_parquet(part / f"{t}.parquet").filter(~pl.col("report_id").is_in(list(later))))
         later.update(documents["report_id"].to_list())
-    return ok, failed, {t: pl.concat(frames[t][::-1], how="vertical_relaxed") for t in FACT_TABLES}
+    return ok, failed, {t: pl.concat(frames[t][::-1], how="vertical_relaxed") for t in STAGED_TABLES}
 
 
 def _write_part(folder: Path, frames: Frames, tried: list[dict], documents: list[dict]) -> None:
@@ -335,7 +335,7 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     fresh = _as_dict(validate_frames(reports_to_frames(new_reports)))
     frames = {
         t: pl.concat([cached_frames[t].filter(pl.col("report_id").is_in(kept_cached)), fresh[t]], how="vertical_relaxed")
-        for t in FACT_TABLES
+        for t in STAGED_TABLES
     }
     failure_frame = pl.DataFrame(failures, schema=FAILURE_SCHEMA)
     folder.mkdir(parents=True, exist_ok=True)
@@ -359,5 +359,5 @@ def read_staged(frames_dir: Path) -> Staged:
     folder = staging_dir(frames_dir)
     if not (folder / "documents.parquet").exists():
         raise FileNotFoundError(f"no parsed staging in {folder}: materialize parsed_reports first")
-    frames = {t: pl.read_parquet(folder / f"{t}.parquet") for t in FACT_TABLES}
+    frames = {t: pl.read_parquet(folder / f"{t}.parquet") for t in STAGED_TABLES}
     return Staged(frames, pl.read_parquet(folder / "failures.parquet"))
