@@ -282,3 +282,23 @@ def test_fetch_log_holds_every_request_with_its_outcome(pipeline) -> None:
     assert (by_path[dead]["status"], by_path[dead]["error"]) == (404, "http_404")
     fetched = {p for p, r in by_path.items() if r["error"] is None and r["sha256"]}
     assert {d["path"] for d in MANIFEST["documents"]} <= fetched
+
+
+def test_an_analyst_holding_the_warehouse_does_not_block_the_load(pipeline) -> None:
+    """A notebook holds the file read-write (DuckDB's exclusive lock) through a load and a model
+    run: both succeed, the notebook keeps the version it opened, and the runs' result is in place."""
+    import subprocess
+    import sys
+
+    from test_warehouse_snapshot import READER
+
+    before = pipeline.snapshot()
+    script = READER.replace("FROM t", "FROM reports")
+    with subprocess.Popen([sys.executable, "-c", script, str(pipeline.db), "rw"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as reader:
+        held = reader.stdout.readline().strip()
+        assert pipeline.runner.load(2024, 2024).success, pipeline.lines
+        assert pipeline.runner.run("model", MODEL_KEYS).success, pipeline.lines
+        out, _ = reader.communicate("\n", timeout=60)
+    assert out.strip() == held
+    assert pipeline.snapshot() == before
