@@ -44,7 +44,7 @@ class _ProgressFormatter(logging.Formatter):
     """The message an asset logged, without Dagster's job/run/step prefix."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return "  " + record.dagster_meta.get("orig_message", record.getMessage())
+        return "  " + record.dagster_meta.get("orig_message", record.getMessage()).replace("\n", "\n  ")
 
 
 class _UserMessages(logging.Filter):
@@ -169,15 +169,19 @@ class Runner:
     def years_to_load(self, years: list[int] | None) -> list[int]:
         """The requested years, or by default the years found, and the years the warehouse holds
         that are no longer found: those are emptied (and flagged by partition_not_empty), not left
-        stale. Years outside the partitions are reported and dropped."""
+        stale. A requested year with no report found nor loaded is left out and said so; when
+        that leaves nothing to load, it is an error."""
         found = read_staged(Path(self.paths.frames_dir)).years()
-        known = {int(k) for k in statistics_years.get_partition_keys()}
-        requested = years or sorted(set(found) | set(loaded_years(self.db)))
-        skipped = sorted(set(requested) - known)
-        if skipped:
-            self.echo(f"  years outside the statistics-year partitions ({min(known)}-{max(known)}), not loaded: "
-                      + ", ".join(map(str, skipped)))
-        return [y for y in requested if y in known]
+        present = set(found) | set(loaded_years(self.db))
+        if not years:
+            return sorted(present)
+        empty = sorted(set(years) - present)
+        if empty and len(empty) == len(set(years)):
+            raise ConfigError(f"nothing to load: no reports for statistics year {', '.join(map(str, empty))} "
+                              f"(found: {_spans(found) or 'none'})")
+        if empty:
+            self.echo(f"  no reports for statistics year {', '.join(map(str, empty))}: not loaded")
+        return sorted(set(years) & present)
 
     def everything(self, years: list[int] | None) -> bool:
         """Ingest, load the years, model and export; False (after printing why) when a run fails."""
@@ -187,6 +191,19 @@ class Runner:
             if not self.load(first, last).success:
                 return False
         return self.run("model: SQL models and exports", MODEL_KEYS).success
+
+
+def _spans(years: list[int]) -> str:
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in contiguous(years))
+
+
+def check_years(years: list[int] | None) -> None:
+    """Years the warehouse cannot hold are a configuration error, reported before any run."""
+    known = [int(k) for k in statistics_years.get_partition_keys()]
+    outside = sorted(set(years or []) - set(known))
+    if outside:
+        raise ConfigError(f"--years {', '.join(map(str, outside))}: statistics years are {known[0]}-{known[-1]} "
+                          "(a year is loadable once it has ended)")
 
 
 def _check_line(evaluation) -> str:
@@ -224,29 +241,45 @@ def summary(db: Path, exports_dir: Path, warned: dict[str, str] | None = None) -
                  + (" (" + ", ".join(f"{reason} {n}" for reason, n in failures) + ")" if failures else ""))
     lines += [f"  check warned: {line}" for line in (warned or {}).values()]
     lines.append(f"  warehouse: {db}")
-    lines.append(f"  exports: {exports_dir}/parquet/<mart>/year=Y/ and {exports_dir}/csv/<mart>.csv")
+    lines.append(f"  exports: {exports_dir}/parquet/<mart>/<year>.parquet and {exports_dir}/csv/<mart>.csv")
     return "\n".join(lines)
 
 
 @contextlib.contextmanager
+def _serving(port: int | None) -> Iterator[str]:
+    """The demo on `port`, or on 8765 falling back to any free port (its report ids do not depend
+    on the port)."""
+    try:
+        with serving_demo(port or DEMO_PORT, any_port_if_taken=port is None) as base_url:
+            yield base_url
+    except OSError as err:
+        raise ConfigError(f"cannot serve the demo on 127.0.0.1:{port}: {err.strerror or err}") from None
+
+
+@contextlib.contextmanager
 def _source(args) -> Iterator[PortalSource]:
-    portals_file = str(getattr(args, "portals_file", None) or DEFAULT_PORTALS_FILE)
-    # Configuration errors are reported before any Dagster run starts.
+    """The portals to crawl, every configuration error raised before any Dagster run starts."""
+    portals_file = Path(getattr(args, "portals_file", None) or DEFAULT_PORTALS_FILE)
+    check_years(args.years)
     if getattr(args, "start_url", None):
         portal_from_start_url(args.start_url)
-    elif getattr(args, "portal", None) and args.portal not in load_portals(Path(portals_file)):
-        raise ConfigError(f"{portals_file}: no portal named {args.portal!r}")
+    else:
+        known = load_portals(portals_file)
+        wanted = DEMO_PORTAL if args.command == "demo" else getattr(args, "portal", None)
+        if wanted and wanted not in known:
+            raise ConfigError(f"{portals_file}: no portal named {wanted!r}")
     if args.command == "demo":
-        with serving_demo(DEMO_PORT, any_port_if_taken=True) as base_url:
+        with _serving(args.port) as base_url:
             print(f"demo portal serving at {base_url}/", file=sys.stderr)
-            yield PortalSource(portals=[DEMO_PORTAL], demo_base_url=base_url, portals_file=portals_file)
+            yield PortalSource(portals=[DEMO_PORTAL], demo_base_url=base_url, portals_file=str(portals_file))
     else:
         yield PortalSource(portals=[args.portal] if args.portal else [], start_url=args.start_url,
-                           portals_file=portals_file)
+                           portals_file=str(portals_file))
 
 
 def run_command(args) -> int:
-    """`xxgk run` and `xxgk demo`: 0 when every run succeeded, 1 when one failed, 2 on bad configuration."""
+    """`xxgk run` and `xxgk demo`: 0 when every run succeeded, 1 when one failed, 2 on bad
+    configuration (`assets.cli.RUN_EXIT_CODES`)."""
     db = Path(args.db or DEFAULT_DB)
     paths = StoragePaths()
 

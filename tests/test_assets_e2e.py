@@ -302,3 +302,31 @@ def test_an_analyst_holding_the_warehouse_does_not_block_the_load(pipeline) -> N
         out, _ = reader.communicate("\n", timeout=60)
     assert out.strip() == held
     assert pipeline.snapshot() == before
+
+
+def test_progress_lines_are_final_counts_and_name_each_failure(pipeline, capfd) -> None:
+    """A short crawl prints only its closing counts; every crawl failure and every document that
+    gave no report is named with its URL and reason; the parse line's numbers add up."""
+    capfd.readouterr()
+    assert pipeline.runner.run("ingest", INGEST_KEYS).success
+    lines = capfd.readouterr().err.splitlines()
+    assert not [line for line in lines if "so far" in line]
+    crawl = next(i for i, line in enumerate(lines) if line.startswith("  crawl of demo: "))
+    failed = int(lines[crawl].rsplit(", ", 1)[1].split()[0])
+    assert failed and [line.split(" (")[1] for line in lines[crawl + 1:crawl + 1 + failed]] == ["http_404)"] * failed
+    parse = next(line for line in lines if line.startswith("  parse: ") and "documents (" in line)
+    failures = pipeline.query("SELECT source_url, reason FROM parse_failures ORDER BY ALL")
+    reports = pipeline.query("SELECT count(*) FROM reports_sources")[0][0]
+    assert f"{reports} reports; {len(failures)} documents gave no report" in parse
+    named = sorted(tuple(line.removeprefix("    no report: ").split(" (")[0:2]) for line in lines
+                   if line.startswith("    no report: "))
+    assert [(url, reason.split(":")[0]) for url, reason in named] == failures
+
+
+def test_requested_years_without_reports_are_left_out_and_nothing_to_load_is_an_error(pipeline) -> None:
+    from pipeline.crawl.config import ConfigError
+
+    with pytest.raises(ConfigError, match=r"nothing to load: no reports for statistics year 2020 \(found: 2019, 2022-2024\)"):
+        pipeline.runner.years_to_load([2020])
+    assert pipeline.runner.years_to_load([2020, 2024]) == [2024]
+    assert pipeline.lines[-1] == "  no reports for statistics year 2020: not loaded"
