@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets import exports, facts, ingest, models
+from assets.jobs import step_jobs
 from assets.resources import default_resources
 from assets.schedules import everything, nightly
 
@@ -14,7 +15,7 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource]) -> dg.Defin
     return dg.Definitions(
         assets=dg.load_assets_from_modules(MODULES),
         asset_checks=dg.load_asset_checks_from_modules(MODULES),
-        jobs=[everything],
+        jobs=[everything, *step_jobs],
         schedules=[nightly],
         resources=resources,
         executor=dg.in_process_executor,

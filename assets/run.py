@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -22,7 +23,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from assets import facts, models
+from assets.jobs import INGEST_KEYS, LOAD_KEYS, MODEL_KEYS, STEPS
 from assets.definitions import build_definitions
 from assets.partitions import statistics_years
 from assets.resources import DATA, DEFAULT_DB, ROOT, ParseSettings, PortalSource, StoragePaths
@@ -34,10 +35,9 @@ from pipeline.warehouse.ingest import read_staged
 from pipeline.warehouse.snapshot import reading
 
 DAGSTER_HOME = DATA / "dagster_home"
+INSTANCE_CONFIG = ROOT / "data" / "dagster_home" / "dagster.yaml"  # the repository's instance settings
 PID_TAG = "xxgk/pid"  # the process executing the run in-process
-INGEST_KEYS = [dg.AssetKey(k) for k in ("raw_documents", "parsed_reports", "fetch_log", "parse_failures")]
-LOAD_KEYS = [dg.AssetKey(t) for t in facts.FACT_TABLES]
-MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetKey("dashboard_exports")]
+INVOCATION_TAG = "xxgk/invocation"  # the command line that started the run
 
 
 class _ProgressFormatter(logging.Formatter):
@@ -73,7 +73,7 @@ def instance() -> dg.DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        shutil.copyfile(ROOT / "dagster.yaml", config)
+        shutil.copyfile(INSTANCE_CONFIG, config)
     return dg.DagsterInstance.get()
 
 
@@ -131,12 +131,13 @@ class Runner:
     """The graph bound to one DuckDB file and one source, run step by step on the instance."""
 
     def __init__(self, source: PortalSource, db: Path, paths: StoragePaths, echo=print,
-                 parsing: ParseSettings | None = None) -> None:
+                 parsing: ParseSettings | None = None, invocation: str | None = None) -> None:
         db.parent.mkdir(parents=True, exist_ok=True)
         defs = build_definitions({"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source,
                                   "parsing": parsing or ParseSettings()})
         defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress_logger}))
-        self.job = defs.resolve_job_def("refresh_everything")
+        self.defs = defs
+        self.tags = {PID_TAG: str(os.getpid())} | ({INVOCATION_TAG: invocation} if invocation else {})
         self.instance = instance()
         self.db = db
         self.paths = paths
@@ -146,12 +147,15 @@ class Runner:
             echo(f"  run {run_id[:8]} was left running by a process that is gone: marked failed")
 
     def run(self, step: str, keys: list[dg.AssetKey], tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
-        """One Dagster run of `keys`; prints the step, then its time or the failure in one line."""
+        """One Dagster run of `keys`, as the step job selecting them (ingest, load, model) or else
+        the whole graph's job; prints the step, then its time or the failure in one line."""
         self.echo(step)
         started = time.perf_counter()
-        result = self.job.execute_in_process(run_config={"loggers": {"progress": {}}}, instance=self.instance,
-                                             asset_selection=keys, tags={PID_TAG: str(os.getpid()), **(tags or {})},
-                                             raise_on_error=False)
+        name = next((name for name, selected in STEPS.items() if selected == keys), None)
+        job = self.defs.resolve_job_def(name or "refresh_everything")
+        result = job.execute_in_process(run_config={"loggers": {"progress": {}}}, instance=self.instance,
+                                        asset_selection=None if name else keys, tags=self.tags | (tags or {}),
+                                        raise_on_error=False)
         for evaluation in result.get_asset_check_evaluations():
             if not evaluation.passed:
                 self.warned[evaluation.check_name] = _check_line(evaluation)
@@ -289,7 +293,8 @@ def run_command(args) -> int:
     try:
         with _source(args) as source:
             parsing = ParseSettings(workers=args.parse_workers, timeout_seconds=args.parse_timeout)
-            runner = Runner(source, db, paths, echo, parsing)
+            invocation = shlex.join(["xxgk", *sys.argv[1:]])
+            runner = Runner(source, db, paths, echo, parsing, invocation)
             ok = runner.everything(args.years)
     except ConfigError as err:
         echo(f"xxgk {args.command}: {err}")

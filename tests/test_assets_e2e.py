@@ -18,7 +18,8 @@ import polars as pl
 import pytest
 
 from assets.resources import PortalSource, StoragePaths
-from assets.run import INGEST_KEYS, MODEL_KEYS, Runner, contiguous, summary
+from assets.jobs import INGEST_KEYS, MODEL_KEYS
+from assets.run import Runner, contiguous, summary
 from pipeline.contract import APPLICANTS, OUTCOMES
 from pipeline.crawl.demo_server import DEMO_ROOT, serving_demo
 from pipeline.warehouse.ingest import staging_dir
@@ -34,6 +35,9 @@ KEPT = {"parsed", "attachment_only"}  # other outcomes are the parser's reason c
 TABLES = ("reports", "proactive", "applications", "review_litigation", "findings", "parse_failures",
           "marts.applications_by_region", "marts.review_litigation_by_region", "marts.coverage_by_region",
           "marts.year_over_year", "marts.cross_year_findings", "marts.denial_reasons_by_region")
+
+
+INVOCATION = "xxgk demo --parse-workers 2"
 
 
 @dataclass
@@ -68,7 +72,7 @@ def pipeline(tmp_path_factory):
     try:
         with serving_demo() as base_url:
             runner = Runner(PortalSource(portals=["demo"], demo_base_url=base_url), root / "xxgk.duckdb", paths,
-                            echo=lines.append)
+                            echo=lines.append, invocation=INVOCATION)
             assert runner.run("ingest", INGEST_KEYS).success, lines
             loads = [runner.load(first, last) for first, last in contiguous(runner.years_to_load(None))]
             assert all(load.success for load in loads), lines
@@ -270,8 +274,8 @@ def test_a_crawl_that_reaches_nothing_stops_before_anything_is_replaced(pipeline
     runner = Runner(PortalSource(portals=["down"], portals_file=str(portals)), pipeline.db, pipeline.paths,
                     echo=lines.append)
     assert not runner.everything(None), lines
-    assert lines[-1] == ("xxgk: ingest: crawl and parse failed: raw_documents: crawl found no reports: down (robots.txt "
-                         f"unreadable, so nothing on its host was fetched: http://127.0.0.1:{port}/robots.txt connection_error)")
+    assert lines[-1] == ("xxgk: ingest: crawl and parse failed: raw_documents: crawl found no reports: down (cannot "
+                         f"connect to 127.0.0.1:{port}: connection_error)")
     assert pipeline.snapshot() == before
 
 
@@ -330,3 +334,10 @@ def test_requested_years_without_reports_are_left_out_and_nothing_to_load_is_an_
         pipeline.runner.years_to_load([2020])
     assert pipeline.runner.years_to_load([2020, 2024]) == [2024]
     assert pipeline.lines[-1] == "  no reports for statistics year 2020: not loaded"
+
+
+def test_runs_are_named_after_their_step_and_carry_the_command_line(pipeline) -> None:
+    runs = pipeline.runner.instance.get_runs()
+    assert {r.job_name for r in runs} == {"ingest", "load", "model"}
+    tagged = [r for r in runs if r.tags.get("xxgk/invocation") == INVOCATION]  # the fixture's runner's
+    assert {r.job_name for r in tagged} == {"ingest", "load", "model"}
