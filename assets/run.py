@@ -10,7 +10,6 @@ the end of its step (`pipeline.warehouse.snapshot`), so readers never block a ru
 
 import contextlib
 import json
-import logging
 import os
 import shlex
 import shutil
@@ -23,8 +22,14 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from dagster._core.definitions.reconstruct import ReconstructableJob, ReconstructableRepository
+from dagster._core.execution.api import execute_run
+from dagster._core.execution.execution_result import ExecutionResult
+from dagster._core.remote_origin import (ManagedGrpcPythonEnvCodeLocationOrigin, RemoteJobOrigin,
+                                         RemoteRepositoryOrigin)
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+
 from assets.jobs import INGEST_KEYS, LOAD_KEYS, MODEL_KEYS, STEPS
-from assets.definitions import build_definitions
 from assets.partitions import statistics_years
 from assets.resources import DATA, DEFAULT_DB, ROOT, ParseSettings, PortalSource, StoragePaths
 from assets.schedules import all_years_tags
@@ -38,33 +43,9 @@ DAGSTER_HOME = DATA / "dagster_home"
 INSTANCE_CONFIG = ROOT / "data" / "dagster_home" / "dagster.yaml"  # the repository's instance settings
 PID_TAG = "xxgk/pid"  # the process executing the run in-process
 INVOCATION_TAG = "xxgk/invocation"  # the command line that started the run
-
-
-class _ProgressFormatter(logging.Formatter):
-    """The message an asset logged, without Dagster's job/run/step prefix."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return "  " + record.dagster_meta.get("orig_message", record.getMessage()).replace("\n", "\n  ")
-
-
-class _UserMessages(logging.Filter):
-    """Only what the assets log: Dagster's own events (step start, materialization ...) stay in the UI."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        meta = getattr(record, "dagster_meta", {})
-        return meta.get("dagster_event") is None
-
-
-@dg.logger(description="One line per progress message the assets log; Dagster's own events stay in the UI.")
-def progress_logger(_init_context) -> logging.Logger:
-    log = logging.getLogger("xxgk.progress")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_ProgressFormatter())
-    handler.addFilter(_UserMessages())
-    log.handlers = [handler]
-    log.setLevel(logging.INFO)
-    log.propagate = False
-    return log
+# The code location `dagster dev -m assets.definitions` serves: runs are launched as its jobs, with
+# its origin, so the UI lists them as its own and can re-execute them (with the same run config).
+CODE_LOCATION = "assets.definitions"
 
 
 def instance() -> dg.DagsterInstance:
@@ -114,7 +95,7 @@ def contiguous(years: list[int]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _failure_line(result: dg.ExecuteInProcessResult) -> str:
+def _failure_line(result: ExecutionResult) -> str:
     for event in result.all_events:
         if event.is_step_failure:
             data = event.step_failure_data
@@ -127,16 +108,31 @@ def _failure_line(result: dg.ExecuteInProcessResult) -> str:
     return "the run failed"
 
 
+def _origin(job_name: str) -> RemoteJobOrigin:
+    """Where the UI finds the job: the code location `dagster dev -m assets.definitions` loads."""
+    target = LoadableTargetOrigin(executable_path=sys.executable, module_name=CODE_LOCATION, working_directory=str(ROOT))
+    location = ManagedGrpcPythonEnvCodeLocationOrigin(target, CODE_LOCATION)
+    return RemoteJobOrigin(RemoteRepositoryOrigin(location, "__repository__"), job_name)
+
+
+def _resource_config(resource: dg.ConfigurableResource) -> dict:
+    return {"config": {k: v for k, v in resource.model_dump().items() if v is not None}}
+
+
 class Runner:
-    """The graph bound to one DuckDB file and one source, run step by step on the instance."""
+    """The graph bound to one DuckDB file and one source, run step by step on the instance.
+
+    The files and the source are the run config of the code location's jobs (not resources
+    bound here), so a run re-executed from the UI reads and writes the same files."""
 
     def __init__(self, source: PortalSource, db: Path, paths: StoragePaths, echo=print,
                  parsing: ParseSettings | None = None, invocation: str | None = None) -> None:
         db.parent.mkdir(parents=True, exist_ok=True)
-        defs = build_definitions({"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source,
-                                  "parsing": parsing or ParseSettings()})
-        defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress_logger}))
-        self.defs = defs
+        resources = {"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source,
+                     "parsing": parsing or ParseSettings()}
+        self.run_config = {"loggers": {"progress": {}},
+                           "resources": {name: _resource_config(r) for name, r in resources.items()}}
+        self.repository = ReconstructableRepository.for_module(CODE_LOCATION, "defs", working_directory=str(ROOT))
         self.tags = {PID_TAG: str(os.getpid())} | ({INVOCATION_TAG: invocation} if invocation else {})
         self.instance = instance()
         self.db = db
@@ -146,16 +142,17 @@ class Runner:
         for run_id in release_dead_runs(self.instance):
             echo(f"  run {run_id[:8]} was left running by a process that is gone: marked failed")
 
-    def run(self, step: str, keys: list[dg.AssetKey], tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
-        """One Dagster run of `keys`, as the step job selecting them (ingest, load, model) or else
-        the whole graph's job; prints the step, then its time or the failure in one line."""
+    def run(self, step: str, keys: list[dg.AssetKey], tags: dict[str, str] | None = None) -> ExecutionResult:
+        """One Dagster run of the step job selecting `keys` (ingest, load, model); prints the
+        step, then its time or the failure in one line."""
         self.echo(step)
         started = time.perf_counter()
-        name = next((name for name, selected in STEPS.items() if selected == keys), None)
-        job = self.defs.resolve_job_def(name or "refresh_everything")
-        result = job.execute_in_process(run_config={"loggers": {"progress": {}}}, instance=self.instance,
-                                        asset_selection=None if name else keys, tags=self.tags | (tags or {}),
-                                        raise_on_error=False)
+        name = next(name for name, selected in STEPS.items() if selected == keys)
+        job: ReconstructableJob = self.repository.get_reconstructable_job(name)
+        run = self.instance.create_run_for_job(job_def=job.get_definition(), run_config=self.run_config,
+                                               tags=self.tags | (tags or {}), job_code_origin=job.get_python_origin(),
+                                               remote_job_origin=_origin(name))
+        result = execute_run(job, run, self.instance, raise_on_error=False)
         for evaluation in result.get_asset_check_evaluations():
             if not evaluation.passed:
                 self.warned[evaluation.check_name] = _check_line(evaluation)
@@ -165,7 +162,7 @@ class Runner:
             self.echo(f"xxgk: {step} failed: {_failure_line(result)}")
         return result
 
-    def load(self, first: int, last: int) -> dg.ExecuteInProcessResult:
+    def load(self, first: int, last: int) -> ExecutionResult:
         """Replace statistics years first..last in one run (the fact tables' single-run backfill)."""
         span = str(first) if first == last else f"{first}-{last}"
         return self.run(f"load: statistics years {span}", LOAD_KEYS, all_years_tags([str(first), str(last)]))

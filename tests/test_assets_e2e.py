@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.execution.execution_result import ExecutionResult
 import duckdb
 import polars as pl
 import pytest
@@ -45,7 +46,7 @@ class Pipeline:
     runner: Runner
     db: Path
     paths: StoragePaths
-    loads: list[dg.ExecuteInProcessResult]
+    loads: list[ExecutionResult]
     lines: list[str]
 
     def query(self, sql: str) -> list[tuple]:
@@ -341,3 +342,28 @@ def test_runs_are_named_after_their_step_and_carry_the_command_line(pipeline) ->
     assert {r.job_name for r in runs} == {"ingest", "load", "model"}
     tagged = [r for r in runs if r.tags.get("xxgk/invocation") == INVOCATION]  # the fixture's runner's
     assert {r.job_name for r in tagged} == {"ingest", "load", "model"}
+
+
+def test_a_run_of_xxgk_run_can_be_re_executed_from_the_ui(pipeline) -> None:
+    """The UI's re-execute button, through the code location `dagster dev -m assets.definitions`
+    serves (a real code server process) and the webserver's GraphQL mutation: the run is found
+    in its location and launched again with the same run config, so it writes the same files."""
+    from dagster._core.workspace.context import WorkspaceProcessContext
+    from dagster._core.workspace.load_target import ModuleTarget
+    from dagster_graphql.client.query import LAUNCH_PIPELINE_REEXECUTION_MUTATION
+    from dagster_graphql.test.utils import execute_dagster_graphql
+
+    from assets.run import CODE_LOCATION
+
+    instance = pipeline.runner.instance
+    parent = next(r for r in instance.get_runs() if r.job_name == "model")
+    assert parent.remote_job_origin.location_name == CODE_LOCATION
+    target = ModuleTarget(CODE_LOCATION, None, str(Path(__file__).resolve().parents[1]), None)
+    with WorkspaceProcessContext(instance, target) as workspace:
+        result = execute_dagster_graphql(workspace.create_request_context(), LAUNCH_PIPELINE_REEXECUTION_MUTATION,
+                                         {"reexecutionParams": {"parentRunId": parent.run_id, "strategy": "ALL_STEPS"}})
+    launched = result.data["launchPipelineReexecution"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    child = instance.get_run_by_id(launched["run"]["runId"])
+    assert (child.job_name, child.parent_run_id, child.run_config) == ("model", parent.run_id, parent.run_config)
+    assert child.run_config["resources"]["duckdb"]["config"]["database"] == str(pipeline.db)
