@@ -88,7 +88,7 @@ def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths
     group_name=INGEST,
     deps=[raw_documents],
     code_version=staging_version(),
-    description="Parse each current document into validated frames, staged as Parquet keyed by sha256, parser version and division data.",
+    description="Parse each current document into validated frames, staged as Parquet keyed by URL, sha256, the portal's region code, parser version and division data.",
 )
 def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths, parsing: ParseSettings) -> dg.MaterializeResult:
     with RawStore(Path(paths.raw_dir)) as store:

@@ -37,7 +37,7 @@ from pipeline.crawl.config import DEFAULT_PORTALS_FILE, ConfigError, load_portal
 from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
 from pipeline.crawl.sources import DEMO_PORTAL
 from pipeline.warehouse.ingest import read_staged
-from pipeline.warehouse.snapshot import reading
+from pipeline.warehouse.snapshot import pid_alive, reading
 
 DAGSTER_HOME = DATA / "dagster_home"
 INSTANCE_CONFIG = ROOT / "data" / "dagster_home" / "dagster.yaml"  # the repository's instance settings
@@ -66,22 +66,12 @@ def release_dead_runs(dagster: dg.DagsterInstance) -> list[str]:
     for run in dagster.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
                                                                 dg.DagsterRunStatus.STARTING])):
         pid = run.tags.get(PID_TAG)
-        if pid is None or _alive(int(pid)):
+        if pid is None or pid_alive(int(pid)):
             continue
         dagster.report_run_failed(run, message=f"the process running it (pid {pid}) is gone")
         dagster.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         released.append(run.run_id)
     return released
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def contiguous(years: list[int]) -> list[tuple[int, int]]:

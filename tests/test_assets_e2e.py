@@ -12,7 +12,6 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-import dagster as dg
 from dagster._core.execution.execution_result import ExecutionResult
 import duckdb
 import polars as pl
@@ -367,3 +366,17 @@ def test_a_run_of_xxgk_run_can_be_re_executed_from_the_ui(pipeline) -> None:
     child = instance.get_run_by_id(launched["run"]["runId"])
     assert (child.job_name, child.parent_run_id, child.run_config) == ("model", parent.run_id, parent.run_config)
     assert child.run_config["resources"]["duckdb"]["config"]["database"] == str(pipeline.db)
+
+
+def test_the_readme_example_queries_show_what_the_demo_warehouse_answers(pipeline) -> None:
+    """Every example query in README.md, run on the demo's warehouse, prints exactly the table
+    the README shows beneath it: the docs cannot drift from the demo again."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Five example queries")[1].split("\n## ")[0]
+    examples = re.findall(r"```sql\n(.*?)```\n```text\n(.*?)```", section, re.S)
+    assert len(examples) == 5
+    with duckdb.connect(str(pipeline.db), read_only=True) as con:
+        for sql, shown in examples:
+            assert str(con.sql(sql)).rstrip() == shown.rstrip(), sql
