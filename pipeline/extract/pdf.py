@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,15 @@ logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 _TOL = 1.5  # points: coordinates closer than this are the same ruling
 _MAX_PAGES = 300
 _PAGE_NUMBER = re.compile(PAGE_NUMBER_PATTERN)
+# Radicals that are also whole characters, each with the ideograph it looks like. A CJK font maps
+# both code points to one glyph, and browsers (Chromium's print to PDF) write the glyph's
+# ToUnicode entry as the lowest of them: 行 comes out as KANGXI RADICAL WALK ENCLOSURE (U+2F8F),
+# 民 as CJK RADICAL CIVILIAN (U+2EA0). Kangxi radicals fold back under NFKC; the supplement's do
+# not, so those are listed (Unicode's EquivalentUnifiedIdeograph.txt, the simplified forms
+# that print as characters of their own).
+_RADICALS = str.maketrans(dict(zip(
+    "⺌⺜⺝⺟⺠⺩⺬⻄⻅⻆⻉⻋⻑⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+    "小日月母民王示西见角贝车長长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟", strict=True)))
 
 
 @dataclass
@@ -49,6 +59,14 @@ class _Char:
     @property
     def cy(self) -> float:
         return (self.y0 + self.y1) / 2
+
+
+def _ideographs(text: str) -> str:
+    """A glyph's text with radicals standing for whole characters mapped to those characters."""
+    if not any("\u2e80" <= char <= "\u2fdf" for char in text):
+        return text
+    text = text.translate(_RADICALS)
+    return "".join(unicodedata.normalize("NFKC", char) if "\u2f00" <= char <= "\u2fdf" else char for char in text)
 
 
 @dataclass
@@ -122,7 +140,7 @@ def _pages(data: bytes) -> list[_Page]:
     def collect(items: Iterable[object], page: _Page, frame: tuple[float, float]) -> None:
         for item in items:
             if isinstance(item, LTChar):
-                page.chars.append(_Char(item.get_text(), item.x0, item.x1, item.y0, item.y1, item.size))
+                page.chars.append(_Char(_ideographs(item.get_text()), item.x0, item.x1, item.y0, item.y1, item.size))
             elif isinstance(item, (LTRect, LTLine)) or (isinstance(item, LTCurve) and len(item.pts) == 2):
                 if item.width < frame[0] or item.height < frame[1]:  # a page border would swallow all text
                     _add_edges(page, item.x0, item.y0, item.x1, item.y1, isinstance(item, LTRect))
@@ -193,7 +211,7 @@ def _ruled_tables(page: _Page) -> list[_Table]:
         horizontal = [h for h in page.horizontal if bottom - _TOL <= h[0] <= top + _TOL]
         vertical = [v for v in page.vertical if v[1] >= bottom - _TOL and v[2] <= top + _TOL]
         xs = _cluster(v[0] for v in vertical)
-        ys = _cluster(h[0] for h in horizontal)[::-1]  # top to bottom
+        ys = _open_ends(_cluster(h[0] for h in horizontal)[::-1], vertical)  # top to bottom
         if len(xs) < 2 or len(ys) < 2:
             continue
         v_at = {i: _merged_intervals((v[1], v[2]) for v in vertical if abs(v[0] - x) <= _TOL) for i, x in enumerate(xs)}
@@ -217,6 +235,17 @@ def _ruled_tables(page: _Page) -> list[_Table]:
         ids = [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
         found.append(_Table(ys[0], xs, [], ys, ids))
     return found
+
+
+def _open_ends(ys: list[float], vertical: list[tuple[float, float, float]]) -> list[float]:
+    """Row boundaries, top to bottom, closed where the column rulings run past the first or last
+    horizontal one. A browser printing a table over a page break draws a row's shared border
+    once, on the page before the break, so the row that opens the next page has side rulings and
+    no top: without the rulings' ends as its top boundary that row would fall outside the table."""
+    if not ys or not vertical:
+        return ys
+    top, bottom = max(v[2] for v in vertical), min(v[1] for v in vertical)
+    return ([top] if top > ys[0] + 2 * _TOL else []) + ys + ([bottom] if bottom < ys[-1] - 2 * _TOL else [])
 
 
 def _line_text(chars: list[_Char]) -> str:
