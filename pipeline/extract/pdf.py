@@ -31,6 +31,7 @@ logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 _TOL = 1.5  # points: coordinates closer than this are the same ruling
 _MAX_PAGES = 300
+_SLIVER = 4.0  # points: a grid column narrower than this holds no text
 _PAGE_NUMBER = re.compile(PAGE_NUMBER_PATTERN)
 # Radicals that are also whole characters, each with the ideograph it looks like. A CJK font maps
 # both code points to one glyph, and browsers (Chromium's print to PDF) write the glyph's
@@ -143,7 +144,8 @@ def _pages(data: bytes) -> list[_Page]:
                 page.chars.append(_Char(_ideographs(item.get_text()), item.x0, item.x1, item.y0, item.y1, item.size))
             elif isinstance(item, (LTRect, LTLine)) or (isinstance(item, LTCurve) and len(item.pts) == 2):
                 if item.width < frame[0] or item.height < frame[1]:  # a page border would swallow all text
-                    _add_edges(page, item.x0, item.y0, item.x1, item.y1, isinstance(item, LTRect))
+                    boxed = isinstance(item, LTRect) and not _white_area(item)
+                    _add_edges(page, item.x0, item.y0, item.x1, item.y1, boxed)
             elif isinstance(item, LTFigure):
                 collect(item, page, frame)
 
@@ -167,6 +169,18 @@ def _pages(data: bytes) -> list[_Page]:
     if not pages:
         raise ExtractError("corrupt_pdf", "the PDF has no pages")
     return pages
+
+
+def _white_area(shape: object) -> bool:
+    """A shape only filled, in white: a paragraph's background (WPS puts one behind every line of
+    text), whose edges are no rulings because nothing shows them on the page."""
+    if getattr(shape, "stroke", False) or not getattr(shape, "fill", False):
+        return False
+    color = getattr(shape, "non_stroking_color", None)
+    values = list(color) if isinstance(color, (list, tuple)) else [color]
+    if len(values) == 4:  # CMYK: white is no ink
+        return all(isinstance(v, (int, float)) and v == 0 for v in values)
+    return all(isinstance(v, (int, float)) and v == 1 for v in values)
 
 
 def _add_edges(page: _Page, x0: float, y0: float, x1: float, y1: float, is_rect: bool) -> None:
@@ -233,8 +247,23 @@ def _ruled_tables(page: _Page) -> list[_Table]:
                 if r > 0 and not _covers(h_at[r], (xs[c] + xs[c + 1]) / 2):
                     parent[find(r * n_cols + c)] = find((r - 1) * n_cols + c)
         ids = [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
+        xs, ids = _without_slivers(xs, ids)
         found.append(_Table(ys[0], xs, [], ys, ids))
     return found
+
+
+def _without_slivers(xs: list[float], ids: list[list[int]]) -> tuple[list[float], list[list[int]]]:
+    """Column boundaries and cell ids without columns too narrow to hold a character.
+
+    WPS strokes each cell's own borders, and where one row's cells end a point or two from the
+    next row's, the two borders are two column boundaries: a sliver column, empty in every row,
+    that would give the rows one column more than the template has. The sliver joins the column
+    on its left (the first column joins the one on its right)."""
+    keep = [c for c in range(len(xs) - 1) if xs[c + 1] - xs[c] >= _SLIVER]
+    if len(keep) == len(xs) - 1 or not keep:
+        return xs, ids
+    bounds = [xs[0]] + [xs[c] for c in keep[1:]] + [xs[-1]]
+    return bounds, [[row[c] for c in keep] for row in ids]
 
 
 def _open_ends(ys: list[float], vertical: list[tuple[float, float, float]]) -> list[float]:

@@ -96,6 +96,24 @@ def _title(text: str) -> Title | None:
     return None
 
 
+def _agency_above_title(head: str) -> str | None:
+    """The agency of a title set on two lines: the body's name alone on the line above a line
+    that starts with the year ("洪泽区人民政府" over "2023年政府信息公开工作年度报告", as WPS and
+    Word title pages centre it). Only the first such title line is looked at."""
+    for m in _TITLE_RE.finditer(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        if head[line_start : m.start()].strip():
+            continue  # the agency, or a sentence, on the title's own line
+        above = head[: max(line_start - 1, 0)].rstrip().rpartition("\n")[2].strip()
+        return normalize(above) if _AGENCY_LINE_RE.fullmatch(above) else None
+    return None
+
+
+def _complete_name(agency: str | None) -> bool:
+    """A body's full name (ends as bodies' names end), not a short form such as 雄关街道."""
+    return agency is not None and agency.endswith(contract.AGENCY_SUFFIXES)
+
+
 def _tail(text: str) -> list[str]:
     """The last _TAIL_LINES lines with text, stripped: read from the end, so the rest of the
     tail's lines are never stripped."""
@@ -192,7 +210,10 @@ def read_metadata(raw: str, title: str | None = None, published_on: str | None =
         meta.year = m.year
         if from_page is None:
             meta.title = m.text
-        meta.agency = _fullest(m.agency, signature_agency, contact)
+        # The preamble's contact office only fills in a short form: a full name in the title is
+        # the publisher's own (洪泽区人民政府, whose office is 淮安市洪泽区人民政府办公室).
+        agency = m.agency or _agency_above_title(head)
+        meta.agency = _fullest(agency, signature_agency, None if _complete_name(agency) else contact)
     else:
         meta.agency = _fullest(None, signature_agency, contact)
     if meta.year is None:
