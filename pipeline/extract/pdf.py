@@ -39,9 +39,10 @@ _PAGE_NUMBER = re.compile(PAGE_NUMBER_PATTERN)
 # 民 as CJK RADICAL CIVILIAN (U+2EA0). Kangxi radicals fold back under NFKC; the supplement's do
 # not, so those are listed (Unicode's EquivalentUnifiedIdeograph.txt, the simplified forms
 # that print as characters of their own).
-_RADICALS = str.maketrans(dict(zip(
+RADICAL_IDEOGRAPHS: dict[str, str] = dict(zip(
     "⺌⺜⺝⺟⺠⺩⺬⻄⻅⻆⻉⻋⻑⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
-    "小日月母民王示西见角贝车長长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟", strict=True)))
+    "小日月母民王示西见角贝车長长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟", strict=True))
+_RADICALS = str.maketrans(RADICAL_IDEOGRAPHS)
 
 
 @dataclass
@@ -402,8 +403,9 @@ def _pieces(line: list[_Char]) -> list[list[_Char]] | None:
 def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
     """The page's text lines and ruled tables, top to bottom, a paragraph's wrapped lines rejoined.
 
-    A line continues the previous one when that one ran to the right margin and this one starts
-    at the left margin without indent: the PDF writer wrapped it, the author did not. Outside the
+    A line continues the previous one when that one ran from the left margin (or an indent) to the
+    right edge of the text area (`_text_edges`) and this one starts at the left margin without
+    indent: the PDF writer wrapped it, the author did not. Outside the
     rulings, words set apart by wide gaps are cells of an unruled table: they become one text line
     of " | "-joined cells, not a grid, because without rulings a wrapped label or a label centred
     across rows cannot be placed for sure; the parser's cell-sequence reading handles such lines.
@@ -417,8 +419,7 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
         _fill(table, inside)
         items.append((table.top, table, False))
     lines = _join_wrapped_numbers(_lines(free))
-    left = min((ch.x0 for line in lines for ch in line), default=0.0)
-    right = max((ch.x1 for line in lines for ch in line), default=0.0)
+    left, right = _text_edges(lines)
     previous_full = False
     for line in lines:
         top = max(ch.y1 for ch in line)
@@ -432,7 +433,8 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
             size = line[0].size
             start = next((ch.x0 for ch in line if ch.text.strip()), line[0].x0)  # an indent may be drawn spaces
             items.append((top, text, previous_full and start <= left + 0.5 * size))
-            previous_full = line[-1].x1 >= right - 1.5 * size
+            # a full line spans the text area: from the margin (or a paragraph's indent) to its edge
+            previous_full = line[0].x0 <= left + 2.5 * size and line[-1].x1 >= right - 1.5 * size
     items.sort(key=lambda item: -item[0])
     joined: list[tuple[float, str | _Table]] = []
     for top, item, continues in items:
@@ -441,6 +443,26 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
         else:
             joined.append((top, item))
     return joined
+
+
+def _text_edges(lines: list[list[_Char]]) -> tuple[float, float]:
+    """Left and right edges of the page's text area: the outermost line start and line end that
+    two lines share within a character (a paragraph's wrapped lines all reach them), so that one
+    wider line of page chrome, a portal's menu bar printed with the page, does not move them; the
+    outermost of all where no two lines share one."""
+    if not lines:
+        return 0.0, 0.0
+    tolerance = sorted(line[0].size for line in lines)[len(lines) // 2]
+    starts = _shared(sorted(min(ch.x0 for ch in line) for line in lines), tolerance)
+    ends = _shared(sorted(max(ch.x1 for ch in line) for line in lines), tolerance)
+    return starts[0], ends[-1]
+
+
+def _shared(values: list[float], tolerance: float) -> list[float]:
+    """The sorted values that have another within `tolerance`; all of them when none has."""
+    shared = [v for i, v in enumerate(values)
+              if (i and v - values[i - 1] <= tolerance) or (i + 1 < len(values) and values[i + 1] - v <= tolerance)]
+    return shared or values
 
 
 def _same_columns(a: list[float], b: list[float]) -> bool:

@@ -14,10 +14,11 @@ from pipeline.render.text import TEXT_LAYOUTS, render_text
 __all__ = ["LAYOUTS", "RenderOptions", "render_report", "render_html_fragment"]
 
 LAYOUTS: tuple[str, ...] = ("pipes", "tabs", "cells", "cells_pipe", "markdown", "html", "html_gbk", "docx", "doc",
-                            "pdf")
+                            "pdf", "pdf_print", "pdf_print_thead")
 # The file extension a rendering is saved under, so `read_document` can dispatch on the name too.
 EXTENSIONS: dict[str, str] = {**{layout: ".txt" for layout in TEXT_LAYOUTS}, "markdown": ".md", "html": ".html",
-                              "html_gbk": ".html", "docx": ".docx", "doc": ".doc", "pdf": ".pdf"}
+                              "html_gbk": ".html", "docx": ".docx", "doc": ".doc", "pdf": ".pdf",
+                              "pdf_print": ".pdf", "pdf_print_thead": ".pdf"}
 
 
 def render_report(values: dict[str, Any], layout: str, options: RenderOptions | None = None) -> bytes:
@@ -42,6 +43,11 @@ def render_report(values: dict[str, Any], layout: str, options: RenderOptions | 
         from pipeline.render.pdf import render_pdf
 
         return render_pdf(report, ruled=(options or RenderOptions()).ruled)
+    if layout in ("pdf_print", "pdf_print_thead"):  # the portal page printed by a browser, <thead> repeated or not
+        from pipeline.render.pdf import render_printed_page
+
+        return render_printed_page(report, values["agency"], values.get("published_on"),
+                                   repeat_header=layout == "pdf_print_thead")
     from pipeline.render.html import page
 
     if layout == "html_gbk":
