@@ -105,8 +105,11 @@ def read_pdf(data: bytes, source: str) -> Document:
                 lines.append(item)
                 previous = None
                 continue
-            if previous is not None and _same_columns(previous.xs, item.xs):
-                previous.grid.extend(item.grid)  # a table continued from the previous page
+            if previous is not None and (columns := _joint_columns(previous.xs, item.xs)) is not None:
+                # a table continued from the previous page, on the boundaries of the part that has them all
+                previous.grid[:] = _widened(previous.grid, previous.xs, columns)
+                previous.grid.extend(_widened(item.grid, item.xs, columns))
+                previous.xs = columns
             else:
                 tables.append(item.grid)
                 previous = item
@@ -465,5 +468,29 @@ def _shared(values: list[float], tolerance: float) -> list[float]:
     return shared or values
 
 
-def _same_columns(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= _TOL for x, y in zip(a, b))
+def _joint_columns(a: list[float], b: list[float]) -> list[float] | None:
+    """The column boundaries of one table printed in two parts: the same outer edges, and one
+    part's boundaries all among the other's (a page whose rows all span a boundary, such as the
+    rows of section 三 whose labels span the label columns, has no ruling there); None when the
+    parts are not one table."""
+    if len(a) < 2 or len(b) < 2 or abs(a[0] - b[0]) > _TOL or abs(a[-1] - b[-1]) > _TOL:
+        return None
+    def among(inner: list[float], outer: list[float]) -> bool:
+        return all(any(abs(x - y) <= _TOL for y in outer) for x in inner)
+    return a if among(b, a) else b if among(a, b) else None
+
+
+def _widened(grid: Grid, xs: list[float], columns: list[float]) -> Grid:
+    """`grid`, whose column boundaries are `xs`, on the finer boundaries `columns`: a column that
+    spans several of them keeps its text in the first and None (covered) on the rest, as a merged
+    cell's positions are."""
+    if len(xs) == len(columns):
+        return grid
+    starts = [min(range(len(columns)), key=lambda i, x=x: abs(columns[i] - x)) for x in xs]
+    rows = []
+    for row in grid:
+        wide: list[str | None] = []
+        for c, cell in enumerate(row):
+            wide += [cell] + [None] * (starts[c + 1] - starts[c] - 1)
+        rows.append(wide)
+    return rows
