@@ -436,8 +436,9 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
             size = line[0].size
             start = next((ch.x0 for ch in line if ch.text.strip()), line[0].x0)  # an indent may be drawn spaces
             items.append((top, text, previous_full and start <= left + 0.5 * size))
-            # a full line spans the text area: from the margin (or a paragraph's indent) to its edge
-            previous_full = line[0].x0 <= left + 2.5 * size and line[-1].x1 >= right - 1.5 * size
+            # a full line spans the text area: from its margin (or a paragraph's indent) to its edge
+            previous_full = (left - size <= line[0].x0 <= left + 2.5 * size
+                             and right - 1.5 * size <= line[-1].x1 <= right + size)
     items.sort(key=lambda item: -item[0])
     joined: list[tuple[float, str | _Table]] = []
     for top, item, continues in items:
