@@ -76,6 +76,7 @@ class _Page:
     chars: list[_Char] = field(default_factory=list)
     horizontal: list[tuple[float, float, float]] = field(default_factory=list)  # (y, x0, x1)
     vertical: list[tuple[float, float, float]] = field(default_factory=list)  # (x, y0, y1)
+    width: float = 0.0
 
 
 @dataclass
@@ -160,8 +161,8 @@ def _pages(data: bytes) -> list[_Page]:
                 if number >= _MAX_PAGES:
                     break
                 interpreter.process_page(pdf_page)
-                page = _Page()
                 layout = device.get_result()
+                page = _Page(width=layout.width)
                 collect(layout, page, (0.8 * layout.width, 0.8 * layout.height))
                 pages.append(page)
     except PDFEncryptionError:
@@ -408,8 +409,8 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
 
     A line continues the previous one when that one ran from the left margin (or an indent) to the
     right edge of the text area (`_text_edges`) and this one starts at the left margin without
-    indent: the PDF writer wrapped it, the author did not. Outside the
-    rulings, words set apart by wide gaps are cells of an unruled table: they become one text line
+    indent: the PDF writer wrapped it, the author did not. Outside the rulings, words set apart
+    by wide gaps are cells of an unruled table: they become one text line
     of " | "-joined cells, not a grid, because without rulings a wrapped label or a label centred
     across rows cannot be placed for sure; the parser's cell-sequence reading handles such lines.
     """
@@ -423,6 +424,7 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
         items.append((table.top, table, False))
     lines = _join_wrapped_numbers(_lines(free))
     left, right = _text_edges(lines)
+    prose = right - left >= 0.5 * page.width  # lines this short are no wrapped paragraph's
     previous_full = False
     for line in lines:
         top = max(ch.y1 for ch in line)
@@ -437,7 +439,7 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
             start = next((ch.x0 for ch in line if ch.text.strip()), line[0].x0)  # an indent may be drawn spaces
             items.append((top, text, previous_full and start <= left + 0.5 * size))
             # a full line spans the text area: from its margin (or a paragraph's indent) to its edge
-            previous_full = (left - size <= line[0].x0 <= left + 2.5 * size
+            previous_full = (prose and left - size <= line[0].x0 <= left + 2.5 * size
                              and right - 1.5 * size <= line[-1].x1 <= right + size)
     items.sort(key=lambda item: -item[0])
     joined: list[tuple[float, str | _Table]] = []
@@ -476,9 +478,12 @@ def _joint_columns(a: list[float], b: list[float]) -> list[float] | None:
     parts are not one table."""
     if len(a) < 2 or len(b) < 2 or abs(a[0] - b[0]) > _TOL or abs(a[-1] - b[-1]) > _TOL:
         return None
-    def among(inner: list[float], outer: list[float]) -> bool:
-        return all(any(abs(x - y) <= _TOL for y in outer) for x in inner)
-    return a if among(b, a) else b if among(a, b) else None
+    return a if _among(b, a) else b if _among(a, b) else None
+
+
+def _among(inner: list[float], outer: list[float]) -> bool:
+    """Every boundary of `inner` is one of `outer`'s."""
+    return all(any(abs(x - y) <= _TOL for y in outer) for x in inner)
 
 
 def _widened(grid: Grid, xs: list[float], columns: list[float]) -> Grid:

@@ -233,49 +233,87 @@ class _PrintedWriter(_Writer):
 
     def table(self, table: Table, ruled: bool) -> None:
         """Rows placed down the page, a page break before a row that does not fit (Chromium breaks
-        between rows, never inside one); a cell spanning rows over a break is drawn in pieces, its
-        text in the first."""
+        between rows, never inside one); a cell spanning rows over a break is drawn in pieces, one
+        per page, its text in the first piece and flowing on into the next where it does not fit."""
         lefts, placed, heights = _layout(table, self.cell_style)
         head = _header_rows(table) if self.repeat_header else 0
         self.y -= 4.0
-        self.ensure(heights[0])
-        pages: list[dict[int, float]] = [{}]  # per page, each row's top
-        y = self.y
+        self.ensure(sum(heights[: head + 1]))
+        at: list[tuple[int, float]] = []  # each row's page (0: this one) and top
+        page, y = 0, self.y
         for r, height in enumerate(heights):
-            if pages[-1] and y - height < _MARGIN:
-                pages.append({})
-                y = _PAGE_H - _MARGIN - sum(heights[:head])
-            pages[-1][r] = y
+            if r > head and y - height < _MARGIN:
+                page, y = page + 1, _PAGE_H - _MARGIN - sum(heights[:head])
+            at.append((page, y))
             y -= height
-        for number, tops in enumerate(pages):
+        header = [(0, _PAGE_H - _MARGIN - sum(heights[:r])) for r in range(head)]
+        for number in range(page + 1):
             if number:
                 self.canvas.showPage()
-                if head:
-                    self.cells(lefts, heights, [p for p in placed if p[0] < head],
-                               {r: _PAGE_H - _MARGIN - sum(heights[:r]) for r in range(head)}, None)
-            self.cells(lefts, heights, placed, tops, None if number == 0 or head else min(tops))
+                if head:  # the <thead> again, whole
+                    self.cells(lefts, heights, [p for p in placed if p[0] < head], header, 0)
+            self.cells(lefts, heights, placed, at, number)
         self.y = y - 4.0
 
     def cells(self, lefts: list[float], heights: list[float], placed: list[tuple[int, int, Cell, list[str]]],
-              tops: dict[int, float], opening: int | None) -> None:
-        """The pieces of `placed` in the rows `tops` holds; `opening`, the row that opens a page
-        without a header above it, gets no top border."""
+              at: list[tuple[int, float]], page: int) -> None:
+        """The pieces on `page` of the cells `placed`, their rows at `at` (page, top). A row opening
+        a page after a break, with no header above it, has no top border."""
         self.canvas.setFillGray(0)
         self.canvas.setFont(FONT, self.cell_style.size)
+        leading, pad = self.cell_style.leading, self.cell_style.pad
         for r, c, cell, lines in placed:
-            rows = [row for row in range(r, r + cell.rowspan) if row in tops]
+            rows = [row for row in range(r, r + cell.rowspan) if row < len(at) and at[row][0] == page]
             if not rows:
                 continue
             left, right = lefts[c], lefts[c + cell.colspan]
-            top, bottom = tops[rows[0]], tops[rows[-1]] - heights[rows[-1]]
+            top, bottom = at[rows[0]][1], at[rows[-1]][1] - heights[rows[-1]]
             self.rule(left, bottom, left, top)
             self.rule(right, bottom, right, top)
-            if rows[0] == r and r != opening:
+            opens_page = rows[0] > 0 and at[rows[0] - 1][0] != page
+            if rows[0] == r and not opens_page:
                 self.rule(left, top, right, top)
             if rows[-1] == r + cell.rowspan - 1:
                 self.rule(left, bottom, right, bottom)
-            if rows[0] == r:
-                self.cell_text(lines, left, right, top, bottom)
+            pieces = _pieces(at, heights, r, cell.rowspan)
+            if len(pieces) == 1 or len(lines) * leading <= pieces[0][1] - pieces[0][2] - 2 * pad:
+                if rows[0] == r:
+                    self.cell_text(lines, left, right, top, bottom)
+                continue
+            for line, (line_page, baseline) in zip(lines, _flowed(pieces, len(lines), leading, pad, self.cell_style.size)):
+                if line_page == page:
+                    width = pdfmetrics.stringWidth(line, FONT, self.cell_style.size)
+                    self.text((left + right - width) / 2, baseline, line)
+
+
+def _pieces(at: list[tuple[int, float]], heights: list[float], first: int, rowspan: int) -> list[tuple[int, float, float]]:
+    """(page, top, bottom) of each page's piece of a cell spanning `rowspan` rows from `first`."""
+    pieces: list[tuple[int, float, float]] = []
+    for row in range(first, first + rowspan):
+        page, top = at[row]
+        if pieces and pieces[-1][0] == page:
+            pieces[-1] = (page, pieces[-1][1], top - heights[row])
+        else:
+            pieces.append((page, top, top - heights[row]))
+    return pieces
+
+
+def _flowed(pieces: list[tuple[int, float, float]], count: int, leading: float, pad: float,
+            size: float) -> list[tuple[int, float]]:
+    """(page, baseline) of each of `count` lines flowing from the top of the first piece into the
+    next where a piece is full."""
+    placed: list[tuple[int, float]] = []
+    index = 0
+    page, top, bottom = pieces[0]
+    y = top - pad
+    for _ in range(count):
+        while y - leading < bottom + pad and index + 1 < len(pieces):
+            index += 1
+            page, top, bottom = pieces[index]
+            y = top - pad
+        placed.append((page, y - size))
+        y -= leading
+    return placed
 
 
 def render_printed_page(report: ReportDoc, agency: str, published_on: str | None, repeat_header: bool = False) -> bytes:
