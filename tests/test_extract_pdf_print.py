@@ -88,6 +88,27 @@ def test_a_continued_table_with_fewer_column_rulings_is_widened_to_the_full_grid
     assert doc.tables == [[["（三）", "1.秘密", "5"], ["四、结转", None, ""], ["五、合计", None, "7"]]]
 
 
+def test_text_of_a_cell_broken_over_a_page_break_is_put_back_in_that_cell():
+    """A header cell spanning two rows with the break between them: the browser prints "自" in its
+    piece on the first page and "然人" in the piece on the next, with no border between the pieces.
+    The grid holds the cell once, its whole text at its origin; the piece is no blank cell."""
+    xs = [60.0, 120.0, 180.0]
+
+    def first(canvas):
+        printed_rows(canvas, 300, xs, [["申请人", "情况"]], False)
+        canvas.setFont(FONT, 9)
+        edge(canvas, 60, 260, 60, 280), edge(canvas, 120, 260, 120, 280), edge(canvas, 180, 260, 180, 280)
+        edge(canvas, 120, 260, 180, 260)  # the row's second cell ends here, the first runs on
+        canvas.drawString(63, 266, "自")
+        canvas.drawString(123, 266, "商业企业")
+
+    def second(canvas):
+        printed_rows(canvas, 800, xs, [["然人", "科研机构"], ["1", "2"]], True)
+
+    doc = read_document(pdf(first, second), "r.pdf")
+    assert doc.tables == [[["申请人", "情况"], ["自然人", "商业企业"], [None, "科研机构"], ["1", "2"]]]
+
+
 def test_white_backgrounds_behind_text_lines_are_not_table_rulings():
     """WPS puts a white filled box behind every line of a paragraph: those are no cell borders,
     the lines are prose and rejoin into their paragraph."""

@@ -86,6 +86,19 @@ class _Table:
     grid: Grid
     ys: list[float] = field(default_factory=list)  # row boundaries, top to bottom
     ids: list[list[int]] = field(default_factory=list)  # merged-cell id of each elementary cell
+    top_rule: list[tuple[float, float]] = field(default_factory=list)  # x spans ruled along the top boundary
+    bottom_rule: list[tuple[float, float]] = field(default_factory=list)  # and along the bottom one
+
+
+@dataclass
+class _Joined:
+    """A table as joined so far over page breaks: its grid on its columns, and its last part
+    (`tail`, from grid row `offset` on), where a cell that runs on over the next break is."""
+
+    grid: Grid
+    xs: list[float]
+    tail: _Table
+    offset: int = 0
 
 
 def read_pdf(data: bytes, source: str) -> Document:
@@ -99,22 +112,26 @@ def read_pdf(data: bytes, source: str) -> Document:
         raise ExtractError("no_text_layer", "PDF text has no Unicode mapping (glyph ids only); OCR is not supported")
     lines: list[str] = []
     tables: list[Grid] = []
-    previous: _Table | None = None
+    joined: _Joined | None = None
     for page in pages:
         for _, item in _without_page_numbers(_page_items(page)):
             if isinstance(item, str):
                 lines.append(item)
-                previous = None
+                joined = None
                 continue
-            if previous is not None and (columns := _joint_columns(previous.xs, item.xs)) is not None:
+            rows = item.grid
+            if joined is not None and (columns := _joint_columns(joined.xs, item.xs)) is not None:
                 # a table continued from the previous page, on the boundaries of the part that has them all
-                previous.grid[:] = _widened(previous.grid, previous.xs, columns)
-                previous.grid.extend(_widened(item.grid, item.xs, columns))
-                previous.xs = columns
+                joined.grid[:] = _widened(joined.grid, joined.xs, columns)
+                joined.xs = columns
+                rows = _widened(item.grid, item.xs, columns)
+                _carry_over(joined, item, rows)
+                joined.tail, joined.offset = item, len(joined.grid)
+                joined.grid.extend(rows)
             else:
                 tables.append(item.grid)
-                previous = item
-            lines.extend(row_line(row) for row in item.grid)
+                joined = _Joined(item.grid, item.xs, item)
+            lines.extend(row_line(row) for row in rows)
     return Document(source=source, source_format="pdf", text="\n".join(lines), tables=tables,
                     title=title_line(lines))
 
@@ -253,7 +270,7 @@ def _ruled_tables(page: _Page) -> list[_Table]:
                     parent[find(r * n_cols + c)] = find((r - 1) * n_cols + c)
         ids = [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
         xs, ids = _without_slivers(xs, ids)
-        found.append(_Table(ys[0], xs, [], ys, ids))
+        found.append(_Table(ys[0], xs, [], ys, ids, h_at[0], h_at[len(ys) - 1]))
     return found
 
 
@@ -484,6 +501,32 @@ def _joint_columns(a: list[float], b: list[float]) -> list[float] | None:
 def _among(inner: list[float], outer: list[float]) -> bool:
     """Every boundary of `inner` is one of `outer`'s."""
     return all(any(abs(x - y) <= _TOL for y in outer) for x in inner)
+
+
+def _carry_over(joined: _Joined, part: _Table, rows: Grid) -> None:
+    """The text a browser flowed on from a cell broken over the page break, put back in that cell.
+
+    A cell spanning rows across the break is drawn on both pages without a border between its
+    pieces: no ruling under the last row of the part before, none above the first row of `part`
+    (`rows`, on the joined columns). Where that holds for a column and the piece after the break
+    starts there, its text is the rest of the cell before it ("自" / "然人"), and the position
+    is that cell's (None), not a blank cell of its own."""
+    tail, columns = joined.tail, joined.xs
+    if not rows or not tail.ids:
+        return
+    starts = [min(range(len(columns)), key=lambda i, x=x: abs(columns[i] - x)) for x in tail.xs]
+    for c, text in enumerate(rows[0]):
+        middle = (columns[c] + columns[c + 1]) / 2
+        if text is None or _covers(tail.bottom_rule, middle) or _covers(part.top_rule, middle):
+            continue
+        cell = tail.ids[-1][bisect_right(tail.xs, middle) - 1]
+        r0, c0 = next((r, k) for r, row in enumerate(tail.ids) for k, i in enumerate(row) if i == cell)
+        if starts[c0] == c:  # the same cell: it starts in this column on both pages
+            owner = joined.offset + r0
+            while joined.grid[owner][c] is None and owner:  # a piece carried over an earlier break
+                owner -= 1
+            joined.grid[owner][c] = (joined.grid[owner][c] or "") + text
+            rows[0][c] = None
 
 
 def _widened(grid: Grid, xs: list[float], columns: list[float]) -> Grid:
