@@ -37,6 +37,9 @@ _SIGNATURE_DATE_RE = re.compile(
 _AGENCY_LINE_RE = re.compile(rf"[{_CJK}()（）]{{2,40}}(?:{'|'.join(contract.AGENCY_SUFFIXES)})")
 _CONTACT_RE = re.compile(rf"与{_S}([{_CJK}()（）]{{4,40}}?){_S}联系")
 _FIRST_SECTION_RE = re.compile(r"\n[ \t\u3000\xa0]*一\s*[、.．]")
+# An archive crawler's header line naming the publishing body ("发布机构: 区行政审批局"), often empty.
+_PUBLISHER_RE = re.compile(rf"(?m)^发布机构{_S}[:：][ \t\u3000\xa0]*([^\n]*?)[ \t\u3000\xa0]*$")
+_CRAWLER_HEAD = 1000  # the crawler's header lines come first
 _BREADCRUMB_ENDS = ">»›|:："
 _HEAD_LIMIT = 4000  # title, chrome and preamble live here
 _TAIL_CHARS = 1500  # signature
@@ -169,6 +172,14 @@ def _contact_agency(text: str) -> str | None:
     return name
 
 
+def _publisher(head: str) -> str | None:
+    """The body a crawler's header lines name as publisher, when it reads as a body's name: the
+    fallback for a title without the agency (the field is often empty, short or another site's)."""
+    m = _PUBLISHER_RE.search(head, 0, _CRAWLER_HEAD)
+    name = normalize(m.group(1)) if m else ""
+    return name if _AGENCY_LINE_RE.fullmatch(name) else None
+
+
 def _head_date(text: str) -> str | None:
     """Publication date in the page chrome before the body (发布日期: 2024-01-26, 日期:…)."""
     lines = "\n" + text  # every line start, the first one too, follows a "\n"
@@ -236,6 +247,7 @@ def read_metadata(raw: str, title: str | None = None, published_on: str | None =
         meta.agency = _fullest(agency, signature_agency, None if _complete_name(agency) else contact)
     else:
         meta.agency = _fullest(None, signature_agency, contact)
+    meta.agency = meta.agency or _publisher(head)
     if meta.year is None:
         meta.year = _period_year(head, raw)
     meta.published_on = meta.published_on or _head_date(head) or signature_date

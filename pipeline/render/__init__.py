@@ -12,15 +12,18 @@ from pipeline.render.markdown import CONVERTED_LAYOUTS, render_converted
 from pipeline.render.report import RenderOptions, build_report
 from pipeline.render.text import TEXT_LAYOUTS, render_text
 
-__all__ = ["LAYOUTS", "RenderOptions", "render_report", "render_html_fragment"]
+__all__ = ["LAYOUTS", "LOSSY_LAYOUTS", "RenderOptions", "render_report", "render_html_fragment"]
 
 LAYOUTS: tuple[str, ...] = ("pipes", "tabs", "cells", "cells_pipe", "markdown", "html", "html_gbk", "docx", "doc",
-                            "pdf", "pdf_print", "pdf_print_thead", *CONVERTED_LAYOUTS)
+                            "pdf", "pdf_print", "pdf_print_thead", *CONVERTED_LAYOUTS, "dump")
+# Layouts in which a blank cell leaves no trace (a text dump's cells have no separators of their own):
+# their reports parse back exactly or with nulls and findings where the cells cannot be told apart.
+LOSSY_LAYOUTS: tuple[str, ...] = ("dump",)
 # The file extension a rendering is saved under, so `read_document` can dispatch on the name too.
 EXTENSIONS: dict[str, str] = {**{layout: ".txt" for layout in TEXT_LAYOUTS}, "markdown": ".md", "html": ".html",
                               "html_gbk": ".html", "docx": ".docx", "doc": ".doc", "pdf": ".pdf",
                               "pdf_print": ".pdf", "pdf_print_thead": ".pdf",
-                              "converted_rows": ".txt", "converted_pdf": ".md"}
+                              "converted_rows": ".txt", "converted_pdf": ".md", "dump": ".txt"}
 
 
 def render_report(values: dict[str, Any], layout: str, options: RenderOptions | None = None) -> bytes:
@@ -43,6 +46,10 @@ def render_report(values: dict[str, Any], layout: str, options: RenderOptions | 
         from pipeline.render.doc import render_doc
 
         return render_doc(report)
+    if layout == "dump":
+        from pipeline.render.dump import render_dump
+
+        return render_dump(report, values.get("published_on"), options or RenderOptions()).encode("utf-8")
     if layout == "pdf":
         from pipeline.render.pdf import render_pdf
 
