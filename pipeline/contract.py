@@ -177,7 +177,7 @@ ITEM_PATTERNS: Final[dict[str, str]] = {
     "granted": r"予以公开",
     "partially_granted": r"部分公开",
     "denied_state_secret": r"国家秘密",
-    "denied_law_prohibited": r"禁止公开",
+    "denied_law_prohibited": r"禁止公开|其他法律行政",  # also printed with 法规禁 dropped
     "denied_three_safeties": r"三安全一稳定|危及",
     "denied_third_party": r"第三方合法权益",
     "denied_internal_affairs": r"内部事务",

@@ -20,7 +20,7 @@ _CJK = r"\u4e00-\u9fff"
 _D = "[0-9０-９]"
 _S = r"[\s\u3000]*"
 _TITLE_RE = re.compile(rf"([12１２]{_D}{{3}}){_S}年{_S}(?:度{_S})?{contract.REPORT_TITLE_PATTERN}")
-_AGENCY_BEFORE_RE = re.compile(rf"[{_CJK}()（）]{{1,40}}[ \t\u3000\xa0]*$")
+_AGENCY_BEFORE_RE = re.compile(rf"[{_CJK}()（）]{{1,40}}[ \t\u3000\xa0]*\Z")  # on the title's line (\Z: not before its "\n")
 _PERIOD_RE = re.compile(contract.STATISTICS_PERIOD_PATTERN.replace(r"\d", _D))
 _DATE = rf"({_D}{{4}}){_S}[-－年/.．]{_S}({_D}{{1,2}}){_S}[-－月/.．]{_S}({_D}{{1,2}})"
 _LABELED_DATE_RE = re.compile(rf"(?:{'|'.join(contract.DATE_LABELS)}){_S}[:：]?{_S}{_DATE}")
@@ -97,6 +97,24 @@ def _title(text: str) -> Title | None:
             return Title(normalize(text[start : m.end()]).strip(), normalize(agency) or None,
                          int(normalize(m.group(1))))
     return None
+
+
+def _agency_above_title(head: str) -> str | None:
+    """The agency of a title set on two lines: the body's name alone on the line above a line
+    that starts with the year ("洪泽区人民政府" over "2023年政府信息公开工作年度报告", as WPS and
+    Word title pages centre it). Only the first such title line is looked at."""
+    for m in _TITLE_RE.finditer(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        if head[line_start : m.start()].strip():
+            continue  # the agency, or a sentence, on the title's own line
+        above = head[: max(line_start - 1, 0)].rstrip().rpartition("\n")[2].strip()
+        return normalize(above) if _AGENCY_LINE_RE.fullmatch(above) else None
+    return None
+
+
+def _complete_name(agency: str | None) -> bool:
+    """A body's full name (ends as bodies' names end), not a short form such as 雄关街道."""
+    return agency is not None and agency.endswith(contract.AGENCY_SUFFIXES)
 
 
 # "2024 年上海市科委政府信息公开工作" / "年度报告": the year first, the body's name after it, the
@@ -223,7 +241,10 @@ def read_metadata(raw: str, title: str | None = None, published_on: str | None =
         meta.year = m.year
         if from_page is None:
             meta.title = m.text
-        meta.agency = _fullest(m.agency, signature_agency, contact)
+        # The preamble's contact office only fills in a short form: a full name in the title is
+        # the publisher's own (洪泽区人民政府, whose office is 淮安市洪泽区人民政府办公室).
+        agency = m.agency or _agency_above_title(head)
+        meta.agency = _fullest(agency, signature_agency, None if _complete_name(agency) else contact)
     else:
         meta.agency = _fullest(None, signature_agency, contact)
     meta.agency = meta.agency or _publisher(head)

@@ -15,13 +15,14 @@ from pipeline.render.text import TEXT_LAYOUTS, render_text
 __all__ = ["LAYOUTS", "LOSSY_LAYOUTS", "RenderOptions", "render_report", "render_html_fragment"]
 
 LAYOUTS: tuple[str, ...] = ("pipes", "tabs", "cells", "cells_pipe", "markdown", "html", "html_gbk", "docx", "doc",
-                            "pdf", *CONVERTED_LAYOUTS, "dump")
+                            "pdf", "pdf_print", "pdf_print_thead", *CONVERTED_LAYOUTS, "dump")
 # Layouts in which a blank cell leaves no trace (a text dump's cells have no separators of their own):
 # their reports parse back exactly or with nulls and findings where the cells cannot be told apart.
 LOSSY_LAYOUTS: tuple[str, ...] = ("dump",)
 # The file extension a rendering is saved under, so `read_document` can dispatch on the name too.
 EXTENSIONS: dict[str, str] = {**{layout: ".txt" for layout in TEXT_LAYOUTS}, "markdown": ".md", "html": ".html",
                               "html_gbk": ".html", "docx": ".docx", "doc": ".doc", "pdf": ".pdf",
+                              "pdf_print": ".pdf", "pdf_print_thead": ".pdf",
                               "converted_rows": ".txt", "converted_pdf": ".md", "dump": ".txt"}
 
 
@@ -53,6 +54,11 @@ def render_report(values: dict[str, Any], layout: str, options: RenderOptions | 
         from pipeline.render.pdf import render_pdf
 
         return render_pdf(report, ruled=(options or RenderOptions()).ruled)
+    if layout in ("pdf_print", "pdf_print_thead"):  # the portal page printed by a browser, <thead> repeated or not
+        from pipeline.render.pdf import render_printed_page
+
+        return render_printed_page(report, values["agency"], values.get("published_on"),
+                                   repeat_header=layout == "pdf_print_thead")
     from pipeline.render.html import page
 
     if layout == "html_gbk":
