@@ -128,13 +128,25 @@ _YEAR_FIRST_RE = re.compile(
 def _year_first_title(head: str, *others: str | None) -> Title | None:
     """A title that starts a line with its year ("2024 年…政府信息公开工作年度报告"). The words
     between the year and 政府信息公开 are often a short name no register knows (市科委): they are
-    the agency only where the signature or the preamble (`others`) names the same body."""
+    the agency only where the signature or the preamble (`others`) names the same body, or where
+    they are a place and a department's well-known short name (`_full_name`)."""
     m = _YEAR_FIRST_RE.search("\n" + head)
     if m is None:
         return None
     words = label_key(normalize(m.group(2)))
-    agency = words if words and any(o and (o in words or words in o) for o in others) else None
+    confirmed = any(o and (o in words or words in o) for o in others)
+    agency = words if words and (confirmed or _full_name(words) != words) else None
     return Title(label_key(normalize(m.group(0))).lstrip("#"), agency, int(normalize(m.group(1))))
+
+
+_SHORT_NAME_RE = re.compile(
+    "(?<=[省市区县州旗盟])(" + "|".join(sorted(contract.DEPARTMENT_SHORT_NAMES, key=len, reverse=True)) + ")$")
+
+
+def _full_name(agency: str) -> str:
+    """A place's department named by its short form (上海市科委) under its full name
+    (上海市科学技术委员会), the name the contract's agency field and the regions' lexicon know."""
+    return _SHORT_NAME_RE.sub(lambda m: contract.DEPARTMENT_SHORT_NAMES[m.group(1)], agency)
 
 
 def _tail(text: str) -> list[str]:
@@ -248,6 +260,8 @@ def read_metadata(raw: str, title: str | None = None, published_on: str | None =
     else:
         meta.agency = _fullest(None, signature_agency, contact)
     meta.agency = meta.agency or _publisher(head)
+    if meta.agency:
+        meta.agency = _full_name(meta.agency)
     if meta.year is None:
         meta.year = _period_year(head, raw)
     meta.published_on = meta.published_on or _head_date(head) or signature_date
