@@ -24,9 +24,11 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 DEMO_ROOT = Path(__file__).resolve().parents[2] / "data" / "demo_portal"
 DEMO_ORIGIN = b"http://www.kuancheng-demo.gov.cn"
-# The port `xxgk crawl` serves the demo on, so its URLs (and report ids) stay the same between runs
-# and re-crawls are answered with 304; a random port is used when this one is taken.
+# The port `xxgk crawl` serves the demo on, so its URLs stay the same between runs and re-crawls
+# are answered with 304; a random port is used when this one is taken (report ids do not change:
+# they are made from `public_url`).
 DEMO_PORT = 8765
+_LOOPBACK_ORIGIN = re.compile(r"^http://127\.0\.0\.1:\d+(?=/|$)")
 _REWRITTEN_SUFFIXES = {".html", ".htm", ".json", ".txt", ".xml"}
 _GB_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?(gb2312|gbk|gb18030)", re.I)
 # Hanweb's list proxy answers by query; the demo keeps each (column, page) answer as a file beside it.
@@ -103,6 +105,13 @@ def _handler(root: Path, request_log: list[dict] | None) -> type[BaseHTTPRequest
                 self.wfile.write(body)
 
     return DemoHandler
+
+
+def public_url(url: str) -> str:
+    """A URL the demo was served at, under the portal's public origin instead of the loopback port:
+    the demo's report ids and source URLs are made from it, so they do not depend on which port
+    happened to be free."""
+    return _LOOPBACK_ORIGIN.sub(DEMO_ORIGIN.decode(), url)
 
 
 def proxy_answer_file(column: str, page: int | str) -> str:
