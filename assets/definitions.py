@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-from assets import exports, facts, ingest, models
+from assets import dashboard, exports, facts, ingest, models
 from assets.resources import default_resources
 from assets.schedules import everything, nightly
 
-MODULES = [ingest, facts, models, exports]
+MODULES = [ingest, facts, models, exports, dashboard]
 
 
 def build_definitions(resources: dict[str, dg.ConfigurableResource]) -> dg.Definitions:

@@ -37,7 +37,8 @@ DAGSTER_HOME = DATA / "dagster_home"
 PID_TAG = "xxgk/pid"  # the process executing the run in-process
 INGEST_KEYS = [dg.AssetKey(k) for k in ("raw_documents", "parsed_reports", "fetch_log", "parse_failures")]
 LOAD_KEYS = [dg.AssetKey(t) for t in facts.FACT_TABLES]
-MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetKey("dashboard_exports")]
+MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetKey("dashboard_exports"),
+                                                                      dg.AssetKey("dashboard")]
 
 
 class _ProgressFormatter(logging.Formatter):

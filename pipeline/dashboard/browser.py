@@ -114,9 +114,11 @@ class Browser:
             time.sleep(0.05)
 
     def open(self, url: str, ready: str = "document.readyState === 'complete'") -> None:
-        """Navigate and wait until `ready` holds."""
+        """Navigate to a new document and wait until `ready` holds in it (a mark left on the old
+        page's window tells the two apart)."""
+        self.evaluate("window.__xxgkLeaving = true")
         self.call("Page.navigate", url=url)
-        self.wait_for(ready)
+        self.wait_for(f"!window.__xxgkLeaving && ({ready})")
 
     def errors(self) -> list[str]:
         """Console errors, uncaught exceptions and failed loads reported since the start."""
