@@ -114,11 +114,17 @@ class Browser:
             time.sleep(0.05)
 
     def open(self, url: str, ready: str = "document.readyState === 'complete'") -> None:
-        """Navigate to a new document and wait until `ready` holds in it (a mark left on the old
-        page's window tells the two apart)."""
+        """Go to `url` and wait until `ready` holds there. A new document is told from the old by
+        a mark left on the old window; a URL that differs only in its fragment stays in the
+        document (the pages re-render on hashchange)."""
+        here, _, fragment = url.partition("#")
+        if fragment and self.evaluate("location.href").split("#")[0] == here:
+            self.evaluate(f"location.hash = {json.dumps(fragment)}")
+            self.wait_for(ready)
+            return
         self.evaluate("window.__xxgkLeaving = true")
         self.call("Page.navigate", url=url)
-        self.wait_for(f"!window.__xxgkLeaving && ({ready})")
+        self.wait_for(f"!window.__xxgkLeaving && document.body && ({ready})")
 
     def errors(self) -> list[str]:
         """Console errors, uncaught exceptions and failed loads reported since the start."""
