@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 from assets.ingest import DUCKDB_POOL
 from assets.resources import DATA, DEFAULT_DB, StoragePaths, warehouse_snapshot
 from pipeline.dashboard import Site, build_dashboard
-from pipeline.dashboard.serve import serve_forever
+from pipeline.crawl.demo_server import serve_forever
 from pipeline.warehouse.snapshot import reading
 
 
@@ -45,7 +45,9 @@ def dashboard_command(args: argparse.Namespace) -> int:
     """`xxgk dashboard` builds the site from the exports and the warehouse; `xxgk serve-dashboard`
     serves it. Exit 1 when there is nothing to build from (or to serve)."""
     if args.command == "serve-dashboard":
-        return serve_forever(args.dir or dashboard_dir(DATA / "exports"), args.port)
+        # the demo portal's static server: it rewrites only the demo's origin in .html/.json, which
+        # the site's pages do not hold (its data files, with the reports' URLs, are .js)
+        return serve_forever(args.port, args.dir or dashboard_dir(DATA / "exports"), "the dashboard")
     db = args.db or DEFAULT_DB
     if not db.exists():
         print(f"xxgk dashboard: no warehouse at {db}: run `xxgk demo` or `xxgk run` first", file=sys.stderr)

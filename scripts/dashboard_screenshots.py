@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.dashboard.browser import Browser
 from pipeline.dashboard.build import PAGES
-from pipeline.dashboard.serve import serving
+from pipeline.crawl.demo_server import serving_demo as serving
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     fragment = f"#u={args.unit}" + (f"&y={args.year}" if args.year else "")
-    with serving(args.site) as base_url, Browser(width=1440, height=900) as browser:
+    with serving(root=args.site) as base_url, Browser(width=1440, height=900) as browser:
         browser.call("Network.setCacheDisabled", cacheDisabled=True)
         for page in PAGES:
             start = len(browser.events)

@@ -18,7 +18,7 @@ import pytest
 
 from pipeline.dashboard.browser import Browser, find_chromium
 from pipeline.dashboard.metrics import MIN_REPORTS, MIN_REQUESTS
-from pipeline.dashboard.serve import serving
+from pipeline.crawl.demo_server import serving_demo as serving
 from test_assets_e2e import pipeline  # noqa: F401  (the demo run through Dagster, once for this module)
 
 pytestmark = pytest.mark.slow
@@ -129,7 +129,7 @@ def test_every_page_loads_without_errors_and_nothing_from_outside(browser, site)
         browser.open(f"{site.as_uri()}/{page}.html", "document.readyState === 'complete' && "
                      "(document.body.dataset.ready || document.body.dataset.page === 'dictionary')")
         assert browser.evaluate("document.title").endswith("数据看板")
-    with serving(site) as base_url:
+    with serving(root=site) as base_url:
         for page in pages:
             browser.open(f"{base_url}/{page}.html#u=county-130827", "document.readyState === 'complete' && "
                          "(document.body.dataset.ready || document.body.dataset.page === 'dictionary')")

@@ -115,6 +115,11 @@ const XX = (() => {
     el.textContent = "本图依据 " + nf.format(reports) + " 份报告" + (more ? "；" + more : "");
   }
 
+  // Shares drawn as percentages; a blank share is a gap in the chart, "空" in its tooltip.
+  const pct100 = (v) => (v === null || v === undefined ? null : Math.round(v * 10000) / 100);
+  const pctAxis = { type: "value", max: 100, axisLabel: { formatter: "{value}%" } };
+  const pctTip = (v) => (v === null || v === undefined ? "空" : v + "%");
+
   const sum = (rows, metric) => rows.reduce((s, r) => s + (r[metric] || 0), 0);
   const ratio = (a, b) => (a === null || a === undefined || !b ? null : a / b);
   const unitName = (u) => u.name || (u.key === "all" ? "全国（各省合计）" : u.key);
@@ -183,6 +188,33 @@ const XX = (() => {
     el.onchange = () => go({ u: el.value });
   }
 
+  // The children of a region ranked in one year by score(row) (a share): units that are not
+  // `enough` are greyed at the end of the table, left out of the chart and not ranked.
+  // spec: {children, rows, year, enough, score, rule (the threshold, in words), series(ranked),
+  //        columns (after rank and name), ids: {note, chart, basis, table}, legend (bool)}
+  function ranking(spec) {
+    const child = Object.fromEntries(spec.children.map((c) => [c.key, c]));
+    const ranked = spec.rows.filter(spec.enough).sort((a, b) => (spec.score(b) ?? -1) - (spec.score(a) ?? -1));
+    const small = spec.rows.filter((r) => !spec.enough(r));
+    document.getElementById(spec.ids.note).textContent = "门槛：" + spec.year + " 年" + spec.rule +
+      "的单位置灰、列在最后，不参与排名（" + small.length + " 个）。";
+    const names = ranked.map((r) => unitName(child[r.key]));
+    chart(spec.ids.chart, {
+      tooltip: { trigger: "axis", valueFormatter: pctTip },
+      legend: { top: 0, show: !!spec.legend },
+      grid: { left: 190, right: 30, top: spec.legend ? 60 : 10, bottom: 30 },
+      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 180, overflow: "truncate" } },
+      xAxis: pctAxis,
+      series: spec.series(ranked),
+    }, Math.max(140, 26 * names.length + (spec.legend ? 90 : 50)));
+    basis(spec.ids.basis, sum(ranked, "reports"), "参与排名 " + ranked.length + " 个单位，" + spec.year + " 年");
+    const name = (r) => (child[r.key].leaf ? unitName(child[r.key]) : link(unitName(child[r.key]), { u: r.key }));
+    place(spec.ids.table, table([
+      { label: "排名", get: (r) => (spec.enough(r) ? ranked.indexOf(r) + 1 : "样本过少") }, { label: "单位", get: name },
+      ...spec.columns,
+    ], [...ranked, ...small], (r) => (spec.enough(r) ? {} : { cls: "small", title: spec.rule + "，不参与排名" })));
+  }
+
   // Runs render(state) now and on every change of the hash; body[data-ready] says it finished.
   function page(render) {
     const run = async () => {
@@ -208,6 +240,6 @@ const XX = (() => {
     }
   });
 
-  return { put, load, meta, label, fmt, cell, col, table, place, chart, basis, sum, ratio, unitName, state, go,
+  return { put, load, meta, label, fmt, cell, col, table, place, chart, basis, pct100, pctAxis, pctTip, ranking, sum, ratio, unitName, state, go,
            link, external, crumbs, regionSelect, page, nf };
 })();

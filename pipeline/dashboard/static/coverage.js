@@ -38,7 +38,7 @@ XX.page(async (s) => {
     yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 180, overflow: "truncate" } },
     visualMap: { min: 0, max: Math.max(1, ...cells.map((c) => c[2])), calculable: true, orient: "horizontal",
                  left: "center", bottom: 0, itemHeight: 120 },
-    series: [{ type: "heatmap", data: cells, label: { show: true } }],
+    series: [{ type: "heatmap", data: cells, label: { show: true, formatter: (p) => XX.nf.format(p.value[2]) } }],
   }, Math.max(160, 28 * names.length + 90));
   XX.basis("b-heat", XX.sum(d.children_rows, "reports"), "空格表示该年仓库中没有该单位的记录");
   const byKeyYear = Object.fromEntries(d.children_rows.map((r) => [r.key + "|" + r.year, r]));

@@ -10,30 +10,16 @@ XX.page(async (s) => {
   XX.crumbs(d.path);
   XX.regionSelect(d);
 
-  const child = Object.fromEntries(cov.children.map((c) => [c.key, c]));
   const share = (r) => XX.ratio(r.reports_with_findings, r.reports);
-  const current = cov.children_rows.filter((r) => r.year === s.y);
-  const enough = (r) => r.reports >= m.min_reports;
-  const ranked = current.filter(enough).sort((a, b) => share(b) - share(a));
-  const small = current.filter((r) => !enough(r));
-  document.getElementById("n-rank").textContent = "门槛：" + s.y + " 年报告数少于 " + m.min_reports +
-    " 份的单位置灰、列在最后，不参与排名（" + small.length + " 个）。";
-  const names = ranked.map((r) => XX.unitName(child[r.key]));
-  XX.chart("c-rank", {
-    tooltip: { trigger: "axis", valueFormatter: (v) => v + "%" },
-    grid: { left: 190, right: 30, top: 10, bottom: 30 },
-    yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 180, overflow: "truncate" } },
-    xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-    series: [{ type: "bar", name: XX.label("findings_report_share"),
-               data: ranked.map((r) => Math.round(share(r) * 10000) / 100) }],
-  }, Math.max(120, 26 * names.length + 50));
-  XX.basis("b-rank", XX.sum(ranked, "reports"), "参与排名 " + ranked.length + " 个单位，" + s.y + " 年");
-  const childName = (r) => (child[r.key].leaf ? XX.unitName(child[r.key]) : XX.link(XX.unitName(child[r.key]), { u: r.key }));
-  XX.place("t-rank", XX.table([
-    { label: "排名", get: (r) => (enough(r) ? ranked.indexOf(r) + 1 : "样本过少") }, { label: "单位", get: childName },
-    XX.col("reports", "int"), XX.col("reports_with_findings", "int"), XX.col("findings", "int"),
-    XX.col("findings_report_share", "pct", { get: share }),
-  ], [...ranked, ...small], (r) => (enough(r) ? {} : { cls: "small", title: "报告数少于 " + m.min_reports + " 份，不参与排名" })));
+  XX.ranking({
+    children: cov.children, rows: cov.children_rows.filter((r) => r.year === s.y), year: s.y,
+    enough: (r) => r.reports >= m.min_reports, score: share, rule: "报告数少于 " + m.min_reports + " 份",
+    series: (ranked) => [{ type: "bar", name: XX.label("findings_report_share"),
+                           data: ranked.map((r) => XX.pct100(share(r))) }],
+    columns: [XX.col("reports", "int"), XX.col("reports_with_findings", "int"), XX.col("findings", "int"),
+              XX.col("findings_report_share", "pct", { get: share })],
+    ids: { note: "n-rank", chart: "c-rank", basis: "b-rank", table: "t-rank" },
+  });
 
   const tooMany = (total) => document.createTextNode("共 " + XX.nf.format(total) + " 条，超过 " + m.list_limit +
     " 条未列出：请选择下级地区查看。");

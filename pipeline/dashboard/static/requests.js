@@ -3,7 +3,6 @@
 // side by side for one year (units with too few requests greyed, not ranked), denial reasons, and
 // review and litigation with their correction rates.
 const RESULTS = ["granted", "partially_granted", "denied", "unable", "not_processed", "other"];
-const pct100 = (v) => (v === null || v === undefined ? null : Math.round(v * 10000) / 100);
 
 XX.page(async (s) => {
   const d = await XX.load("requests/" + s.u);
@@ -12,7 +11,6 @@ XX.page(async (s) => {
   XX.regionSelect(d);
   const rows = d.rows;
   const x = rows.map((r) => String(r.year));
-  const pctAxis = { type: "value", max: 100, axisLabel: { formatter: "{value}%" } };
 
   XX.chart("c-trend", {
     tooltip: { trigger: "axis" },
@@ -29,14 +27,14 @@ XX.page(async (s) => {
   });
   XX.basis("b-trend", XX.sum(rows, "reports"), "空白单元格不计为 0");
   XX.chart("c-shares", {
-    tooltip: { trigger: "axis", valueFormatter: (v) => (v === null || v === undefined ? "空" : v + "%") },
+    tooltip: { trigger: "axis", valueFormatter: XX.pctTip },
     legend: { top: 0 },
     grid: { left: 60, right: 20, top: 60, bottom: 30 },
     xAxis: { type: "category", data: x },
-    yAxis: pctAxis,
+    yAxis: XX.pctAxis,
     series: RESULTS.map((o) => ({
       name: m.outcomes[o] + " (" + o + "_share)", type: "bar", stack: "shares",
-      data: rows.map((r) => pct100(r[o + "_share"])),
+      data: rows.map((r) => XX.pct100(r[o + "_share"])),
     })),
   });
   XX.basis("b-shares", XX.sum(rows.filter((r) => r.total_processed_count), "reports"),
@@ -49,32 +47,18 @@ XX.page(async (s) => {
   ], rows));
 
   // Children side by side: ranked by granted_share among those with enough requests.
-  const child = Object.fromEntries(d.children.map((c) => [c.key, c]));
-  const current = d.children_rows.filter((r) => r.year === s.y);
-  const enough = (r) => (r.total_processed_count || 0) >= m.min_requests;
-  const ranked = current.filter(enough).sort((a, b) => (b.granted_share ?? -1) - (a.granted_share ?? -1));
-  const small = current.filter((r) => !enough(r));
-  document.getElementById("n-children").textContent = "门槛：" + s.y + " 年办理总数（total_processed_count）少于 " +
-    m.min_requests + " 件的单位置灰、列在最后，不参与排名（" + small.length + " 个）。";
-  const names = ranked.map((r) => XX.unitName(child[r.key]));
-  XX.chart("c-children", {
-    tooltip: { trigger: "axis", valueFormatter: (v) => (v === null || v === undefined ? "空" : v + "%") },
-    legend: { top: 0 },
-    grid: { left: 190, right: 30, top: 60, bottom: 20 },
-    yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 180, overflow: "truncate" } },
-    xAxis: pctAxis,
-    series: RESULTS.map((o) => ({
+  XX.ranking({
+    children: d.children, rows: d.children_rows.filter((r) => r.year === s.y), year: s.y, legend: true,
+    enough: (r) => (r.total_processed_count || 0) >= m.min_requests, score: (r) => r.granted_share,
+    rule: "办理总数（total_processed_count）少于 " + m.min_requests + " 件",
+    series: (ranked) => RESULTS.map((o) => ({
       name: m.outcomes[o] + " (" + o + "_share)", type: "bar", stack: "shares",
-      data: ranked.map((r) => pct100(r[o + "_share"])),
+      data: ranked.map((r) => XX.pct100(r[o + "_share"])),
     })),
-  }, Math.max(140, 26 * names.length + 90));
-  XX.basis("b-children", XX.sum(ranked, "reports"), "参与排名 " + ranked.length + " 个单位，" + s.y + " 年");
-  const childName = (r) => (child[r.key].leaf ? XX.unitName(child[r.key]) : XX.link(XX.unitName(child[r.key]), { u: r.key }));
-  XX.place("t-children", XX.table([
-    { label: "排名", get: (r) => (enough(r) ? ranked.indexOf(r) + 1 : "样本过少") }, { label: "单位", get: childName },
-    XX.col("reports", "int"), XX.col("new_received_count", "int"), XX.col("total_processed_count", "int"),
-    ...RESULTS.map((o) => XX.col(o + "_share", "pct")),
-  ], [...ranked, ...small], (r) => (enough(r) ? {} : { cls: "small", title: "办理总数少于 " + m.min_requests + " 件，不参与排名" })));
+    columns: [XX.col("reports", "int"), XX.col("new_received_count", "int"), XX.col("total_processed_count", "int"),
+              ...RESULTS.map((o) => XX.col(o + "_share", "pct"))],
+    ids: { note: "n-children", chart: "c-children", basis: "b-children", table: "t-children" },
+  });
 
   // Denial reasons of the region in the chosen year.
   const denial = d.denials.find((r) => r.year === s.y);
@@ -100,14 +84,14 @@ XX.page(async (s) => {
   const groups = Object.keys(m.groups);
   const reviewYears = [...new Set(d.review.map((r) => r.year))];
   XX.chart("c-review", {
-    tooltip: { trigger: "axis", valueFormatter: (v) => (v === null || v === undefined ? "空" : v + "%") },
+    tooltip: { trigger: "axis", valueFormatter: XX.pctTip },
     legend: { top: 0 },
     grid: { left: 60, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: reviewYears.map(String) },
-    yAxis: pctAxis,
+    yAxis: XX.pctAxis,
     series: groups.map((g) => ({
       name: m.groups[g] + " (" + g + ")", type: "line", connectNulls: false,
-      data: reviewYears.map((y) => pct100((d.review.find((r) => r.year === y && r.group === g) || {}).corrected_share)),
+      data: reviewYears.map((y) => XX.pct100((d.review.find((r) => r.year === y && r.group === g) || {}).corrected_share)),
     })),
   });
   const perYear = reviewYears.map((y) => Math.max(...d.review.filter((r) => r.year === y).map((r) => r.reports)));
