@@ -7,6 +7,7 @@ until re-materialized.
 
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dagster as dg
 import polars as pl
@@ -26,6 +27,8 @@ WAREHOUSE = "warehouse"
 DUCKDB_POOL = "duckdb_writer"
 
 
+# Fetch reasons meaning the host did not answer at all (pipeline.crawl.fetch), not that it refused.
+UNREACHABLE = {"connection_error", "timeout", "tls_error"}
 PROGRESS_SECONDS = 15.0  # a crawl shorter than this prints only its closing summary
 
 
@@ -53,6 +56,8 @@ def _nothing_found(name: str, summary: CrawlSummary) -> str:
         return f"{name} (first failure: {url} {reason})"
     if summary.robots_unreadable:
         url, reason = summary.robots_unreadable[0]
+        if reason in UNREACHABLE:  # robots.txt is only the first request to a host that is not there
+            return f"{name} (cannot connect to {urlsplit(url).netloc}: {reason})"
         return f"{name} (robots.txt unreadable, so nothing on its host was fetched: {url} {reason})"
     if summary.robots_disallowed:
         return f"{name} (robots.txt disallows the report pages)"
@@ -83,7 +88,7 @@ def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths
     group_name=INGEST,
     deps=[raw_documents],
     code_version=staging_version(),
-    description="Parse each current document into validated frames, staged as Parquet keyed by sha256, parser version and division data.",
+    description="Parse each current document into validated frames, staged as Parquet keyed by URL, sha256, the portal's region code, parser version and division data.",
 )
 def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths, parsing: ParseSettings) -> dg.MaterializeResult:
     with RawStore(Path(paths.raw_dir)) as store:

@@ -10,8 +10,8 @@ the end of its step (`pipeline.warehouse.snapshot`), so readers never block a ru
 
 import contextlib
 import json
-import logging
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -22,8 +22,14 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from assets import facts, models
-from assets.definitions import build_definitions
+from dagster._core.definitions.reconstruct import ReconstructableJob, ReconstructableRepository
+from dagster._core.execution.api import execute_run
+from dagster._core.execution.execution_result import ExecutionResult
+from dagster._core.remote_origin import (ManagedGrpcPythonEnvCodeLocationOrigin, RemoteJobOrigin,
+                                         RemoteRepositoryOrigin)
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+
+from assets.jobs import INGEST_KEYS, LOAD_KEYS, MODEL_KEYS, STEPS
 from assets.partitions import statistics_years
 from assets.resources import DATA, DEFAULT_DB, ROOT, ParseSettings, PortalSource, StoragePaths
 from assets.schedules import all_years_tags
@@ -31,41 +37,15 @@ from pipeline.crawl.config import DEFAULT_PORTALS_FILE, ConfigError, load_portal
 from pipeline.crawl.demo_server import DEMO_PORT, serving_demo
 from pipeline.crawl.sources import DEMO_PORTAL
 from pipeline.warehouse.ingest import read_staged
-from pipeline.warehouse.snapshot import reading
+from pipeline.warehouse.snapshot import pid_alive, reading
 
 DAGSTER_HOME = DATA / "dagster_home"
+INSTANCE_CONFIG = ROOT / "data" / "dagster_home" / "dagster.yaml"  # the repository's instance settings
 PID_TAG = "xxgk/pid"  # the process executing the run in-process
-INGEST_KEYS = [dg.AssetKey(k) for k in ("raw_documents", "parsed_reports", "fetch_log", "parse_failures")]
-LOAD_KEYS = [dg.AssetKey(t) for t in facts.FACT_TABLES]
-MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetKey("dashboard_exports"),
-                                                                      dg.AssetKey("dashboard")]
-
-
-class _ProgressFormatter(logging.Formatter):
-    """The message an asset logged, without Dagster's job/run/step prefix."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return "  " + record.dagster_meta.get("orig_message", record.getMessage()).replace("\n", "\n  ")
-
-
-class _UserMessages(logging.Filter):
-    """Only what the assets log: Dagster's own events (step start, materialization ...) stay in the UI."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        meta = getattr(record, "dagster_meta", {})
-        return meta.get("dagster_event") is None
-
-
-@dg.logger(description="One line per progress message the assets log; Dagster's own events stay in the UI.")
-def progress_logger(_init_context) -> logging.Logger:
-    log = logging.getLogger("xxgk.progress")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_ProgressFormatter())
-    handler.addFilter(_UserMessages())
-    log.handlers = [handler]
-    log.setLevel(logging.INFO)
-    log.propagate = False
-    return log
+INVOCATION_TAG = "xxgk/invocation"  # the command line that started the run
+# The code location `dagster dev -m assets.definitions` serves: runs are launched as its jobs, with
+# its origin, so the UI lists them as its own and can re-execute them (with the same run config).
+CODE_LOCATION = "assets.definitions"
 
 
 def instance() -> dg.DagsterInstance:
@@ -74,7 +54,7 @@ def instance() -> dg.DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        shutil.copyfile(ROOT / "dagster.yaml", config)
+        shutil.copyfile(INSTANCE_CONFIG, config)
     return dg.DagsterInstance.get()
 
 
@@ -86,22 +66,12 @@ def release_dead_runs(dagster: dg.DagsterInstance) -> list[str]:
     for run in dagster.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
                                                                 dg.DagsterRunStatus.STARTING])):
         pid = run.tags.get(PID_TAG)
-        if pid is None or _alive(int(pid)):
+        if pid is None or pid_alive(int(pid)):
             continue
         dagster.report_run_failed(run, message=f"the process running it (pid {pid}) is gone")
         dagster.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         released.append(run.run_id)
     return released
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def contiguous(years: list[int]) -> list[tuple[int, int]]:
@@ -115,7 +85,7 @@ def contiguous(years: list[int]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _failure_line(result: dg.ExecuteInProcessResult) -> str:
+def _failure_line(result: ExecutionResult) -> str:
     for event in result.all_events:
         if event.is_step_failure:
             data = event.step_failure_data
@@ -128,16 +98,32 @@ def _failure_line(result: dg.ExecuteInProcessResult) -> str:
     return "the run failed"
 
 
+def _origin(job_name: str) -> RemoteJobOrigin:
+    """Where the UI finds the job: the code location `dagster dev -m assets.definitions` loads."""
+    target = LoadableTargetOrigin(executable_path=sys.executable, module_name=CODE_LOCATION, working_directory=str(ROOT))
+    location = ManagedGrpcPythonEnvCodeLocationOrigin(target, CODE_LOCATION)
+    return RemoteJobOrigin(RemoteRepositoryOrigin(location, "__repository__"), job_name)
+
+
+def _resource_config(resource: dg.ConfigurableResource) -> dict:
+    return {"config": {k: v for k, v in resource.model_dump().items() if v is not None}}
+
+
 class Runner:
-    """The graph bound to one DuckDB file and one source, run step by step on the instance."""
+    """The graph bound to one DuckDB file and one source, run step by step on the instance.
+
+    The files and the source are the run config of the code location's jobs (not resources
+    bound here), so a run re-executed from the UI reads and writes the same files."""
 
     def __init__(self, source: PortalSource, db: Path, paths: StoragePaths, echo=print,
-                 parsing: ParseSettings | None = None) -> None:
+                 parsing: ParseSettings | None = None, invocation: str | None = None) -> None:
         db.parent.mkdir(parents=True, exist_ok=True)
-        defs = build_definitions({"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source,
-                                  "parsing": parsing or ParseSettings()})
-        defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress_logger}))
-        self.job = defs.resolve_job_def("refresh_everything")
+        resources = {"duckdb": DuckDBResource(database=str(db)), "paths": paths, "source": source,
+                     "parsing": parsing or ParseSettings()}
+        self.run_config = {"loggers": {"progress": {}},
+                           "resources": {name: _resource_config(r) for name, r in resources.items()}}
+        self.repository = ReconstructableRepository.for_module(CODE_LOCATION, "defs", working_directory=str(ROOT))
+        self.tags = {PID_TAG: str(os.getpid())} | ({INVOCATION_TAG: invocation} if invocation else {})
         self.instance = instance()
         self.db = db
         self.paths = paths
@@ -146,13 +132,17 @@ class Runner:
         for run_id in release_dead_runs(self.instance):
             echo(f"  run {run_id[:8]} was left running by a process that is gone: marked failed")
 
-    def run(self, step: str, keys: list[dg.AssetKey], tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
-        """One Dagster run of `keys`; prints the step, then its time or the failure in one line."""
+    def run(self, step: str, keys: list[dg.AssetKey], tags: dict[str, str] | None = None) -> ExecutionResult:
+        """One Dagster run of the step job selecting `keys` (ingest, load, model); prints the
+        step, then its time or the failure in one line."""
         self.echo(step)
         started = time.perf_counter()
-        result = self.job.execute_in_process(run_config={"loggers": {"progress": {}}}, instance=self.instance,
-                                             asset_selection=keys, tags={PID_TAG: str(os.getpid()), **(tags or {})},
-                                             raise_on_error=False)
+        name = next(name for name, selected in STEPS.items() if selected == keys)
+        job: ReconstructableJob = self.repository.get_reconstructable_job(name)
+        run = self.instance.create_run_for_job(job_def=job.get_definition(), run_config=self.run_config,
+                                               tags=self.tags | (tags or {}), job_code_origin=job.get_python_origin(),
+                                               remote_job_origin=_origin(name))
+        result = execute_run(job, run, self.instance, raise_on_error=False)
         for evaluation in result.get_asset_check_evaluations():
             if not evaluation.passed:
                 self.warned[evaluation.check_name] = _check_line(evaluation)
@@ -162,7 +152,7 @@ class Runner:
             self.echo(f"xxgk: {step} failed: {_failure_line(result)}")
         return result
 
-    def load(self, first: int, last: int) -> dg.ExecuteInProcessResult:
+    def load(self, first: int, last: int) -> ExecutionResult:
         """Replace statistics years first..last in one run (the fact tables' single-run backfill)."""
         span = str(first) if first == last else f"{first}-{last}"
         return self.run(f"load: statistics years {span}", LOAD_KEYS, all_years_tags([str(first), str(last)]))
@@ -290,7 +280,8 @@ def run_command(args) -> int:
     try:
         with _source(args) as source:
             parsing = ParseSettings(workers=args.parse_workers, timeout_seconds=args.parse_timeout)
-            runner = Runner(source, db, paths, echo, parsing)
+            invocation = shlex.join(["xxgk", *sys.argv[1:]])
+            runner = Runner(source, db, paths, echo, parsing, invocation)
             ok = runner.everything(args.years)
     except ConfigError as err:
         echo(f"xxgk {args.command}: {err}")

@@ -12,13 +12,14 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-import dagster as dg
+from dagster._core.execution.execution_result import ExecutionResult
 import duckdb
 import polars as pl
 import pytest
 
 from assets.resources import PortalSource, StoragePaths
-from assets.run import INGEST_KEYS, MODEL_KEYS, Runner, contiguous, summary
+from assets.jobs import INGEST_KEYS, MODEL_KEYS
+from assets.run import Runner, contiguous, summary
 from pipeline.contract import APPLICANTS, OUTCOMES
 from pipeline.crawl.demo_server import DEMO_ROOT, serving_demo
 from pipeline.warehouse.ingest import staging_dir
@@ -36,12 +37,15 @@ TABLES = ("reports", "proactive", "applications", "review_litigation", "findings
           "marts.year_over_year", "marts.cross_year_findings", "marts.denial_reasons_by_region")
 
 
+INVOCATION = "xxgk demo --parse-workers 2"
+
+
 @dataclass
 class Pipeline:
     runner: Runner
     db: Path
     paths: StoragePaths
-    loads: list[dg.ExecuteInProcessResult]
+    loads: list[ExecutionResult]
     lines: list[str]
 
     def query(self, sql: str) -> list[tuple]:
@@ -68,7 +72,7 @@ def pipeline(tmp_path_factory):
     try:
         with serving_demo() as base_url:
             runner = Runner(PortalSource(portals=["demo"], demo_base_url=base_url), root / "xxgk.duckdb", paths,
-                            echo=lines.append)
+                            echo=lines.append, invocation=INVOCATION)
             assert runner.run("ingest", INGEST_KEYS).success, lines
             loads = [runner.load(first, last) for first, last in contiguous(runner.years_to_load(None))]
             assert all(load.success for load in loads), lines
@@ -270,8 +274,8 @@ def test_a_crawl_that_reaches_nothing_stops_before_anything_is_replaced(pipeline
     runner = Runner(PortalSource(portals=["down"], portals_file=str(portals)), pipeline.db, pipeline.paths,
                     echo=lines.append)
     assert not runner.everything(None), lines
-    assert lines[-1] == ("xxgk: ingest: crawl and parse failed: raw_documents: crawl found no reports: down (robots.txt "
-                         f"unreadable, so nothing on its host was fetched: http://127.0.0.1:{port}/robots.txt connection_error)")
+    assert lines[-1] == ("xxgk: ingest: crawl and parse failed: raw_documents: crawl found no reports: down (cannot "
+                         f"connect to 127.0.0.1:{port}: connection_error)")
     assert pipeline.snapshot() == before
 
 
@@ -330,3 +334,49 @@ def test_requested_years_without_reports_are_left_out_and_nothing_to_load_is_an_
         pipeline.runner.years_to_load([2020])
     assert pipeline.runner.years_to_load([2020, 2024]) == [2024]
     assert pipeline.lines[-1] == "  no reports for statistics year 2020: not loaded"
+
+
+def test_runs_are_named_after_their_step_and_carry_the_command_line(pipeline) -> None:
+    runs = pipeline.runner.instance.get_runs()
+    assert {r.job_name for r in runs} == {"ingest", "load", "model"}
+    tagged = [r for r in runs if r.tags.get("xxgk/invocation") == INVOCATION]  # the fixture's runner's
+    assert {r.job_name for r in tagged} == {"ingest", "load", "model"}
+
+
+def test_a_run_of_xxgk_run_can_be_re_executed_from_the_ui(pipeline) -> None:
+    """The UI's re-execute button, through the code location `dagster dev -m assets.definitions`
+    serves (a real code server process) and the webserver's GraphQL mutation: the run is found
+    in its location and launched again with the same run config, so it writes the same files."""
+    from dagster._core.workspace.context import WorkspaceProcessContext
+    from dagster._core.workspace.load_target import ModuleTarget
+    from dagster_graphql.client.query import LAUNCH_PIPELINE_REEXECUTION_MUTATION
+    from dagster_graphql.test.utils import execute_dagster_graphql
+
+    from assets.run import CODE_LOCATION
+
+    instance = pipeline.runner.instance
+    parent = next(r for r in instance.get_runs() if r.job_name == "model")
+    assert parent.remote_job_origin.location_name == CODE_LOCATION
+    target = ModuleTarget(CODE_LOCATION, None, str(Path(__file__).resolve().parents[1]), None)
+    with WorkspaceProcessContext(instance, target) as workspace:
+        result = execute_dagster_graphql(workspace.create_request_context(), LAUNCH_PIPELINE_REEXECUTION_MUTATION,
+                                         {"reexecutionParams": {"parentRunId": parent.run_id, "strategy": "ALL_STEPS"}})
+    launched = result.data["launchPipelineReexecution"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    child = instance.get_run_by_id(launched["run"]["runId"])
+    assert (child.job_name, child.parent_run_id, child.run_config) == ("model", parent.run_id, parent.run_config)
+    assert child.run_config["resources"]["duckdb"]["config"]["database"] == str(pipeline.db)
+
+
+def test_the_readme_example_queries_show_what_the_demo_warehouse_answers(pipeline) -> None:
+    """Every example query in README.md, run on the demo's warehouse, prints exactly the table
+    the README shows beneath it: the docs cannot drift from the demo again."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Five example queries")[1].split("\n## ")[0]
+    examples = re.findall(r"```sql\n(.*?)```\n```text\n(.*?)```", section, re.S)
+    assert len(examples) == 5
+    with duckdb.connect(str(pipeline.db), read_only=True) as con:
+        for sql, shown in examples:
+            assert str(con.sql(sql)).rstrip() == shown.rstrip(), sql

@@ -16,7 +16,7 @@ import dagster as dg
 import pytest
 
 from assets.cli import build_parser
-from assets.run import contiguous, release_dead_runs, run_command
+from assets.run import INSTANCE_CONFIG, contiguous, release_dead_runs, run_command
 from assets.schedules import nightly
 
 
@@ -85,7 +85,7 @@ dg.materialize([slow_load], instance=dg.DagsterInstance.get(), tags={PID_TAG: st
 def test_a_run_whose_process_was_killed_is_failed_and_its_pool_slot_freed(tmp_path, monkeypatch) -> None:
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copyfile(Path(__file__).resolve().parents[1] / "dagster.yaml", home / "dagster.yaml")
+    shutil.copyfile(INSTANCE_CONFIG, home / "dagster.yaml")
     env = os.environ | {"DAGSTER_HOME": str(home)}
     with subprocess.Popen([sys.executable, "-c", KILLED_RUN], env=env, stdout=subprocess.PIPE, text=True,
                           cwd=Path(__file__).resolve().parents[1]) as child:
@@ -185,3 +185,18 @@ def test_forget_removes_a_portals_documents_and_data_points_everything_elsewhere
         assert [d.portal for d in store.documents()] == ["county"]
         assert [c["portal"] for c in store.crawls()] == ["county"]
     assert forget_portal(raw, "trial") == {"documents": 0, "fetch_log": 0, "crawls": 0}
+
+
+def test_the_instance_settings_live_in_dagster_home_and_what_the_ui_writes_is_ignored() -> None:
+    root = Path(__file__).resolve().parents[1]
+    # `dagster dev` warns that a dagster.yaml in the current folder "will not be used" when
+    # DAGSTER_HOME points elsewhere, even if the instance's file links to it: there is none.
+    assert not (root / "dagster.yaml").exists() and not (root / "dagster.yml").exists()
+    assert INSTANCE_CONFIG.is_file() and not INSTANCE_CONFIG.is_symlink()
+
+    def ignored(path: str) -> bool:
+        return subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=root).returncode == 0
+
+    assert all(ignored(p) for p in ("data/dagster_home/.nux/nux.yaml", "data/dagster_home/storage/runs.db",
+                                    "data/dagster_home/.telemetry/id.yaml", "data/.xxgk.duckdb.12.ab.building"))
+    assert not ignored("data/dagster_home/dagster.yaml")

@@ -4,8 +4,9 @@ division data.
 Staging lives in `<frames_dir>/parser-<PARSER_VERSION>-divisions-<digest>/` as Parquet: one file
 per fact table, `failures.parquet` (documents that yielded no report), `tried.parquet` (every
 failed parse, including a report page whose attachment then parsed) and `documents.parquet`
-mapping each parsed (url, sha256) to its report. A re-run reuses the rows of every document whose
-bytes and URL are unchanged and parses only the rest; a parser upgrade starts a new folder, so
+mapping each parsed (url, sha256, inputs) to its report. A re-run reuses the rows of every
+document whose bytes, URL and other parse inputs (content type, the portal's region code:
+`parsing.inputs_key`) are unchanged and parses only the rest; a parser upgrade starts a new folder, so
 everything is parsed again by the new code. So does new division data (`data/divisions/`): staged
 reports carry the regions resolved from it. Once the new folder is written, the folders of earlier
 versions are removed: nothing reads them, and each holds a full copy of the facts. While a run

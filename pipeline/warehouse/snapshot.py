@@ -33,7 +33,8 @@ def _copy_path(db: Path) -> Path:
     return db.with_name(f".{db.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{_SUFFIX}")
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (one of another user counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -48,7 +49,7 @@ def remove_abandoned_copies(db: Path) -> list[Path]:
     removed = []
     for path in db.parent.glob(f".{db.name}.*{_SUFFIX}"):
         pid = path.name[len(db.name) + 2:].split(".")[0]
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
