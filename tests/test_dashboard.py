@@ -138,6 +138,17 @@ def test_every_page_loads_without_errors_and_nothing_from_outside(browser, site)
     assert browser.errors() == []
 
 
+def test_a_page_loads_only_the_data_of_its_region(browser, site):
+    browser.open("about:blank")
+    for page, names in (("index", {"coverage/county-130827"}), ("requests", {"requests/county-130827"}),
+                        ("quality", {"coverage/county-130827", "quality/county-130827"})):
+        start = len(browser.events)
+        show(browser, site, page, "county-130827", 2024)
+        loaded = {e["params"]["request"]["url"].split("/data/", 1)[1].removesuffix(".js") for e in browser.events[start:]
+                  if e.get("method") == "Network.requestWillBeSent" and "/data/" in e["params"]["request"]["url"]}
+        assert loaded == names | {"meta"}, page
+
+
 def test_numbers_shown_equal_the_marts(browser, site, warehouse):
     checked = []
     for page in TABLES:

@@ -53,6 +53,8 @@ def _meta(con: duckdb.DuckDBPyConnection) -> dict:
         "labels": metrics.labels(),
         "outcomes": {o: metrics.outcome_label(o) for o in metrics.APPLICATION_OUTCOMES},
         "reasons": {r: metrics.plain_label(metrics.ITEM_LABELS[r]) for r in metrics.DENIAL_REASONS},
+        "items": {**{i: metrics.plain_label(label) for i, label in metrics.ITEM_LABELS.items()},
+                  **{o: metrics.outcome_label(o) for o in metrics.APPLICATION_OUTCOMES}},
         "groups": dict(REVIEW_GROUP_LABELS),
         "applicants": dict(APPLICANT_LABELS),
         "rules": {r: {"zh": metrics.RULE_LABELS[r], "en": RULES[r]} for r in RULES},

@@ -206,6 +206,8 @@ const XX = (() => {
       yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 180, overflow: "truncate" } },
       xAxis: pctAxis,
       series: spec.series(ranked),
+      title: ranked.length ? undefined : { text: "没有达到门槛、可以排名的单位", left: "center", top: "middle",
+                                           textStyle: { color: "#9aa5b1", fontSize: 14, fontWeight: "normal" } },
     }, Math.max(140, 26 * names.length + (spec.legend ? 90 : 50)));
     basis(spec.ids.basis, sum(ranked, "reports"), "参与排名 " + ranked.length + " 个单位，" + spec.year + " 年");
     const name = (r) => (child[r.key].leaf ? unitName(child[r.key]) : link(unitName(child[r.key]), { u: r.key }));

@@ -21,6 +21,8 @@ XX.page(async (s) => {
     ids: { note: "n-rank", chart: "c-rank", basis: "b-rank", table: "t-rank" },
   });
 
+  // Rows a rule names, in the template's words: "new_received+carried_over" -> 本年新收… + 上年结转….
+  const items = (item) => (item ? item.split("+").map((i) => m.items[i] || i).join(" + ") : null);
   const tooMany = (total) => document.createTextNode("共 " + XX.nf.format(total) + " 条，超过 " + m.list_limit +
     " 条未列出：请选择下级地区查看。");
   const reports = (rows) => new Set(rows.map((r) => r.source_url)).size;
@@ -31,7 +33,7 @@ XX.page(async (s) => {
     { label: "机关", get: (r) => XX.external(r.agency || "（无名称）", r.source_url) },
     { label: "地区", get: (r) => r.region },
     { label: "规则", title: "rule", cell: (r) => Object.assign(XX.cell(r.rule + " " + m.rules[r.rule].zh, "text"), { title: m.rules[r.rule].en }) },
-    { label: "行/列", title: "item / applicant", get: (r) => [r.item, m.applicants[r.applicant] || r.applicant].filter(Boolean).join(" · ") },
+    { label: "行/列", title: "item / applicant", get: (r) => [items(r.item), m.applicants[r.applicant] || r.applicant].filter(Boolean).join(" · ") },
     { label: "应为", title: "expected", get: (r) => integer(r.expected) },
     { label: "实际", title: "actual", get: (r) => integer(r.actual) },
   ], rules) : tooMany(d.rule_breaks_total));
@@ -43,7 +45,7 @@ XX.page(async (s) => {
     { label: "机关", get: (r) => r.agency },
     { label: "地区", get: (r) => r.region },
     { label: "检查", title: "rule", get: (r) => m.cross_year_rules[r.rule] || r.rule },
-    { label: "申请人列", title: "applicant", get: (r) => m.applicants[r.applicant] || r.applicant },
+    { label: "申请人列", title: "applicant", get: (r) => (r.applicant ? m.applicants[r.applicant] || r.applicant : "（不适用）") },
     { label: "应为", title: "expected", get: (r) => integer(r.expected) },
     { label: "实际", title: "actual", get: (r) => integer(r.actual) },
     { label: "本年报告", get: (r) => XX.external("原文", r.source_url) },
