@@ -273,5 +273,9 @@ APPLICATIONS_TABLE_LABELS: Final[dict[str, str]] = {
     "partially_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
 }
 REVIEW_LITIGATION_LABEL: Final[str] = "行政诉讼"
+# The column names converters (PDF/OCR/LLM → markdown) invent for the small tables they cut
+# section 三 into ("类别 | 数据1 … 数据6 | 总计"), for the renderer of that layout.
+CONVERTED_ROW_HEADER: Final[str] = "类别"
+CONVERTED_COLUMN_FORMAT: Final[str] = "数据{n}"
 # Page furniture of PDF exports: "- 3 -", "第3页", "第3页 共8页", "3/8".
 PAGE_NUMBER_PATTERN: Final[str] = r"^(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"

@@ -198,5 +198,6 @@ def test_the_instance_settings_live_in_dagster_home_and_what_the_ui_writes_is_ig
         return subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=root).returncode == 0
 
     assert all(ignored(p) for p in ("data/dagster_home/.nux/nux.yaml", "data/dagster_home/storage/runs.db",
-                                    "data/dagster_home/.telemetry/id.yaml", "data/.xxgk.duckdb.12.ab.building"))
+                                    "data/dagster_home/.telemetry/id.yaml", "data/.xxgk.duckdb.12.ab.building",
+                                    "data/.xxgk.duckdb.lock"))
     assert not ignored("data/dagster_home/dagster.yaml")

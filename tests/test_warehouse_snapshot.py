@@ -46,7 +46,7 @@ def test_a_reader_holding_the_file_neither_blocks_a_write_nor_sees_it_change(tmp
         out, _ = reader.communicate("\n", timeout=30)
     assert out.strip() == "3"  # the reader kept the version it opened
     assert took < 5
-    assert [p.name for p in tmp_path.iterdir()] == ["w.duckdb"]  # no copy, no WAL left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".w.duckdb.lock", "w.duckdb"]  # no copy, no WAL left
 
 
 def test_a_failing_write_leaves_the_file_as_it_was(tmp_path) -> None:
@@ -58,7 +58,7 @@ def test_a_failing_write_leaves_the_file_as_it_was(tmp_path) -> None:
             con.execute("DELETE FROM t")
             con.execute("SELECT * FROM nowhere")
     assert db.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["w.duckdb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".w.duckdb.lock", "w.duckdb"]
 
 
 def test_a_copy_left_by_a_killed_process_is_removed_and_a_live_ones_kept(tmp_path) -> None:
@@ -71,3 +71,25 @@ def test_a_copy_left_by_a_killed_process_is_removed_and_a_live_ones_kept(tmp_pat
     live.write_bytes(b"busy")
     assert remove_abandoned_copies(db) == [abandoned]
     assert live.exists() and not abandoned.exists()
+
+
+def test_two_writers_take_turns_and_neither_write_is_lost(tmp_path) -> None:
+    import threading
+
+    db = tmp_path / "w.duckdb"
+    _make(db, 0)
+    first_in = threading.Event()
+
+    def write(value: int, hold: float) -> None:
+        with writing(db) as con:
+            first_in.set()
+            con.execute(f"INSERT INTO t VALUES ({value})")
+            time.sleep(hold)
+
+    first = threading.Thread(target=write, args=(1, 1.0))
+    first.start()
+    first_in.wait(10)
+    write(2, 0)  # copies the file only once the first write has been swapped in
+    first.join()
+    with reading(db) as con:
+        assert con.execute("SELECT list(i ORDER BY i) FROM t").fetchone() == ([1, 2],)

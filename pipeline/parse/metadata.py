@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline import contract
-from pipeline.parse.cells import normalize
+from pipeline.parse.cells import label_key, normalize
 
 # Read on the raw text (normalising prose costs more than the whole table parse), so every
 # pattern accepts full-width digits, brackets and colons; matched pieces are normalised after.
@@ -84,16 +84,36 @@ def _title(text: str) -> Title | None:
     """The first "{agency}{year}年政府信息公开工作年度报告" that starts a line (or follows a
     breadcrumb "首页 > …"): mentions in sentences (…公布本机关2024年政府信息公开工作年度报告) and
     in other titles (关于做好2024年…年度报告编制发布有关事项的通知) are not the title. The agency
-    is the run of Chinese characters right before the year."""
+    is the run of Chinese characters right before the year. A markdown heading's "#" may open it."""
     for m in _TITLE_RE.finditer(text):
         before = _AGENCY_BEFORE_RE.search(text, max(m.start() - 48, 0), m.start())
         agency = before.group(0).strip() if before else ""
         start = before.start() if before else m.start()
         prefix = text[text.rfind("\n", 0, start) + 1 : start].strip()
-        if "关于" not in agency and (not prefix or prefix[-1] in _BREADCRUMB_ENDS):
+        if "关于" not in agency and (not prefix.strip("#") or prefix[-1] in _BREADCRUMB_ENDS):
             return Title(normalize(text[start : m.end()]).strip(), normalize(agency) or None,
                          int(normalize(m.group(1))))
     return None
+
+
+# "2024 年上海市科委政府信息公开工作" / "年度报告": the year first, the body's name after it, the
+# title wrapped over lines (a PDF's centred title, as converters and text layers give it).
+_YEAR_FIRST_RE = re.compile(
+    rf"\n[#\s]*([12１２]{_D}{{3}}){_S}年{_S}(?:度{_S})?([{_CJK}()（）\s]{{0,30}}?){_S}"
+    + re.sub(r"(?<=[\u4e00-\u9fff)?])(?=[\u4e00-\u9fff(])", lambda _m: _S, contract.REPORT_TITLE_PATTERN)
+    + r"[ \t\u3000\xa0]*(?=\n|$)")
+
+
+def _year_first_title(head: str, *others: str | None) -> Title | None:
+    """A title that starts a line with its year ("2024 年…政府信息公开工作年度报告"). The words
+    between the year and 政府信息公开 are often a short name no register knows (市科委): they are
+    the agency only where the signature or the preamble (`others`) names the same body."""
+    m = _YEAR_FIRST_RE.search("\n" + head)
+    if m is None:
+        return None
+    words = label_key(normalize(m.group(2)))
+    agency = words if words and any(o and (o in words or words in o) for o in others) else None
+    return Title(label_key(normalize(m.group(0))).lstrip("#"), agency, int(normalize(m.group(1))))
 
 
 def _tail(text: str) -> list[str]:
@@ -184,9 +204,9 @@ def read_metadata(raw: str, title: str | None = None, published_on: str | None =
     head, tail = raw[:_HEAD_LIMIT], raw[-_TAIL_CHARS:]
     meta = Metadata(title=title and normalize(title), published_on=published_on)
     from_page = _title(title) if title else None
-    m = from_page or _title(head)
     signature_agency, signature_date = _signature(tail)
     contact = _contact_agency(head)
+    m = from_page or _title(head) or _year_first_title(head, signature_agency, contact)
     if m:
         meta.title_found = True
         meta.year = m.year

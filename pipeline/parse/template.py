@@ -444,3 +444,14 @@ def resolve_by_columns(table: Table) -> None:
         if len(kept) == 1:
             table.rows[row.key] = list(kept[0])
             table.problems.remove(row)
+
+
+def label_item(key: str) -> str | None:
+    """The section-三 row a label names on its own (`pipeline.parse.markdown` reads rows by it)."""
+    return _item_of(key)
+
+
+def header_width(cells: list[Cell]) -> int:
+    """How many applicant columns the section-三 header in `cells` names (all seven when it names
+    too few to tell), for readers that check a row's width before the template reads it."""
+    return len(_header_columns(cells))

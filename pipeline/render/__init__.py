@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.render.markdown import CONVERTED_LAYOUTS, render_converted
 from pipeline.render.report import RenderOptions, build_report
 from pipeline.render.text import TEXT_LAYOUTS, render_text
 
 __all__ = ["LAYOUTS", "RenderOptions", "render_report", "render_html_fragment"]
 
 LAYOUTS: tuple[str, ...] = ("pipes", "tabs", "cells", "cells_pipe", "markdown", "html", "html_gbk", "docx", "doc",
-                            "pdf")
+                            "pdf", *CONVERTED_LAYOUTS)
 # The file extension a rendering is saved under, so `read_document` can dispatch on the name too.
 EXTENSIONS: dict[str, str] = {**{layout: ".txt" for layout in TEXT_LAYOUTS}, "markdown": ".md", "html": ".html",
-                              "html_gbk": ".html", "docx": ".docx", "doc": ".doc", "pdf": ".pdf"}
+                              "html_gbk": ".html", "docx": ".docx", "doc": ".doc", "pdf": ".pdf",
+                              "converted_rows": ".txt", "converted_pdf": ".md"}
 
 
 def render_report(values: dict[str, Any], layout: str, options: RenderOptions | None = None) -> bytes:
@@ -30,6 +32,8 @@ def render_report(values: dict[str, Any], layout: str, options: RenderOptions | 
     report = build_report(values, options)
     if layout in TEXT_LAYOUTS:
         return render_text(report, layout).encode("utf-8")
+    if layout in CONVERTED_LAYOUTS:
+        return render_converted(report, values, layout).encode("utf-8")
     if layout == "docx":
         from pipeline.render.docx import render_docx
 
@@ -45,12 +49,13 @@ def render_report(values: dict[str, Any], layout: str, options: RenderOptions | 
     from pipeline.render.html import page
 
     if layout == "html_gbk":
-        return page(report, values["agency"], values.get("published_on"), "gb2312").encode("gbk", "xmlcharrefreplace")
-    return page(report, values["agency"], values.get("published_on")).encode("utf-8")
+        return page(report, values["agency"], values.get("published_on"), "gb2312", options).encode(
+            "gbk", "xmlcharrefreplace")
+    return page(report, values["agency"], values.get("published_on"), options=options).encode("utf-8")
 
 
 def render_html_fragment(values: dict[str, Any], options: RenderOptions | None = None) -> str:
     """Only the content (paragraphs and tables, no title) for a portal page to wrap in its chrome."""
     from pipeline.render.html import fragment
 
-    return fragment(build_report(values, options))
+    return fragment(build_report(values, options), options)

@@ -12,12 +12,16 @@ they never wait for a reader either.
 
 The copies sit beside the file (a rename is atomic only within one file system) as
 `.<name>.<pid>.<random>.building`; one left by a process that was killed is removed by the next
-write.
+write. Writers take turns on `.<name>.lock` (an advisory lock readers never take): two writers
+copying the same version would otherwise each swap in their own, and the first one's write
+would be lost. Dagster's `duckdb_writer` pool already serializes the runs of one instance; the
+lock also covers writers on different instances.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import uuid
@@ -67,7 +71,15 @@ def writing(db: Path, config: dict | None = None) -> Iterator[duckdb.DuckDBPyCon
     """A connection to a copy of `db`, swapped in for `db` when the block succeeds."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_copies(db)
+    with open(db.with_name(f".{db.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the process dies
+        remove_abandoned_copies(db)
+        with _swapped_in(db, config) as con:
+            yield con
+
+
+@contextlib.contextmanager
+def _swapped_in(db: Path, config: dict | None) -> Iterator[duckdb.DuckDBPyConnection]:
     copy = _copy_of(db)
     try:
         con = duckdb.connect(str(copy), config=config or {})
