@@ -85,6 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "serve-demo", "serve the bundled demo portal on 127.0.0.1")
     p.add_argument("--port", type=_PORT, default=8765, help="port, 1-65535 (default 8765)")
 
+    p = _command(sub, "dashboard", "build the static dashboard from the exports and the warehouse")
+    p.add_argument("--out", type=Path, metavar="DIR", help="where to write it (default: dashboard/ in the data folder)")
+    p.add_argument("--db", type=Path, metavar="PATH", help="DuckDB file (default: xxgk.duckdb in the data folder)")
+    add_data_option(p)
+    p = _command(sub, "serve-dashboard", "serve the built dashboard on 127.0.0.1")
+    p.add_argument("--port", type=_PORT, default=8766, help="port, 1-65535 (default 8766)")
+    p.add_argument("--dir", type=Path, metavar="DIR", help="the built site (default: dashboard/ in the data folder)")
+    add_data_option(p)
+
     p = _command(sub, "forget", "remove a portal's documents from the raw store, so the next run drops its reports")
     p.add_argument("--portal", metavar="NAME", required=True, help="the portal's name, as in the portals file")
     add_data_option(p)
@@ -138,6 +147,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from pipeline.crawl.demo_server import serve_forever
 
         return serve_forever(port=args.port)
+    if args.command in ("dashboard", "serve-dashboard"):
+        from assets.dashboard import dashboard_command
+
+        return dashboard_command(args)
     if args.command == "forget":
         from assets.forget import forget_command
 

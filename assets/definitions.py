@@ -3,13 +3,13 @@
 import dagster as dg
 from dagster._loggers import colored_console_logger
 
-from assets import exports, facts, ingest, models
+from assets import dashboard, exports, facts, ingest, models
 from assets.jobs import step_jobs
 from assets.progress import progress_logger
 from assets.resources import default_resources
 from assets.schedules import everything, nightly
 
-MODULES = [ingest, facts, models, exports]
+MODULES = [ingest, facts, models, exports, dashboard]
 
 
 def build_definitions(resources: dict[str, dg.ConfigurableResource]) -> dg.Definitions:

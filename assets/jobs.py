@@ -8,12 +8,13 @@ from assets import facts, models
 
 INGEST_KEYS = [dg.AssetKey(k) for k in ("raw_documents", "parsed_reports", "fetch_log", "parse_failures")]
 LOAD_KEYS = [dg.AssetKey(t) for t in facts.FACT_TABLES]
-MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetKey("dashboard_exports")]
+MODEL_KEYS = [models.model_key(m.qualified) for m in models.MODELS] + [dg.AssetKey("dashboard_exports"),
+                                                                      dg.AssetKey("dashboard")]
 
 STEPS = {"ingest": INGEST_KEYS, "load": LOAD_KEYS, "model": MODEL_KEYS}
 DESCRIPTIONS = {"ingest": "Crawl the portals, parse and stage every document, replace fetch_log and parse_failures.",
                 "load": "Replace the selected statistics years of the fact tables, one report counted once.",
-                "model": "Build the SQL models and write the dashboard exports."}
+                "model": "Build the SQL models, write the dashboard exports and build the dashboard."}
 
 step_jobs = [dg.define_asset_job(name, selection=dg.AssetSelection.assets(*keys), description=DESCRIPTIONS[name])
              for name, keys in STEPS.items()]

@@ -154,7 +154,7 @@ def test_version_help_defaults_descriptions_and_exit_codes() -> None:
     done = _xxgk("--version")
     assert done.returncode == 0 and done.stdout.strip() == "xxgk 0.1.0"
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(commands.choices) == {"parse", "crawl", "serve-demo", "forget", "run", "demo"}
+    assert set(commands.choices) == {"parse", "crawl", "serve-demo", "forget", "run", "demo", "dashboard", "serve-dashboard"}
     for name, sub in commands.choices.items():
         assert sub.description, name
         for action in sub._actions:

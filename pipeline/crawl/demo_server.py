@@ -162,14 +162,14 @@ def serving_demo(port: int = 0, root: Path = DEMO_ROOT, request_log: list[dict] 
         thread.join()
 
 
-def serve_forever(port: int) -> int:
-    """`xxgk serve-demo`: serve until interrupted."""
-    if not (DEMO_ROOT / "index.html").is_file():
-        print(f"demo portal not found at {DEMO_ROOT}", file=sys.stderr)
+def serve_forever(port: int, root: Path = DEMO_ROOT, what: str = "the demo portal") -> int:
+    """`xxgk serve-demo` (and `xxgk serve-dashboard`, with the dashboard's folder): serve until interrupted."""
+    if not (root / "index.html").is_file():
+        print(f"{what} not found at {root}", file=sys.stderr)
         return 1
     try:
-        with serving_demo(port) as base_url:
-            print(f"serving the demo portal at {base_url}/ (Ctrl-C to stop)", file=sys.stderr)
+        with serving_demo(port, root) as base_url:
+            print(f"serving {what} at {base_url}/ (Ctrl-C to stop)", file=sys.stderr)
             with contextlib.suppress(KeyboardInterrupt):
                 threading.Event().wait()
     except OSError as exc:
