@@ -29,3 +29,20 @@ def test_each_hostile_file_has_its_own_reason(tmp_path):
     assert reasons["mhtml nested 3,000 deep"] == "corrupt_mhtml"
     assert reasons["a byte-order mark alone"] == "empty"
     assert outcomes["a count of 23 digits"].verdict == "report"
+
+
+def test_a_row_printed_twice_with_other_counts_is_null_with_a_finding():
+    """Found by the campaign: a damaged file doubling part of its table cut the first copy of
+    予以公开 short after two counts, and the first copy was read with five blanks, no finding."""
+    from pipeline.parse import parse_bytes
+    from pipeline.render import render_report
+
+    values = SEEDS[2]
+    text = render_report(values, "markdown").decode("utf-8")
+    row = next(line for line in text.splitlines() if "（一）予以公开" in line)
+    cut = row[: row.index("|", row.index("予以公开") + 10) + 1]  # the row cut after its first cell
+    damaged = text.replace(row, cut + " |  |  |  |  |  |\n" + row, 1)
+    report = parse_bytes(damaged.encode("utf-8"), "doubled.md")
+    assert "granted" not in report.applications
+    assert [(f.rule, f.item) for f in report.findings if f.rule == "conflicting_row"] == [("conflicting_row", "granted")]
+    assert report.applications["new_received"] == values["applications"]["new_received"]

@@ -63,6 +63,9 @@ def assemble_findings(applications: Table, review: Table, proactive: Table | Non
     findings += [Finding(rule="missing_column", applicant=a,
                          message=f"section 三 has no {a} ({contract.APPLICANT_LABELS[a]}) column; its cells are null")
                  for a in applications.missing_columns]
+    findings += [Finding(rule="conflicting_row", item=item,
+                         message=f"section 三 row {item} is printed twice with different counts; values left null")
+                 for item in applications.conflicts]
     findings += _row_findings(review, "section 四")
     if proactive is not None:
         findings += _row_findings(proactive, "section 二")

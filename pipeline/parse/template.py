@@ -49,6 +49,7 @@ class Table:
     found: list[str] = field(default_factory=list)  # keys whose label was found, in order
     missing_columns: list[str] = field(default_factory=list)  # applicant columns the header lacks
     rows_opened: bool = False  # every row starts with an empty cell (a lone "|" line, seed 003)
+    conflicts: list[str] = field(default_factory=list)  # keys printed twice with different counts
 
 
 def _spans(cells: list[Cell], match: Callable[[str], str | None], width_of: Callable[[str], int],
@@ -211,7 +212,13 @@ def _collect(table: Table, rows: list[Row], columns: tuple[str, ...]) -> None:
     for row in rows:
         key = row.key
         if key in seen:
-            continue  # a label repeated (e.g. in a note) never overrides the first row read
+            # A label repeated (in a note, a header a page break repeats) never overrides the first
+            # row read; printed again with other counts, neither reading is sure (a damaged file
+            # doubling part of its table cuts the first copy short).
+            if row.values is not None and key in table.rows and _counts(row) != table.rows[key]:
+                table.conflicts.append(key)
+                del table.rows[key]
+            continue
         seen.add(key)
         if row.values is None:
             table.problems.append(row)

@@ -161,7 +161,8 @@ def campaign_documents(reports: list[dict[str, Any]], per_layout: int, seed: int
 @dataclass(frozen=True)
 class Outcome:
     """What one damaged or hostile document gave: `verdict` is `report`, `failure` (a reasoned
-    refusal), `flagged` (a report whose changed cells carry findings), or one of the defects:
+    refusal), `flagged` (a report whose changed cells carry findings), `blank` (one cell damaged
+    into a blank, as a blank prints), or one of the defects:
     `traceback` (internal_error or a dead worker), `hang` (past the time limit),
     `wrong_but_confident` (cells changed, no finding at all)."""
 
@@ -184,6 +185,10 @@ def _verdict(original: dict[str, Any] | None, report: dict[str, Any], findings: 
         return "report", ""
     if findings:
         return "flagged", differences[0]
+    # One cell gone blank is how a blank prints (a digit damaged into a space reads as a blank cell
+    # that no reader can tell from a real one); another number, or more lost, must be flagged.
+    if len(differences) == 1 and ": null, gold" in differences[0]:
+        return "blank", differences[0]
     return "wrong_but_confident", "; ".join(differences[:3])
 
 
