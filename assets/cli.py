@@ -91,9 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "serve-demo", "serve the bundled demo portal on 127.0.0.1")
     p.add_argument("--port", type=_PORT, default=8765, help="port, 1-65535 (default 8765)")
 
-    p = _command(sub, "dashboard", "build the static dashboard from the exports and the warehouse")
+    p = _command(sub, "dashboard", "build the static dashboard from the exports")
     p.add_argument("--out", type=Path, metavar="DIR", help="where to write it (default: dashboard/ in the data folder)")
-    p.add_argument("--db", type=Path, metavar="PATH", help="DuckDB file (default: xxgk.duckdb in the data folder)")
     add_data_option(p)
     p = _command(sub, "serve-dashboard", "serve the built dashboard on 127.0.0.1")
     p.add_argument("--port", type=_PORT, default=8766, help="port, 1-65535 (default 8766)")

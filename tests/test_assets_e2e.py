@@ -34,7 +34,8 @@ MANIFEST = json.loads((DEMO_ROOT / "manifest.json").read_text(encoding="utf-8"))
 KEPT = {"parsed", "attachment_only"}  # other outcomes are the parser's reason codes
 TABLES = ("reports", "proactive", "applications", "review_litigation", "findings", "parse_failures",
           "marts.applications_by_region", "marts.review_litigation_by_region", "marts.coverage_by_region",
-          "marts.year_over_year", "marts.cross_year_findings", "marts.denial_reasons_by_region")
+          "marts.year_over_year", "marts.cross_year_findings", "marts.denial_reasons_by_region",
+          "marts.report_findings")
 
 
 INVOCATION = "xxgk demo --parse-workers 2"

@@ -275,3 +275,24 @@ def test_the_command_builds_the_same_site(pipeline, site, tmp_path):  # noqa: F8
     assert built == {p.relative_to(out) for p in out.rglob("*") if p.is_file()}
     for name in built - {Path("data/meta.js")}:  # meta.js says when it was built
         assert (out / name).read_bytes() == (site / name).read_bytes(), name
+
+
+def test_the_site_is_built_from_the_exports_alone(pipeline, site, tmp_path):  # noqa: F811
+    """A copy of the exports with no warehouse anywhere near builds the same site: every figure,
+    the quality lists' source URLs included, comes from the exported marts."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(pipeline.paths.exports_dir), data / "exports")
+    assert not list(data.glob("*.duckdb"))
+    done = subprocess.run([sys.executable, "-m", "assets.cli", "dashboard", "--data", str(data)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    built = data / "dashboard"
+    names = {p.relative_to(site) for p in site.rglob("*") if p.is_file()}
+    assert names == {p.relative_to(built) for p in built.rglob("*") if p.is_file()}
+    for name in names - {Path("data/meta.js")}:
+        assert (built / name).read_bytes() == (site / name).read_bytes(), name
+    empty = subprocess.run([sys.executable, "-m", "assets.cli", "dashboard", "--data", str(tmp_path / "none")],
+                           capture_output=True, text=True, timeout=120)
+    assert empty.returncode == 1 and "no exports in" in empty.stderr and "Traceback" not in empty.stderr

@@ -135,8 +135,8 @@ def _swap(new: Path, target: Path) -> None:
 
 
 def build_dashboard(con: duckdb.DuckDBPyConnection, exports: Path, out: Path) -> Site:
-    """Build the site into `out` from the exports, with `con` a (read-only) warehouse connection
-    for the reports' findings and source URLs."""
+    """Build the site into `out` from the exports alone; `con` is any DuckDB connection (an
+    in-memory one will do) for the views over them."""
     out = Path(out)
     data.attach_exports(con, Path(exports))
     new = out.with_name(f".{out.name}.new")

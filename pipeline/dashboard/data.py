@@ -1,8 +1,8 @@
 """What each page needs, pre-aggregated per region so a page loads one small file at a time.
 
-The marts are read from the exports (`exports/parquet/<mart>/*.parquet`), as any dashboard would;
-the quality page's list of reports also needs each report's findings and source URL, which are
-warehouse tables rather than marts, so a read-only warehouse connection is the second input.
+The marts are read from the exports alone (`exports/parquet/<mart>/*.parquet`), as any dashboard
+would: the quality page's list of reports comes from the report_findings and cross_year_findings
+marts, which carry each report's source URL and region codes.
 
 Regions form a tree of files keyed `<cut>-<unit_code>` under the root `all` (全国): a province's
 file holds the province's own rows by year and its children's rows (its cities, and its
@@ -15,6 +15,7 @@ province code are not in it.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from pipeline.contract import RULES
 
 ROOT = "all"
 MARTS = ("coverage_by_region", "applications_by_region", "denial_reasons_by_region", "review_litigation_by_region",
-         "cross_year_findings")
+         "cross_year_findings", "report_findings")
 # A list longer than this is left out of a region's quality file (the page asks for a smaller
 # region instead), so the national page stays light however many reports break a rule.
 LIST_LIMIT = 500
@@ -50,15 +51,22 @@ def view(mart: str) -> str:
 
 
 def attach_exports(con: duckdb.DuckDBPyConnection, exports: Path) -> None:
-    """Temporary views `export_<mart>` over the Parquet exports (a mart without rows has no file:
-    its view is the warehouse's empty mart, with the same columns)."""
+    """Temporary views `export_<mart>` over the Parquet exports, so the site is built from the
+    exports alone (any DuckDB connection will do, an in-memory one included). A mart without rows
+    has no Parquet file: its view is empty, with the columns and types its CSV's types.json names.
+    Raises FileNotFoundError naming the first mart that was never exported."""
     for mart in MARTS:
         files = sorted((exports / "parquet" / mart).glob("**/*.parquet"))
         if files:
             listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
             source = f"read_parquet([{listed}], hive_partitioning = false)"
         else:
-            source = f"(SELECT * FROM marts.{mart} LIMIT 0)"
+            types_file = exports / "csv" / f"{mart}.types.json"
+            if not types_file.exists():
+                raise FileNotFoundError(f"no export of {mart} in {exports}")
+            types = json.loads(types_file.read_text(encoding="utf-8"))
+            columns = ", ".join(f'CAST(NULL AS {kind}) AS "{name}"' for name, kind in types.items())
+            source = f"(SELECT {columns} WHERE false)"
         con.execute(f"CREATE OR REPLACE TEMP VIEW {view(mart)} AS SELECT * FROM {source}")
 
 
@@ -143,26 +151,23 @@ def region_rows(con: duckdb.DuckDBPyConnection, mart: str, children: bool,
 
 def rule_breaks(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Findings of the contract's consistency rules (rule1-rule5), one row each, with the
-    report's agency, region codes and source URL."""
+    report's agency, region codes and source URL (the report_findings mart)."""
     rules = ", ".join(f"'{r}'" for r in RULES)
     return _dicts(con, f"""
-        SELECT f.year, r.agency, r.source_url, r.province_code, r.city_code, r.county_code,
-               f.rule, f.item, f.applicant, f.expected, f.actual, f.message
-        FROM findings AS f JOIN reports AS r USING (report_id, year)
-        WHERE f.rule IN ({rules})
-        ORDER BY f.year, r.agency, f.rule, f.item, f.applicant, r.source_url""")
+        SELECT year, agency, source_url, province_code, city_code, county_code,
+               rule, item, applicant, expected, actual, message
+        FROM {view('report_findings')}
+        WHERE rule IN ({rules})
+        ORDER BY year, agency, rule, item, applicant, source_url""")
 
 
 def cross_year_breaks(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """The cross_year_findings mart with both reports' source URLs and the later report's region."""
+    """The cross_year_findings mart: both reports' source URLs, the later report's region."""
     return _dicts(con, f"""
-        SELECT c.year, c.agency, cur.source_url, prev.source_url AS previous_source_url,
-               cur.province_code, cur.city_code, cur.county_code,
-               c.rule, c.applicant, c.expected, c.actual, c.message
-        FROM {view('cross_year_findings')} AS c
-        LEFT JOIN reports AS cur ON cur.report_id = c.report_id AND cur.year = c.year
-        LEFT JOIN reports AS prev ON prev.report_id = c.previous_report_id AND prev.year = c.year - 1
-        ORDER BY c.year, c.agency, c.rule, c.applicant""")
+        SELECT year, agency, source_url, previous_source_url, province_code, city_code, county_code,
+               rule, applicant, expected, actual, message
+        FROM {view('cross_year_findings')}
+        ORDER BY year, agency, rule, applicant""")
 
 
 def by_region(rows: Iterable[dict], tree: dict[str, Unit]) -> dict[str, list[dict]]:

@@ -1,7 +1,8 @@
 -- Breaks between consecutive years of the same agency (same agency_key): carried_forward of year
 -- Y must equal carried_over of Y+1 in every applicant column, and for rules (规章) and normative
 -- documents (行政规范性文件) in_force(Y+1) = in_force(Y) + issued(Y+1) - repealed(Y+1). One row per
--- broken rule, placed in the later year; pairs where either side is blank are not judged.
+-- broken rule, placed in the later year; pairs where either side is blank are not judged. Both
+-- reports' source URLs and the later one's region codes come along, for links and drill-down.
 WITH carry AS (
     SELECT r.agency_key, a.year, a.report_id, a.item, a.applicant, a.count
     FROM applications AS a
@@ -35,7 +36,9 @@ breaks AS (
 )
 SELECT b.year, b.agency_key, r.agency, b.rule, b.applicant,
        b.previous_report_id, b.report_id, b.expected, b.actual,
-       b.rule || ': expected ' || b.expected::BIGINT || ', found ' || b.actual::BIGINT AS message
+       b.rule || ': expected ' || b.expected::BIGINT || ', found ' || b.actual::BIGINT AS message,
+       r.source_url, p.source_url AS previous_source_url, r.province_code, r.city_code, r.county_code
 FROM breaks AS b
 LEFT JOIN intermediate.int_reports AS r ON r.report_id = b.report_id AND r.year = b.year
+LEFT JOIN intermediate.int_reports AS p ON p.report_id = b.previous_report_id AND p.year = b.year - 1
 WHERE b.expected IS NOT NULL AND b.actual IS NOT NULL AND b.expected <> b.actual
