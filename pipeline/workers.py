@@ -29,8 +29,6 @@ DEFAULT_TIMEOUT = 300.0  # seconds per job: a 300-page PDF parses in about a min
 DEFAULT_MEMORY_LIMIT = 4 * 1024 ** 3
 STARTUP_LIMIT = 120.0  # seconds for a new worker to import what it runs
 _READY = "ready"
-# Faults of the process, not of the job's input: worth another try on the next run.
-FAULT_REASONS = frozenset({"timeout", "worker_died"})
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -45,7 +43,7 @@ class WorkerStartError(RuntimeError):
 class Fault:
     """A job that ended without a result of its own."""
 
-    reason: str  # one of FAULT_REASONS
+    reason: str  # "timeout" or "worker_died"
     message: str
 
 
