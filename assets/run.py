@@ -9,6 +9,7 @@ the end of its step (`pipeline.warehouse.snapshot`), so readers never block a ru
 """
 
 import contextlib
+import fcntl
 import json
 import os
 import shlex
@@ -46,6 +47,42 @@ INVOCATION_TAG = "xxgk/invocation"  # the command line that started the run
 # The code location `dagster dev -m assets.definitions` serves: runs are launched as its jobs, with
 # its origin, so the UI lists them as its own and can re-execute them (with the same run config).
 CODE_LOCATION = "assets.definitions"
+RUN_LOCK = ".xxgk-run.lock"  # in the data folder: the pid of the `xxgk run` or `xxgk demo` using it
+
+
+class FolderBusy(Exception):
+    """Another `xxgk run` holds the data folder: two would share a crawl id, double each host's
+    request rate and race on the staging's files."""
+
+
+@contextlib.contextmanager
+def holding(folder: Path, echo=print) -> Iterator[None]:
+    """The data folder for this process alone while the block runs, or FolderBusy naming the pid
+    that holds it. The lock is an flock, which the kernel releases when its holder dies however it
+    dies, so a lock file left by a killed run is simply taken over (and said so); the file itself
+    stays (emptied), since removing it would let a third run lock a new file while a second still
+    waits on the old one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / RUN_LOCK
+    with open(path, "a+", encoding="ascii") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "unknown"
+            raise FolderBusy(f"another xxgk run (pid {holder}) is using the data folder {folder}; "
+                             f"wait for it to end (its lock: {path})") from None
+        lock.seek(0)
+        left = lock.read().strip()
+        if left:
+            echo(f"  the lock {path} was left by pid {left}, which is no longer running: taken over")
+        lock.truncate(0)
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.truncate(0)
 
 
 def instance() -> dg.DagsterInstance:
@@ -270,7 +307,7 @@ def _source(args) -> Iterator[PortalSource]:
 
 def run_command(args) -> int:
     """`xxgk run` and `xxgk demo`: 0 when every run succeeded, 1 when one failed, 2 on bad
-    configuration (`assets.cli.RUN_EXIT_CODES`)."""
+    configuration or a data folder another run holds (`assets.cli.RUN_EXIT_CODES`)."""
     db = Path(args.db or DEFAULT_DB)
     paths = StoragePaths()
 
@@ -278,12 +315,12 @@ def run_command(args) -> int:
         print(line, file=sys.stderr)
 
     try:
-        with _source(args) as source:
+        with _source(args) as source, holding(DATA, echo):
             parsing = ParseSettings(workers=args.parse_workers, timeout_seconds=args.parse_timeout)
             invocation = shlex.join(["xxgk", *sys.argv[1:]])
             runner = Runner(source, db, paths, echo, parsing, invocation)
             ok = runner.everything(args.years)
-    except ConfigError as err:
+    except (ConfigError, FolderBusy) as err:
         echo(f"xxgk {args.command}: {err}")
         return 2
     if ok:
