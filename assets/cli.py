@@ -17,7 +17,7 @@ from pipeline.workers import DEFAULT_TIMEOUT
 
 RUN_EXIT_CODES = """exit status:
   0  every run succeeded (checks that warned are listed in the summary)
-  1  a run failed: the line before names the step and the error
+  1  a run failed: the line before names the step and the error (a full disk: the folder)
   2  bad configuration or arguments (portals file, portal name, start URL, years), or the data
      folder in use by another xxgk run or demo (the line names its pid), before any run"""
 
