@@ -141,9 +141,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_parse(args.paths, frames_dir=args.frames, workers=args.workers, timeout=args.timeout)
     if args.command == "crawl":
         from pipeline.crawl.command import run_crawl
+        from pipeline.workers import CRAWL_MEMORY_HEADROOM, address_space_ceiling
 
-        return run_crawl(portal=args.portal, start_url=args.start_url, max_pages=args.max_pages,
-                         raw_dir=args.raw_dir, portals_file=args.portals_file)
+        try:
+            with address_space_ceiling(CRAWL_MEMORY_HEADROOM):
+                return run_crawl(portal=args.portal, start_url=args.start_url, max_pages=args.max_pages,
+                                 raw_dir=args.raw_dir, portals_file=args.portals_file)
+        except MemoryError:
+            print(f"xxgk crawl: out of memory: the crawl passed its {CRAWL_MEMORY_HEADROOM / 1024 ** 3:g} GiB "
+                  "ceiling and was stopped", file=sys.stderr)
+            return 1
     if args.command == "serve-demo":
         from pipeline.crawl.demo_server import serve_forever
 
