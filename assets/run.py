@@ -124,16 +124,20 @@ def contiguous(years: list[int]) -> list[tuple[int, int]]:
     return ranges
 
 
+def _innermost(error):
+    """The error a chain of Dagster's wrappers started from."""
+    while error.cause is not None:
+        error = error.cause
+    return error
+
+
 def _failure_line(result: ExecutionResult) -> str:
     for event in result.all_events:
         if event.is_step_failure:
             data = event.step_failure_data
             if data.user_failure_data is not None and data.user_failure_data.description:
                 return f"{event.step_key}: {data.user_failure_data.description}"
-            error = data.error
-            while error.cause is not None:
-                error = error.cause
-            return f"{event.step_key}: {error.message.strip().splitlines()[0]}"
+            return f"{event.step_key}: {_innermost(data.error).message.strip().splitlines()[0]}"
     return "the run failed"
 
 
@@ -175,10 +179,7 @@ def _root_error(result: ExecutionResult) -> tuple[str, str] | None:
     """(step key, innermost error message) of the first step that failed with an error."""
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data.error is not None:
-            error = event.step_failure_data.error
-            while error.cause is not None:
-                error = error.cause
-            return event.step_key, error.message
+            return event.step_key, _innermost(event.step_failure_data.error).message
     return None
 
 
