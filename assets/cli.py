@@ -17,8 +17,9 @@ from pipeline.workers import DEFAULT_TIMEOUT
 
 RUN_EXIT_CODES = """exit status:
   0  every run succeeded (checks that warned are listed in the summary)
-  1  a run failed: the line before names the step and the error
-  2  bad configuration or arguments (portals file, portal name, start URL, years), before any run"""
+  1  a run failed: the line before names the step and the error (a full disk: the folder)
+  2  bad configuration or arguments (portals file, portal name, start URL, years), or the data
+     folder in use by another xxgk run or demo (the line names its pid), before any run"""
 
 
 def _years(value: str) -> list[int]:
@@ -145,9 +146,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_parse(args.paths, frames_dir=args.frames, workers=args.workers, timeout=args.timeout)
     if args.command == "crawl":
         from pipeline.crawl.command import run_crawl
+        from pipeline.workers import CRAWL_MEMORY_HEADROOM, address_space_ceiling
 
-        return run_crawl(portal=args.portal, start_url=args.start_url, max_pages=args.max_pages,
-                         raw_dir=args.raw_dir, portals_file=args.portals_file)
+        try:
+            with address_space_ceiling(CRAWL_MEMORY_HEADROOM):
+                return run_crawl(portal=args.portal, start_url=args.start_url, max_pages=args.max_pages,
+                                 raw_dir=args.raw_dir, portals_file=args.portals_file)
+        except MemoryError:
+            print(f"xxgk crawl: out of memory: the crawl passed its {CRAWL_MEMORY_HEADROOM / 1024 ** 3:g} GiB "
+                  "ceiling and was stopped", file=sys.stderr)
+            return 1
     if args.command == "serve-demo":
         from pipeline.crawl.demo_server import serve_forever
 

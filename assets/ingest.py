@@ -21,6 +21,7 @@ from pipeline.parse import PARSER_VERSION
 from pipeline.warehouse.ingest import Staged, division_data_digest, read_staged, stage, staging_version
 from pipeline.warehouse.load import replace_table
 from pipeline.warehouse.schema import RUN_TABLES
+from pipeline.workers import CRAWL_MEMORY_HEADROOM, address_space_ceiling
 
 INGEST = "ingest"
 WAREHOUSE = "warehouse"
@@ -68,7 +69,8 @@ def _nothing_found(name: str, summary: CrawlSummary) -> str:
 def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths: StoragePaths) -> dg.MaterializeResult:
     metadata = {}
     empty = []
-    with source.configs() as configs, RawStore(Path(paths.raw_dir)) as store:
+    with (address_space_ceiling(CRAWL_MEMORY_HEADROOM), source.configs() as configs,
+          RawStore(Path(paths.raw_dir)) as store):
         for config in configs:
             summary = crawl_sync(config, store, max_pages=source.max_pages,
                                  progress=_crawl_progress(context.log, config.name))

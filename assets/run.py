@@ -9,8 +9,11 @@ the end of its step (`pipeline.warehouse.snapshot`), so readers never block a ru
 """
 
 import contextlib
+import errno
+import fcntl
 import json
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -46,6 +49,42 @@ INVOCATION_TAG = "xxgk/invocation"  # the command line that started the run
 # The code location `dagster dev -m assets.definitions` serves: runs are launched as its jobs, with
 # its origin, so the UI lists them as its own and can re-execute them (with the same run config).
 CODE_LOCATION = "assets.definitions"
+RUN_LOCK = ".xxgk-run.lock"  # in the data folder: the pid of the `xxgk run` or `xxgk demo` using it
+
+
+class FolderBusy(Exception):
+    """Another `xxgk run` holds the data folder: two would share a crawl id, double each host's
+    request rate and race on the staging's files."""
+
+
+@contextlib.contextmanager
+def holding(folder: Path, echo=print) -> Iterator[None]:
+    """The data folder for this process alone while the block runs, or FolderBusy naming the pid
+    that holds it. The lock is an flock, which the kernel releases when its holder dies however it
+    dies, so a lock file left by a killed run is simply taken over (and said so); the file itself
+    stays (emptied), since removing it would let a third run lock a new file while a second still
+    waits on the old one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / RUN_LOCK
+    with open(path, "a+", encoding="ascii") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "unknown"
+            raise FolderBusy(f"another xxgk run (pid {holder}) is using the data folder {folder}; "
+                             f"wait for it to end (its lock: {path})") from None
+        lock.seek(0)
+        left = lock.read().strip()
+        if left:
+            echo(f"  the lock {path} was left by pid {left}, which is no longer running: taken over")
+        lock.truncate(0)
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.truncate(0)
 
 
 def instance() -> dg.DagsterInstance:
@@ -85,17 +124,63 @@ def contiguous(years: list[int]) -> list[tuple[int, int]]:
     return ranges
 
 
+def _innermost(error):
+    """The error a chain of Dagster's wrappers started from."""
+    while error.cause is not None:
+        error = error.cause
+    return error
+
+
 def _failure_line(result: ExecutionResult) -> str:
     for event in result.all_events:
         if event.is_step_failure:
             data = event.step_failure_data
             if data.user_failure_data is not None and data.user_failure_data.description:
                 return f"{event.step_key}: {data.user_failure_data.description}"
-            error = data.error
-            while error.cause is not None:
-                error = error.cause
-            return f"{event.step_key}: {error.message.strip().splitlines()[0]}"
+            return f"{event.step_key}: {_innermost(data.error).message.strip().splitlines()[0]}"
     return "the run failed"
+
+
+# How a full disk reads in an error's text: the OS's words for ENOSPC (Python, DuckDB) or SQLite's
+# SQLITE_FULL (the raw store, the Dagster instance).
+_NO_SPACE = (os.strerror(errno.ENOSPC), "database or disk is full")
+_QUOTED_PATH = re.compile(r"""['"](/[^'"]+)['"]""")
+
+
+class NoSpace(Exception):
+    """A write failed for want of disk space: one line naming the folder, not a traceback, since
+    what to do (free space there) does not depend on which write it was."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(f"no space left on device writing {folder}")
+        self.folder = folder
+
+
+def no_space_folder(message: str, fallback: Path) -> Path | None:
+    """The folder a disk-full error was writing: the parent of the last path its text quotes
+    (a copy's destination), else `fallback`. None when the error is not a full disk. SQLite
+    reports some failed writes as a mere `disk I/O error`: that counts where `fallback`'s disk
+    is indeed (nearly) full."""
+    if not any(words in message for words in _NO_SPACE):
+        return fallback if "disk I/O error" in message and _nearly_full(fallback) else None
+    paths = _QUOTED_PATH.findall(message)
+    return Path(paths[-1]).parent if paths else fallback
+
+
+def _nearly_full(folder: Path) -> bool:
+    """Under 1 MiB free for this user on the disk holding `folder` (or its nearest existing parent)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    stat = os.statvfs(folder)
+    return stat.f_bavail * stat.f_frsize < 1024 ** 2
+
+
+def _root_error(result: ExecutionResult) -> tuple[str, str] | None:
+    """(step key, innermost error message) of the first step that failed with an error."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data.error is not None:
+            return event.step_key, _innermost(event.step_failure_data.error).message
+    return None
 
 
 def _origin(job_name: str) -> RemoteJobOrigin:
@@ -148,9 +233,19 @@ class Runner:
                 self.warned[evaluation.check_name] = _check_line(evaluation)
         if result.success:
             self.echo(f"  done in {time.perf_counter() - started:.1f} s (Dagster run {result.run_id[:8]})")
-        else:
-            self.echo(f"xxgk: {step} failed: {_failure_line(result)}")
+            return result
+        failed = _root_error(result)
+        if failed is not None and (folder := no_space_folder(failed[1], self.step_folder(failed[0]))) is not None:
+            raise NoSpace(folder)
+        self.echo(f"xxgk: {step} failed: {_failure_line(result)}")
         return result
+
+    def step_folder(self, step_key: str) -> Path:
+        """Where a step writes when its error does not say: the crawl to the raw store, the parse
+        to the staging, the exports to theirs, the rest to the warehouse's folder."""
+        folders = {"raw_documents": self.paths.raw_dir, "parsed_reports": self.paths.frames_dir,
+                   "dashboard_exports": self.paths.exports_dir}
+        return Path(folders.get(step_key, self.db.parent))
 
     def load(self, first: int, last: int) -> ExecutionResult:
         """Replace statistics years first..last in one run (the fact tables' single-run backfill)."""
@@ -240,11 +335,12 @@ def summary(db: Path, exports_dir: Path, warned: dict[str, str] | None = None) -
 def _serving(port: int | None) -> Iterator[str]:
     """The demo on `port`, or on 8765 falling back to any free port (its report ids do not depend
     on the port)."""
-    try:
-        with serving_demo(port or DEMO_PORT, any_port_if_taken=port is None) as base_url:
-            yield base_url
-    except OSError as err:
-        raise ConfigError(f"cannot serve the demo on 127.0.0.1:{port}: {err.strerror or err}") from None
+    with contextlib.ExitStack() as stack:
+        try:  # only the server's start: an OSError of the run inside (a full disk) is its own
+            base_url = stack.enter_context(serving_demo(port or DEMO_PORT, any_port_if_taken=port is None))
+        except OSError as err:
+            raise ConfigError(f"cannot serve the demo on 127.0.0.1:{port}: {err.strerror or err}") from None
+        yield base_url
 
 
 @contextlib.contextmanager
@@ -268,9 +364,19 @@ def _source(args) -> Iterator[PortalSource]:
                            portals_file=str(portals_file))
 
 
+def _error_text(err: BaseException) -> str:
+    """An error's text with the paths an OSError carries, quoted as in its message."""
+    paths = [p for p in (getattr(err, "filename", None), getattr(err, "filename2", None)) if p]
+    return " ".join([str(err), *(repr(os.fsdecode(p)) for p in paths)])
+
+
+def _instance_folder() -> Path:
+    return Path(os.environ.get("DAGSTER_HOME", DAGSTER_HOME))
+
+
 def run_command(args) -> int:
     """`xxgk run` and `xxgk demo`: 0 when every run succeeded, 1 when one failed, 2 on bad
-    configuration (`assets.cli.RUN_EXIT_CODES`)."""
+    configuration or a data folder another run holds (`assets.cli.RUN_EXIT_CODES`)."""
     db = Path(args.db or DEFAULT_DB)
     paths = StoragePaths()
 
@@ -278,14 +384,21 @@ def run_command(args) -> int:
         print(line, file=sys.stderr)
 
     try:
-        with _source(args) as source:
+        with _source(args) as source, holding(DATA, echo):
             parsing = ParseSettings(workers=args.parse_workers, timeout_seconds=args.parse_timeout)
             invocation = shlex.join(["xxgk", *sys.argv[1:]])
             runner = Runner(source, db, paths, echo, parsing, invocation)
             ok = runner.everything(args.years)
-    except ConfigError as err:
+    except (ConfigError, FolderBusy) as err:
         echo(f"xxgk {args.command}: {err}")
         return 2
+    except Exception as err:  # noqa: BLE001 - a full disk is one line; anything else goes on up
+        # outside a step too: the Dagster instance's storage (SQLite), the warehouse read between runs
+        folder = err.folder if isinstance(err, NoSpace) else no_space_folder(_error_text(err), _instance_folder())
+        if folder is None:
+            raise
+        echo(f"xxgk {args.command}: no space left on device writing {folder}")
+        return 1
     if ok:
         print(summary(db, Path(paths.exports_dir), runner.warned))
     return 0 if ok else 1

@@ -8,17 +8,21 @@ also keep every core busy, which a year of PDF attachments at 50-500 ms each nee
 has a cap on its address space, so a document that makes a library allocate without bound gets
 MemoryError in its own process instead of the kernel's OOM killer choosing a victim.
 
+The crawler gets a ceiling of its own (`address_space_ceiling`): its caps bound each body as it
+streams, and the ceiling bounds whatever they miss.
+
 Workers are spawned, not forked: the parent may be a Dagster process with threads (DuckDB,
 gRPC), and forking a process with threads is unsafe.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
@@ -27,10 +31,11 @@ DEFAULT_TIMEOUT = 300.0  # seconds per job: a 300-page PDF parses in about a min
 # Address space per worker: a job past it gets MemoryError in its own process, and the machine
 # keeps its memory (a worker parsing a report needs well under 1 GiB).
 DEFAULT_MEMORY_LIMIT = 4 * 1024 ** 3
+# What a crawl may map on top of what its process holds when it starts: bodies are capped as they
+# stream (tens of MiB each), so a crawl past this is a leak or a decoder the caps missed.
+CRAWL_MEMORY_HEADROOM = 4 * 1024 ** 3
 STARTUP_LIMIT = 120.0  # seconds for a new worker to import what it runs
 _READY = "ready"
-# Faults of the process, not of the job's input: worth another try on the next run.
-FAULT_REASONS = frozenset({"timeout", "worker_died"})
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -45,7 +50,7 @@ class WorkerStartError(RuntimeError):
 class Fault:
     """A job that ended without a result of its own."""
 
-    reason: str  # one of FAULT_REASONS
+    reason: str  # "timeout" or "worker_died"
     message: str
 
 
@@ -65,6 +70,27 @@ def _serve(conn: Connection, work: Callable[[Any], Any], memory_limit: int | Non
             conn.send(work(conn.recv()))
     except (EOFError, BrokenPipeError):  # the pool closed the pipe: nothing more to do
         return
+
+
+@contextlib.contextmanager
+def address_space_ceiling(headroom: int) -> Generator[None, None, None]:
+    """While the block runs, this process may map at most `headroom` bytes more than it holds now:
+    past that, an allocation raises MemoryError here rather than the kernel's OOM killer choosing
+    a victim. Relative, not absolute, because the same code runs in processes that already map a
+    lot (Dagster, DuckDB, Polars thread pools). The earlier limit is back after the block."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # no /proc (not Linux): no ceiling
+        yield
+        return
+    ceiling = min(limit for limit in (mapped + headroom, soft, hard) if limit != resource.RLIM_INFINITY)
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 class _Worker:

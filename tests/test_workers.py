@@ -85,9 +85,11 @@ def slow_pdf(year: int) -> bytes:
     return hand_pdf([zlib.compress(stream, 9)], b"/Filter /FlateDecode", HELVETICA)
 
 
-def test_a_document_past_the_time_limit_is_reported_the_rest_staged_and_it_is_tried_again(tmp_path: Path) -> None:
-    """Tried again on the next run, that is, unless its report came from another document: a slow
-    report page whose attachment parsed would only cost the time limit again."""
+def test_a_document_past_the_time_limit_is_reported_the_rest_staged_and_remembered_until_a_larger_limit(
+        tmp_path: Path) -> None:
+    """The next run under the same limit does not pay it again: the timeout is staged with its limit
+    and reported as before. A run with a larger limit tries both slow files again (a smaller one
+    does not), and stages the new limit."""
     slow, page = "http://gov.test/ndbg/slow.pdf", "http://gov.test/ndbg/page.pdf"
     with RawStore(tmp_path / "raw") as store:
         store.begin_crawl("test")
@@ -107,10 +109,22 @@ def test_a_document_past_the_time_limit_is_reported_the_rest_staged_and_it_is_tr
         assert staged.failures.height == 1 and failure["source_url"] == slow
         assert (failure["reason"], failure["stage"]) == ("timeout", "parse")
         assert "2-second limit" in failure["message"]
-        again = stage(store, tmp_path / "frames", workers=2, timeout=2)
-        assert (again.parsed, again.cached) == (1, 5)  # only the lone slow file is parsed again
-        assert again.failures["reason"].to_list() == ["timeout"]
+        lines.clear()
+        started = time.monotonic()
+        again = stage(store, tmp_path / "frames", progress=lines.append, workers=2, timeout=2)
+        assert (again.parsed, again.cached) == (0, 6)  # nothing parsed: the slow file's timeout is remembered
+        assert time.monotonic() - started < 2
+        assert again.failures.row(0, named=True) == failure
         assert again.frames["reports"].height == 4
+        assert any("2 documents that timed out on an earlier run were not tried again" in line for line in lines)
+        smaller = stage(store, tmp_path / "frames", workers=2, timeout=1)
+        assert (smaller.parsed, smaller.cached) == (0, 6)
+        larger = stage(store, tmp_path / "frames", workers=2, timeout=3)
+        assert (larger.parsed, larger.cached) == (2, 4)  # the two slow files; the slow page's attachment is staged
+        assert larger.frames["reports"].height == 4
+        assert "3-second limit" in larger.failures.row(0, named=True)["message"]
+        after = stage(store, tmp_path / "frames", workers=2, timeout=3)
+        assert (after.parsed, after.cached) == (0, 6)  # the new limit is the one remembered
 
 
 def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path: Path) -> None:

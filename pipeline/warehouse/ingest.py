@@ -12,6 +12,10 @@ reports carry the regions resolved from it. Once the new folder is written, the 
 versions are removed: nothing reads them, and each holds a full copy of the facts. While a run
 parses, what it has parsed is checkpointed in the folder's `checkpoints/` every minute, so a run
 stopped midway loses at most that minute; the complete staging replaces the checkpoints.
+
+A document that ran out of time is remembered with the time limit it had, so a nightly run does not
+pay that limit again on every run for a file that will not parse within it; a run with a larger
+limit (`--parse-timeout`) tries it again. A dead worker is not remembered (see `_Settled.remembered`).
 """
 
 from __future__ import annotations
@@ -37,14 +41,15 @@ from pipeline.validate import validate_frames
 from pipeline.parse.files import Failed
 from pipeline.warehouse.parsing import inputs_key, parse_stored, source_url
 from pipeline.warehouse.schema import STAGED_TABLES, RUN_TABLES
-from pipeline.workers import DEFAULT_TIMEOUT, FAULT_REASONS, Fault, WorkerPool, default_workers
+from pipeline.workers import DEFAULT_TIMEOUT, Fault, WorkerPool, default_workers
 
 Frames = dict[str, pl.DataFrame]
 FAILURE_SCHEMA = {c: pl.String for c in RUN_TABLES["parse_failures"]}
 # A staged outcome is reused for a document whose URL, bytes and other parse inputs
 # (`parsing.inputs_key`) are unchanged; the failures tried carry the same key.
 _DOCUMENTS_SCHEMA = {"url": pl.String, "sha256": pl.String, "inputs": pl.String, "report_id": pl.String}
-_TRIED_SCHEMA = FAILURE_SCHEMA | {"url": pl.String, "inputs": pl.String}
+# `timeout_seconds`: the limit a `timeout` ran under (null for the other reasons).
+_TRIED_SCHEMA = FAILURE_SCHEMA | {"url": pl.String, "inputs": pl.String, "timeout_seconds": pl.Float64}
 StagingKey = tuple[str, str, str]
 CHECKPOINTS = "checkpoints"  # folder in the staging for the parts of a run not yet complete
 CHECKPOINT_SECONDS = 60.0
@@ -128,12 +133,22 @@ def _failure(doc: StoredDocument, stage: str, reason: str, message: str) -> dict
             "message": message.splitlines()[0] if message else reason, "parser_version": parser_version()}
 
 
-def _outcome(doc: StoredDocument, result: Report | Failed | Fault) -> Report | dict:
+def _outcome(doc: StoredDocument, result: Report | Failed | Fault, timeout: float) -> Report | dict:
     if isinstance(result, Report):
         return result
     if isinstance(result, Fault):
-        return _failure(doc, "parse", result.reason, result.message)
+        failure = _failure(doc, "parse", result.reason, result.message)
+        if result.reason == "timeout":
+            failure["timeout_seconds"] = timeout
+        return failure
     return _failure(doc, *result)
+
+
+def _worth_retrying(failure: dict, timeout: float) -> bool:
+    """A staged failure to try again: a timeout under a smaller limit than this run's. Every other
+    staged failure is the file's own and comes back the same from the same bytes and parser."""
+    limit = failure.get("timeout_seconds")
+    return failure["reason"] == "timeout" and limit is not None and timeout > limit
 
 
 @dataclass
@@ -147,6 +162,7 @@ class _Settled:
     staged_id: str | None = None
     parsed: int = 0
     cached: int = 0
+    timeouts_remembered: int = 0  # staged timeouts taken as they were, not parsed again
 
     def document_row(self) -> dict | None:
         """The staged documents' row of the document that gave the report."""
@@ -156,16 +172,19 @@ class _Settled:
         return {"url": self.doc.url, "sha256": self.doc.sha256, "inputs": inputs_key(self.doc), "report_id": report_id}
 
     def remembered(self) -> list[dict]:
-        """The failures to stage as tried. A fault of the worker, not of the file, is worth another
-        try, unless the report came from another of the group's documents: then the next run
-        would only pay the time limit again."""
-        return [failure for failure in self.tried if self.doc is not None or failure["reason"] not in FAULT_REASONS]
+        """The failures to stage as tried. A timeout is staged with its limit (`_worth_retrying`).
+        A dead worker is worth another try: it is as often the machine's doing (the kernel's OOM
+        killer choosing it for another process's memory, a stop from outside) as the file's, and it
+        costs no time limit. Not so where the report came from another of the group's documents:
+        then nothing is lost by not trying again."""
+        return [failure for failure in self.tried if self.doc is not None or failure["reason"] != "worker_died"]
 
 
-def _settle(group: list[StoredDocument], cached_ok: dict[StagingKey, str],
-            cached_failed: dict[StagingKey, dict]) -> Generator[StoredDocument, Report | dict, _Settled]:
+def _settle(group: list[StoredDocument], cached_ok: dict[StagingKey, str], cached_failed: dict[StagingKey, dict],
+            timeout: float) -> Generator[StoredDocument, Report | dict, _Settled]:
     """A group's documents in order until one gives a report. Yields each document that must be
-    parsed and is sent its outcome, so one rule serves however the parsing is scheduled."""
+    parsed and is sent its outcome, so one rule serves however the parsing is scheduled. Parsing
+    runs within `timeout` seconds, which decides whether a staged timeout is tried again."""
     settled = _Settled()
     for doc in group:
         key = (doc.url, doc.sha256, inputs_key(doc))
@@ -173,9 +192,10 @@ def _settle(group: list[StoredDocument], cached_ok: dict[StagingKey, str],
             settled.cached += 1
             settled.doc, settled.staged_id = doc, cached_ok[key]
             return settled
-        if key in cached_failed:
+        if key in cached_failed and not _worth_retrying(cached_failed[key], timeout):
             settled.cached += 1
             outcome = cached_failed[key]
+            settled.timeouts_remembered += outcome["reason"] == "timeout"
         else:
             settled.parsed += 1
             outcome = yield doc
@@ -221,7 +241,7 @@ def _settle_all(store: RawStore, settlers: list[Generator[StoredDocument, Report
                 (index, doc), result = pool.next_done()
                 if isinstance(result, Fault) and progress is not None:  # worth a line now, not only in the summary
                     progress(f"parse: {doc.url}: {result.reason}: {result.message}")
-                advance(index, _outcome(doc, result))
+                advance(index, _outcome(doc, result, timeout))
     return results
 
 
@@ -316,14 +336,15 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     """Parse the current documents (reusing staged results) and write the new staging.
 
     `workers` processes parse (default: one per core), each document within `timeout` seconds.
-    A document that timed out or whose worker died is reported, and tried again on the next run
-    where no other document of its group (page and attachments) gave the report. What is parsed
+    A document whose worker died is reported, and tried again on the next run where no other
+    document of its group (page and attachments) gave the report; one that timed out is tried
+    again only by a run with a larger `timeout`. What is parsed
     is checkpointed every `checkpoint_seconds`, so a run stopped midway resumes from there.
     """
     folder = staging_dir(frames_dir)
     cached_ok, cached_failed, cached_frames = _read_cache(folder)
     documents = current_documents(store)
-    settlers = [_settle(group, cached_ok, cached_failed) for group in _groups(d for d in documents if d.sha256)]
+    settlers = [_settle(group, cached_ok, cached_failed, timeout) for group in _groups(d for d in documents if d.sha256)]
     checkpoints = _Checkpointer(folder, checkpoint_seconds)
     settled = _settle_all(store, settlers, workers or default_workers(), timeout, progress, checkpoints.add)
     new_reports = [group.report for group in settled if group.report is not None]
@@ -333,6 +354,10 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     every_failure = [failure for group in settled for failure in group.remembered()]
     parsed = sum(group.parsed for group in settled)
     cached = sum(group.cached for group in settled)
+    remembered_timeouts = sum(group.timeouts_remembered for group in settled)
+    if remembered_timeouts and progress is not None:
+        progress(f"parse: {remembered_timeouts:,} documents that timed out on an earlier run were not tried "
+                 "again (a --parse-timeout above the limit they had tries them)")
     fresh = _as_dict(validate_frames(reports_to_frames(new_reports)))
     frames = {
         t: pl.concat([cached_frames[t].filter(pl.col("report_id").is_in(kept_cached)), fresh[t]], how="vertical_relaxed")
