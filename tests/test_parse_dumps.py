@@ -270,3 +270,21 @@ def test_rendered_dumps_parse_back_exactly_or_with_nulls_and_findings(values, op
     assert (report.agency, report.year, report.template, report.published_on) == (
         values["agency"], values["year"], values["template"], values["published_on"])
     assert_exact_or_flagged(report, values)
+
+
+def test_a_narrow_label_spaced_out_is_no_blank_cell():
+    """Found by the property test: "属于行政查询事项 10 0 0 0 0 1 无 法 提 供 …" (the glued pair
+    "10" and the vertical label 无法提供 spaced out) read "无" as the row's seventh cell, a blank,
+    so the six tokens were read one per cell: 10 in place of 1, 0."""
+    from tests.seeds import SEED_PATHS, expected
+
+    values = expected(SEED_PATHS[0])
+    apps = values["applications"]
+    for item in apps:
+        apps[item] = [0] * 7
+    for item in ("new_received", "denied_admin_query", "total_processed"):
+        apps[item] = [1, 0, 0, 0, 0, 0, 1]
+    data = render_report(values, "dump", RenderOptions(unnumbered_rows=True, vertical_labels=True, dump_glued=True))
+    assert "10 0 0 0 0 1 无 法 提 供".encode() in data
+    report = parse_bytes(data, "dump.txt")
+    assert report.applications["denied_admin_query"] == [1, 0, 0, 0, 0, 0, 1]

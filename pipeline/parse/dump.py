@@ -38,7 +38,10 @@ _UNIT = f"(?:{'|'.join(UNITS)})"
 # numbers ran together, which then reads as no number), or a null token standing apart from the
 # words around it ("—", "/" but not the one of "增/减"; "无" but not the one of "无法提供").
 _CJK = "\u4e00-\u9fff"
-_NULLS = "|".join(rf"{re.escape(t)}(?![{_CJK}])" if re.fullmatch(f"[{_CJK}]+", t) else re.escape(t)
+# A word token standing before a character that stands alone ("无 法 提 供": a narrow label printed
+# a character a line, spaced out in the dump) is that word's first character, not a blank cell.
+_NULLS = "|".join(rf"{re.escape(t)}(?![{_CJK}])(?!\s+[{_CJK}](?:\s|$))" if re.fullmatch(f"[{_CJK}]+", t)
+                  else re.escape(t)
                   for t in sorted(contract.NULL_TOKENS, key=len, reverse=True) if not re.fullmatch("-+", t))
 _NUMBER = (rf"(?:[-+]?\d(?:[\d,]*\d)?(?:\.\d+)?{_UNIT}?"
            rf"|(?<![{_CJK}])(?:{_NULLS}|-{{1,2}}(?![\d-])))")
