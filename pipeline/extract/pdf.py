@@ -72,10 +72,11 @@ def read_pdf(data: bytes, source: str) -> Document:
     one grid (same column boundaries, nothing but page numbers in between)."""
     pages = _pages(data)
     glyphs = [char.text for page in pages for char in page.chars if char.text.strip()]
-    if not glyphs:
-        raise ExtractError("no_text_layer", "PDF has no text layer (scanned image); OCR is not supported")
-    if sum(glyph.startswith("(cid:") for glyph in glyphs) * 2 > len(glyphs):
-        raise ExtractError("no_text_layer", "PDF text has no Unicode mapping (glyph ids only); OCR is not supported")
+    if not glyphs or sum(glyph.startswith("(cid:") for glyph in glyphs) * 2 > len(glyphs):
+        from pipeline.extract.ocr import read_scanned_pdf  # no text to read: the page images are
+
+        return read_scanned_pdf(data, source, "PDF has no text layer (scanned image)" if not glyphs
+                                else "PDF text has no Unicode mapping (glyph ids only)")
     lines: list[str] = []
     tables: list[Grid] = []
     previous: _Table | None = None
