@@ -46,6 +46,8 @@ class _Crop:
     """One line of text to recognise: where its reading goes (cell or text line) and its pixels."""
 
     pixels: np.ndarray
+    left: int
+    right: int
     reading: Reading | None = None
 
 
@@ -65,7 +67,7 @@ def _line_crops(page: Page, top: int, bottom: int, left: int, right: int,
             y0, y1 = top + band_top, top + band_bottom
             x0, x1 = left + a, left + b
             pixels = page.grey[y0:y1, x0:x1]
-            crops.append(_Crop(np.pad(pixels, pad, constant_values=255)))
+            crops.append(_Crop(np.pad(pixels, pad, constant_values=255), x0, x1))
         out.append((top + band_top, crops))
     return out
 
@@ -139,14 +141,27 @@ def _page_items(page: Page) -> list[tuple[float, str | Grid]]:
     crops += [crop for _, line in lines for crop in line]
     for crop, reading in zip(crops, recognise([c.pixels for c in crops])):
         crop.reading = reading
-    items: list[tuple[float, str | Grid]] = [(t.top, _grid(t)) for t in tables]
+    items: list[tuple[float, str | Grid, bool]] = [(t.top, _grid(t), False) for t in tables]
+    left = min((line[0].left for _, line in lines), default=0)
+    right = max((line[-1].right for _, line in lines), default=0)
+    previous_full = False
     for top, line in lines:
         cells = [clean_cell(c.reading.text) for c in line if c.reading is not None]
         text = " | ".join(c for c in cells if c)
-        if text:
-            items.append((top, text))
+        if not text:
+            continue
+        # a line that starts at the margin after one that ran to the margin continues its paragraph
+        continues = previous_full and len(line) == 1 and line[0].left <= left + 0.5 * page.text_height
+        items.append((top, text, continues))
+        previous_full = len(line) == 1 and line[-1].right >= right - 1.5 * page.text_height
     items.sort(key=lambda item: item[0])
-    return items
+    joined: list[tuple[float, str | Grid]] = []
+    for top, item, continues in items:
+        if continues and joined and isinstance(joined[-1][1], str) and isinstance(item, str):
+            joined[-1] = (joined[-1][0], joined[-1][1] + item)
+        else:
+            joined.append((top, item))
+    return joined
 
 
 def read_images(images: list[np.ndarray], source: str, container: str, why: str = "") -> Document:

@@ -121,13 +121,14 @@ def _segments(mask: np.ndarray, horizontal: bool, text_height: float) -> list[tu
     (a bold character stroke run together with its neighbours is thick)."""
     import cv2
 
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    count, _, stats, centres = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     out = []
-    for x, y, w, h, _area in stats[1:]:
-        if horizontal and h <= max(3, 0.3 * text_height):
-            out.append((y + h / 2, float(x), float(x + w)))
-        elif not horizontal and w <= max(3, 0.3 * text_height):
-            out.append((x + w / 2, float(y), float(y + h)))
+    thin = max(3.0, 0.3 * text_height)
+    for (x, y, w, h, area), (cx, cy) in zip(stats[1:], centres[1:]):
+        if horizontal and area <= thin * w:  # mean thickness: a ring touching it widens the box, not the line
+            out.append((float(cy), float(x), float(x + w)))
+        elif not horizontal and area <= thin * h:
+            out.append((float(cx), float(y), float(y + h)))
     return out
 
 
@@ -187,6 +188,9 @@ def frames(page: Page) -> list[Frame]:
     hs = _segments(horizontal, True, h)
     vs = _segments(vertical, False, h)
     tolerance = max(3.0, 0.35 * h)
+    hs += _open_edges(hs, vs, tolerance)
+    vs = _trimmed(vs, hs, tolerance)
+    hs = _trimmed(hs, vs, tolerance)
     y_of = _snap([s[0] for s in hs], tolerance)
     x_of = _snap([s[0] for s in vs], tolerance)
     ys, xs = sorted(set(y_of.values())), sorted(set(x_of.values()))
@@ -197,6 +201,51 @@ def frames(page: Page) -> list[Frame]:
     for x, y0, y1 in vs:
         pdf_page.vertical.append((x_of[x], height - _nearest(y1, ys, tolerance), height - _nearest(y0, ys, tolerance)))
     return [Frame([height - y for y in table.ys], table.xs, table.ids) for table in _ruled_tables(pdf_page)]
+
+
+def _trimmed(segments: list[tuple[float, float, float]], crossing: list[tuple[float, float, float]],
+             tolerance: float) -> list[tuple[float, float, float]]:
+    """Each ruling cut back to the outermost rulings crossing it, and those crossed by none
+    dropped: a table's ruling runs between the rulings across it, and what runs on past them is
+    another stroke touching it (a seal's ring, an underline)."""
+    out = []
+    for at, start, end in segments:
+        hits = [c for c, c0, c1 in crossing if c0 - tolerance <= at <= c1 + tolerance and start - tolerance <= c <= end + tolerance]
+        if len(hits) >= 2:
+            out.append((at, max(start, min(hits)), min(end, max(hits))))
+        elif hits:
+            out.append((at, start, end))
+    return out
+
+
+def _open_edges(hs: list[tuple[float, float, float]], vs: list[tuple[float, float, float]],
+                tolerance: float) -> list[tuple[float, float, float]]:
+    """Rulings closing a table cut open by a page break: where vertical rulings end together at
+    no horizontal ruling (the browser or the scan cut the page there), a line joining their ends."""
+    ends = [(y, x) for x, y0, y1 in vs if y1 - y0 >= 2 * tolerance / 0.35 for y in (y0, y1)
+            if not any(abs(hy - y) <= tolerance and hx0 - tolerance <= x <= hx1 + tolerance for hy, hx0, hx1 in hs)]
+    out = []
+    for y, group in _snap_groups(ends, tolerance):
+        if len(group) >= 3:
+            out.append((y, min(group), max(group)))
+    return out
+
+
+def _snap_groups(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, list[float]]]:
+    """(y, x) points grouped by y within `tolerance`: each group's mean y and its xs."""
+    groups: list[tuple[float, list[float]]] = []
+    ys: list[float] = []
+    for y, x in sorted(points):
+        if ys and y - ys[-1] > tolerance:
+            groups.append((sum(ys) / len(ys), xs))
+            ys = []
+        if not ys:
+            xs: list[float] = []
+        ys.append(y)
+        xs.append(x)
+    if ys:
+        groups.append((sum(ys) / len(ys), xs))
+    return groups
 
 
 def bands(ink: np.ndarray, text_height: float) -> list[tuple[int, int]]:
