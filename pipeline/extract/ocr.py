@@ -24,6 +24,7 @@ from pipeline.errors import ExtractError
 from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
 from pipeline.extract.ocr_engine import Reading, recognise
+from pipeline.extract.ocr_labels import template_label
 from pipeline.extract.ocr_layout import Frame, Page, bands, frames, pieces, prepare
 
 # Measured on the scans and the degraded renders (benchmarks/ocr_bench.py): every digit read
@@ -88,7 +89,7 @@ def _cell_value(crops: list[tuple[int, list[_Crop]]], under_seal: bool) -> str:
     if _NUMERIC.fullmatch(text.replace(" ", "")):
         sure = min((c for r in readings for c in r.confidences), default=0.0)
         return text if sure >= MIN_DIGIT_CONFIDENCE else UNSURE
-    return text if _CHINESE.search(text) else UNSURE
+    return template_label(text) if _CHINESE.search(text) else UNSURE
 
 
 @dataclass
