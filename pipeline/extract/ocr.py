@@ -80,15 +80,16 @@ def _extent(band: np.ndarray) -> tuple[int, int]:
 
 def _cell_value(crops: list[tuple[int, list[_Crop]]], under_seal: bool) -> str:
     """A cell's text from its recognised lines, or UNSURE where a number cannot be read for sure:
-    a numeric reading with a doubtful character, ink that reads as nothing or as stray marks (no
-    Chinese, not a number: a table's labels are Chinese), nothing left under a dropped seal."""
+    a numeric reading with a doubtful character or with a seal's ink dropped over it (dropping
+    the seal may have taken strokes: 0 reads as 1), ink that reads as nothing or as stray marks
+    (no Chinese, not a number: a table's labels are Chinese), nothing left under a dropped seal."""
     readings = [crop.reading for _, line in crops for crop in line if crop.reading is not None]
     text = clean_cell("".join(r.text for r in readings))
     if not text:
         return UNSURE if crops or under_seal else ""
     if _NUMERIC.fullmatch(text.replace(" ", "")):
         sure = min((c for r in readings for c in r.confidences), default=0.0)
-        return text if sure >= MIN_DIGIT_CONFIDENCE else UNSURE
+        return text if sure >= MIN_DIGIT_CONFIDENCE and not under_seal else UNSURE
     return template_label(text) if _CHINESE.search(text) else UNSURE
 
 
@@ -117,10 +118,22 @@ def _table(page: Page, frame: Frame) -> _Table:
         if bottom <= top or right <= left:
             table.cells[(r, c)] = []
             continue
-        table.cells[(r, c)] = _line_crops(page, top, bottom, left, right, split=False)
-        if page.red[top:bottom, left:right].any():
+        table.cells[(r, c)] = lines = _line_crops(page, top, bottom, left, right, split=False)
+        if _seal_over(page, lines, top, bottom, left, right):
             table.under_seal.add((r, c))
     return table
+
+
+def _seal_over(page: Page, lines: list[tuple[int, list[_Crop]]], top: int, bottom: int, left: int, right: int) -> bool:
+    """Whether red ink was dropped over the cell's text (or anywhere in it, when it holds none),
+    within a third of a character of its strokes."""
+    reach = int(page.text_height / 3)
+    if lines:
+        top = max(top, lines[0][0] - reach)
+        bottom = min(bottom, lines[-1][0] + int(page.text_height) + reach)
+        left = max(left, min(c.left for _, line in lines for c in line) - reach)
+        right = min(right, max(c.right for _, line in lines for c in line) + reach)
+    return bool(page.red[top:bottom, left:right].any())
 
 
 def _grid(table: _Table) -> Grid:

@@ -193,6 +193,9 @@ def frames(page: Page) -> list[Frame]:
     hs = _trimmed(hs, vs, tolerance)
     y_of = _snap([s[0] for s in hs], tolerance)
     x_of = _snap([s[0] for s in vs], tolerance)
+    hs = _bridged([(y_of[y], x0, x1) for y, x0, x1 in hs], h)
+    vs = _bridged([(x_of[x], y0, y1) for x, y0, y1 in vs], h)
+    y_of, x_of = {y: y for y, _, _ in hs}, {x: x for x, _, _ in vs}
     ys, xs = sorted(set(y_of.values())), sorted(set(x_of.values()))
     height = float(page.grey.shape[0])
     pdf_page = _Page()  # PDF coordinates: y grows upwards
@@ -201,6 +204,17 @@ def frames(page: Page) -> list[Frame]:
     for x, y0, y1 in vs:
         pdf_page.vertical.append((x_of[x], height - _nearest(y1, ys, tolerance), height - _nearest(y0, ys, tolerance)))
     return [Frame([height - y for y in table.ys], table.xs, table.ids) for table in _ruled_tables(pdf_page)]
+
+
+def _bridged(segments: list[tuple[float, float, float]], text_height: float) -> list[tuple[float, float, float]]:
+    """Pieces of one ruling joined across small breaks (a seal's fringe, a faint scan)."""
+    out: list[tuple[float, float, float]] = []
+    for at, start, end in sorted(segments):
+        if out and out[-1][0] == at and start <= out[-1][2] + 0.5 * text_height:
+            out[-1] = (at, out[-1][1], max(out[-1][2], end))
+        else:
+            out.append((at, start, end))
+    return out
 
 
 def _trimmed(segments: list[tuple[float, float, float]], crossing: list[tuple[float, float, float]],
