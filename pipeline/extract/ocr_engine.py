@@ -80,18 +80,28 @@ def _decode(indices: np.ndarray, probabilities: np.ndarray, characters: list[str
     return Reading("".join(text), tuple(confidences))
 
 
+def _batches(order: list[int], ratios: list[float]) -> list[list[int]]:
+    """Crops in batches of similar width: a crop padded far past its own width reads worse (a
+    title batched with the page's longest line gained stray characters)."""
+    batches: list[list[int]] = []
+    for i in order:
+        if batches and len(batches[-1]) < _BATCH and ratios[i] <= 1.25 * max(_MIN_RATIO, ratios[batches[-1][0]]):
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
 def recognise(crops: list[np.ndarray]) -> list[Reading]:
-    """The reading of each grey single-line crop, in order. Crops are batched by width (similar
-    shapes pad little)."""
+    """The reading of each grey single-line crop, in order."""
     if not crops:
         return []
     model = _model()
     characters = model.postprocess_op.character
-    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+    ratios = [crop.shape[1] / crop.shape[0] for crop in crops]
     out: list[Reading | None] = [None] * len(crops)
-    for start in range(0, len(order), _BATCH):
-        batch = order[start:start + _BATCH]
-        ratio = max(_MIN_RATIO, *(crops[i].shape[1] / crops[i].shape[0] for i in batch))
+    for batch in _batches(sorted(range(len(crops)), key=ratios.__getitem__), ratios):
+        ratio = max(_MIN_RATIO, ratios[batch[-1]])
         width = int(np.ceil(_HEIGHT * ratio))
         tensor = np.stack([_input(crops[i], width) for i in batch])
         predictions = model.session(tensor)[0]

@@ -171,9 +171,9 @@ def _nearest(value: float, targets: list[float], tolerance: float) -> float:
 
 def frames(page: Page) -> list[Frame]:
     """The ruled tables of the page, whose rulings are then erased from it. Strokes longer than
-    any character's are rulings; their
-    positions are snapped to shared lines and their ends to the crossing lines, so the grid
-    logic of the PDF reader (`pdf._ruled_tables`) applies as it does to drawn PDF rulings."""
+    any character's that cross other such strokes are rulings; their positions are snapped to
+    shared lines and their ends to the crossing lines, so the grid logic of the PDF reader
+    (`pdf._ruled_tables`) applies as it does to drawn PDF rulings."""
     import cv2
 
     from pipeline.extract.pdf import _Page, _ruled_tables
@@ -182,9 +182,6 @@ def frames(page: Page) -> list[Frame]:
     ink = (page.ink | page.red).astype(np.uint8)  # a ruling runs on under a seal
     horizontal = _lines(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, int(h * 2.5)), np.uint8)), page.red)
     vertical = _lines(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((int(h * 1.3), 1), np.uint8)), page.red)
-    rulings = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8)) > 0
-    page.ink = page.ink & ~rulings  # a digit set against a border must not read as "|0"
-    page.grey = np.where(rulings, np.uint8(255), page.grey)
     hs = _segments(horizontal, True, h)
     vs = _segments(vertical, False, h)
     tolerance = max(3.0, 0.35 * h)
@@ -197,6 +194,7 @@ def frames(page: Page) -> list[Frame]:
     vs = _bridged([(x_of[x], y0, y1) for x, y0, y1 in vs], h)
     y_of, x_of = {y: y for y, _, _ in hs}, {x: x for x, _, _ in vs}
     ys, xs = sorted(set(y_of.values())), sorted(set(x_of.values()))
+    _erase(page, horizontal | vertical, hs, vs, tolerance)
     height = float(page.grey.shape[0])
     pdf_page = _Page()  # PDF coordinates: y grows upwards
     for y, x0, x1 in hs:
@@ -204,6 +202,23 @@ def frames(page: Page) -> list[Frame]:
     for x, y0, y1 in vs:
         pdf_page.vertical.append((x_of[x], height - _nearest(y1, ys, tolerance), height - _nearest(y0, ys, tolerance)))
     return [Frame([height - y for y in table.ys], table.xs, table.ids) for table in _ruled_tables(pdf_page)]
+
+
+def _erase(page: Page, strokes: np.ndarray, hs: list[tuple[float, float, float]],
+           vs: list[tuple[float, float, float]], tolerance: float) -> None:
+    """The table rulings erased from the page (a digit set against a border must not read as
+    "|0"): the long strokes along the rulings kept, not those of a large character."""
+    import cv2
+
+    along = np.zeros(strokes.shape, np.uint8)
+    width = int(2 * tolerance) + 1
+    for y, x0, x1 in hs:
+        cv2.line(along, (int(x0), int(y)), (int(x1), int(y)), 1, width)
+    for x, y0, y1 in vs:
+        cv2.line(along, (int(x), int(y0)), (int(x), int(y1)), 1, width)
+    rulings = cv2.dilate(strokes & along, np.ones((3, 3), np.uint8)) > 0
+    page.ink = page.ink & ~rulings
+    page.grey = np.where(rulings, np.uint8(255), page.grey)
 
 
 def _bridged(segments: list[tuple[float, float, float]], text_height: float) -> list[tuple[float, float, float]]:
@@ -265,7 +280,9 @@ def _snap_groups(points: list[tuple[float, float]], tolerance: float) -> list[tu
 def bands(ink: np.ndarray, text_height: float) -> list[tuple[int, int]]:
     """Rows of text in a block of ink, as (top, bottom) pixel rows: runs of inked rows, a run
     joined to the one above while together they stay within one character's height (the strokes
-    of 三 or 二 are apart, lines of text are not that close)."""
+    of 三 or 二 are apart, lines of text are not that close), or when only a sliver of paper
+    parts them and together they stay within a heading's height (a title set larger than the
+    page's text)."""
     rows = np.flatnonzero(ink.any(axis=1))
     if not len(rows):
         return []
@@ -273,7 +290,8 @@ def bands(ink: np.ndarray, text_height: float) -> list[tuple[int, int]]:
     runs = list(zip(rows[np.r_[0, breaks + 1]], rows[np.r_[breaks, len(rows) - 1]] + 1))
     out: list[tuple[int, int]] = []
     for top, bottom in runs:
-        if out and bottom - out[-1][0] <= 1.25 * text_height:
+        if out and (bottom - out[-1][0] <= 1.25 * text_height
+                    or (top - out[-1][1] <= 0.25 * text_height and bottom - out[-1][0] <= 2.2 * text_height)):
             out[-1] = (out[-1][0], bottom)
         else:
             out.append((int(top), int(bottom)))
