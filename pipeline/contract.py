@@ -231,9 +231,10 @@ PROACTIVE_ROW_ALIASES: Final[dict[str, str]] = {"规范性文件": "行政规范
 TEN_THOUSAND_YUAN: Final[str] = "万元"
 
 # Cell contents that mean "nothing to report": counted as null, the token kept as raw.
-# What OCR writes for a cell it cannot read for sure (U+FFFD, the replacement character): a null
-# token, so the cell is null and the parser reports it as `ocr_uncertain`.
-OCR_UNSURE_TOKEN: Final[str] = "\ufffd"
+# What OCR writes for a cell it cannot read for sure: 〓 (U+3013, the geta mark Chinese type sets
+# for a character it lacks). A null token, so the cell is null and the parser reports it as
+# `ocr_uncertain`. Not U+FFFD, which a decoder writes for damaged bytes.
+OCR_UNSURE_TOKEN: Final[str] = "\u3013"
 NULL_TOKENS: Final[frozenset[str]] = frozenset({"—", "——", "-", "--", "/", "无", "–", "―", "─", "×", "空", OCR_UNSURE_TOKEN})
 
 # The document is an annual report on government information disclosure.

@@ -14,6 +14,7 @@ from pipeline.crawl.config import (
     load_portals,
     portal_from_start_url,
 )
+from pipeline.crawl.offsite import portal_origins
 
 GOOD = """
 [portal.kc]
@@ -46,10 +47,21 @@ def test_a_full_portal_entry_loads(tmp_path: Path) -> None:
     assert (portal.max_pages, portal.max_depth) == (100, 4)
 
 
+def test_ports_and_hang_limits_are_configurable(tmp_path: Path) -> None:
+    text = GOOD.replace('"xxgk.hebkc.gov.cn"]', '"xxgk.hebkc.gov.cn:8080"]') + "deadline = 60.0\nmax_crawl_delay = 5\n"
+    portal = load_portals(write(tmp_path, text))["kc"]
+    assert (portal.rate.deadline, portal.rate.max_crawl_delay) == (60.0, 5)
+    origins = portal_origins(portal)
+    assert origins.allows("http://xxgk.hebkc.gov.cn:8080/a") and not origins.allows("http://xxgk.hebkc.gov.cn/a")
+    assert origins.allows("https://www.hebkc.gov.cn/a") and not origins.allows("http://www.hebkc.gov.cn:8080/a")
+
+
 def test_the_bundled_demo_entry_points_at_the_served_portal() -> None:
     portal = demo_portal_config("http://127.0.0.1:4321", DEFAULT_PORTALS_FILE)
     assert portal.start_urls == ["http://127.0.0.1:4321/"]
     assert portal.allowed_domains == ["127.0.0.1"]
+    assert portal_origins(portal).allows("http://127.0.0.1:4321/x")  # the served port, from the start URL
+    assert not portal_origins(portal).allows("http://127.0.0.1:4322/x")
     assert portal.region_code == "130827"
 
 

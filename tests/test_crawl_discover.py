@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.crawl.discover import (
+    MAX_LIST_PAGES,
     Link,
     create_page_urls,
     extract_links,
@@ -176,3 +178,35 @@ def test_report_links_keep_only_reports() -> None:
 ])
 def test_sections_versus_articles(url: str, section: bool) -> None:
     assert looks_like_section(url) is section
+
+
+# -- hostile pages: bounded, and a bad link is that link's problem ---------------------------------
+def test_a_list_claiming_100_million_pages_is_cut_at_the_cap() -> None:
+    assert len(create_page_urls('createPageHTML(100000000, 0, "index", "html")', "http://a.gov.cn/l/")) == MAX_LIST_PAGES
+    assert len(create_page_urls(f'createPageHTML({"9" * 5000}, 0, "index", "html")', "http://a.gov.cn/l/")) == \
+        MAX_LIST_PAGES  # more digits than int() converts
+    assert next_page("http://a.gov.cn/p.jsp?page=" + "9" * 5000) is None
+
+
+def test_links_that_do_not_parse_come_back_as_written() -> None:
+    found = extract_links('<a href="http://[::1/">x</a><a href="/ok">y</a><iframe src="http://[::1/f"></iframe>',
+                          "http://a.gov.cn/")
+    assert [link.url for link in found.links] == ["http://[::1/", "http://a.gov.cn/ok"]
+    assert found.forwards == ["http://[::1/f"]
+    assert extract_links('<base href="http://[::1/"><a href="ok">y</a>', "http://a.gov.cn/l/").links == [
+        Link("http://a.gov.cn/l/ok", "y")]
+
+
+def test_json_nested_deeper_than_python_recurses() -> None:
+    assert parse_json(b"[" * 100_000 + b"]" * 100_000) is None
+    deep: object = {"title": "2023年政府信息公开工作年度报告", "url": "/r.html"}
+    for _ in range(5_000):  # deeper than Python recurses: walked with a stack
+        deep = {"child": [deep]}
+    assert json_links(deep, "http://a.gov.cn/") == [Link("http://a.gov.cn/r.html", "2023年政府信息公开工作年度报告")]
+
+
+def test_unclosed_cdata_is_read_in_linear_time() -> None:
+    xml = "<datastore><nextgroup>" + "<![CDATA[" * 200_000
+    started = time.monotonic()
+    assert extract_links(xml, "http://a.gov.cn/p.jsp?page=1").links == []
+    assert time.monotonic() - started < 2.0

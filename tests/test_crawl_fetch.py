@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -163,8 +164,10 @@ def server() -> Iterator[FaultServer]:
     srv.server_close()
 
 
-def portal(rate: RateSettings = FAST) -> PortalConfig:
-    return PortalConfig(name="faults", region_code=None, start_urls=[], allowed_domains=["127.0.0.1"], rate=rate)
+def portal(port: int, rate: RateSettings = FAST) -> PortalConfig:
+    """Loopback on the test server's port only: another port of the same host is another origin."""
+    return PortalConfig(name="faults", region_code=None, start_urls=[], allowed_domains=[f"127.0.0.1:{port}"],
+                        rate=rate)
 
 
 def fetch(url: str, rate: RateSettings = FAST, validators: Validators | None = None) -> Response:
@@ -172,7 +175,7 @@ def fetch(url: str, rate: RateSettings = FAST, validators: Validators | None = N
 
 
 async def fetch_many(urls: list[str], rate: RateSettings = FAST, validators: Validators | None = None) -> list[Response]:
-    config = portal(rate)
+    config = portal(urlsplit(urls[0]).port, rate)
     async with make_client(config) as client:
         fetcher = Fetcher(config, HostThrottle(rate.concurrency, rate.min_delay), client)
         return await asyncio.gather(*(fetcher.fetch(u, validators) for u in urls))
@@ -304,7 +307,7 @@ def test_per_host_concurrency_and_spacing_hold_under_load(server: FaultServer) -
 
 
 def test_a_crawl_logs_and_reports_every_failure_and_goes_on(server: FaultServer, tmp_path: Path) -> None:
-    config = replace(portal(), start_urls=[server.base + "/start"])
+    config = replace(portal(server.server_address[1]), start_urls=[server.base + "/start"])
     with RawStore(tmp_path) as store:
         summary = crawl_sync(config, store)
         rows = {r["url"][len(server.base):]: r for r in store.fetch_log()}

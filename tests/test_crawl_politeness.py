@@ -1,4 +1,4 @@
-"""Retry timing, robots.txt rules, allowed domains and the per-host throttle, each on its own."""
+"""Retry timing, robots.txt rules, allowed origins and the per-host throttle, each on its own."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from email.utils import format_datetime
 
 import pytest
 
-from pipeline.crawl.offsite import allowed_host, is_allowed
+from pipeline.crawl.offsite import Origins, allowed_host, is_allowed, url_problem
 from pipeline.crawl.retry import RetryPolicy, is_retryable_status, parse_retry_after
+from pipeline.crawl.robots import MAX_BYTES as ROBOTS_MAX_BYTES
 from pipeline.crawl.robots import Robots, robots_url
 from pipeline.crawl.throttle import HostThrottle
 
@@ -150,3 +151,85 @@ def test_longest_match_wins_with_wildcards(path: str, allowed: bool) -> None:
     robots = Robots.from_text("User-agent: *\nDisallow: /a/\nAllow: /a/b.html\nDisallow: /*.pdf$\n"
                               "Disallow: /q?\nDisallow: /公开/\n")
     assert robots.can_fetch(UA, "http://x.gov.cn" + path) is allowed
+
+
+# -- allowed origins: scheme + host + port -------------------------------------------------------
+@pytest.mark.parametrize(("url", "allowed"), [
+    ("http://www.a.gov.cn/x", True),
+    ("http://www.a.gov.cn:80/x", True),
+    ("https://www.a.gov.cn/x", True),
+    ("https://xxgk.www.a.gov.cn:443/x", True),
+    ("http://www.a.gov.cn:8080/x", False),  # another service on the same machine
+    ("http://www.a.gov.cn:443/x", False),  # the https port spoken to in plain http
+    ("https://www.a.gov.cn:80/x", False),
+    ("http://www.a.gov.cn:8443/x", True),  # listed as www.a.gov.cn:8443
+    ("http://www.a.gov.cn:99999/x", False),  # does not parse: refused, never raises
+    ("http://[::1/", False),
+])
+def test_allowed_origins_count_the_port(url: str, allowed: bool) -> None:
+    assert Origins.of(["www.a.gov.cn", "www.a.gov.cn:8443"]).allows(url) is allowed
+
+
+def test_a_start_urls_port_is_allowed_for_its_host_only() -> None:
+    origins = Origins.of(["127.0.0.1", "a.gov.cn"], ["http://127.0.0.1:8765/", "http://elsewhere.cn:81/"])
+    assert origins.allows("http://127.0.0.1:8765/x") and origins.allows("http://127.0.0.1/x")
+    assert not origins.allows("http://127.0.0.1:8766/x")
+    assert not origins.allows("http://elsewhere.cn:81/")  # a start URL does not widen the allowed hosts
+    assert not origins.allows("http://a.gov.cn:8765/")  # nor give its port to the other hosts
+
+
+@pytest.mark.parametrize(("url", "problem"), [("http://a.gov.cn/x", None), ("http://a.gov.cn:99999/", "invalid_url"),
+                                              ("http://[::1/", "invalid_url"), ("http://a.gov.cn:port/", "invalid_url")])
+def test_urls_that_do_not_parse_are_named(url: str, problem: str | None) -> None:
+    assert url_problem(url) == problem
+
+
+# -- robots.txt: bounded and linear --------------------------------------------------------------
+def test_a_backtracking_pattern_is_decided_in_linear_time() -> None:
+    robots = Robots.from_text("User-agent: *\nDisallow: /" + "*a" * 200 + "*b\n")
+    started = time.monotonic()
+    assert robots.can_fetch(UA, "http://x.gov.cn/" + "a" * 200_000)
+    assert not robots.can_fetch(UA, "http://x.gov.cn/" + "a" * 200_000 + "b")
+    assert time.monotonic() - started < 1.0  # `re` takes longer than any test timeout on this pattern
+
+
+def test_rules_past_500_kib_are_ignored() -> None:
+    padding = ("#" + "x" * 1000 + "\n") * (ROBOTS_MAX_BYTES // 1000)
+    robots = Robots.from_text("User-agent: *\nDisallow: /private/\n" + padding + "Disallow: /\n")
+    assert robots.can_fetch(UA, "http://x.gov.cn/zwgk/") and not robots.can_fetch(UA, "http://x.gov.cn/private/a")
+
+
+@pytest.mark.parametrize(("value", "delay"), [("5", 5.0), ("inf", float("inf")), ("nan", None), ("-1", None),
+                                              ("soon", None)])
+def test_crawl_delay_values(value: str, delay: float | None) -> None:
+    assert Robots.from_text(f"User-agent: *\nCrawl-delay: {value}\n").crawl_delay(UA) == delay
+
+
+# -- throttle: a ceiling on Crawl-delay, a clock from the end of each answer, parking ------------
+@pytest.mark.parametrize("asked", [float("inf"), 100_000.0, float("nan")])
+def test_crawl_delay_has_a_ceiling(asked: float) -> None:
+    throttle = HostThrottle(concurrency=1, min_delay=0.5, max_delay=30.0)
+    applied = throttle.set_host_delay("a", asked)
+    assert applied == throttle.delay_for("a") == (0.5 if asked != asked else 30.0)
+
+
+def test_the_next_request_waits_min_delay_after_the_last_answer_finished() -> None:
+    throttle = HostThrottle(concurrency=1, min_delay=0.2)
+    times: dict[str, float] = {}
+
+    async def main() -> None:
+        async with throttle.slot("a"):
+            await asyncio.sleep(0.15)  # a slow answer: the clock must not start when it was asked for
+            times["first_done"] = time.monotonic()
+        async with throttle.slot("a"):
+            times["second"] = time.monotonic()
+
+    asyncio.run(main())
+    assert times["second"] - times["first_done"] >= 0.2 - 0.005
+
+
+def test_a_parked_host_keeps_its_first_reason() -> None:
+    throttle = HostThrottle(concurrency=1, min_delay=0.0)
+    throttle.park("a", "Retry-After 86400")
+    throttle.park("a", "later")
+    assert throttle.parked == {"a": "Retry-After 86400"}

@@ -80,3 +80,43 @@ def test_gb_labels_widen_to_gb18030(label):
 
 def test_unknown_labels_are_none():
     assert normalize_charset("no-such-charset") is None and normalize_charset("UTF8") == "utf-8"
+
+
+def _utf8_page() -> bytes:
+    from pipeline.render import render_report
+    from tests.seeds import SEED_PATHS, expected
+
+    return render_report(expected(SEED_PATHS[1]), "html")
+
+
+def test_one_damaged_byte_in_a_utf8_page_is_replaced_and_recorded():
+    """Found by the hostile-input campaign: one 0xFF byte made a UTF-8 page `unreadable_encoding`
+    (67 of 204 single-byte flips). The page is read, and a finding says bytes were replaced."""
+    from pipeline.parse import parse_bytes
+    from tests.seeds import SEED_PATHS, expected
+
+    page = _utf8_page()
+    at = page.index("全文包括".encode())  # the first byte of a character of the preamble's prose
+    damaged = page[:at] + b"\xff" + page[at + 1:]
+    report = parse_bytes(damaged, "http://x.gov.cn/a.html", "text/html; charset=utf-8")
+    assert report.applications == expected(SEED_PATHS[1])["applications"]
+    assert [f.rule for f in report.findings if f.rule == "replaced_bytes"] == ["replaced_bytes"]
+
+
+def test_a_page_damaged_past_repair_is_still_unreadable():
+    noise = bytes(range(0x80, 0x100)) * 40
+    with pytest.raises(ExtractError) as err:
+        decode_html(b"<html><body>" + noise + b"</body></html>")
+    assert err.value.reason == "unreadable_encoding"
+
+
+@pytest.mark.parametrize("label", ["latin-1", "utf-16", "ISO-8859-1", "windows-1252"])
+def test_utf8_bytes_win_over_a_label_that_cannot_be_right(label):
+    page = _utf8_page()
+    text, encoding = decode_html(page, label)
+    assert encoding == "utf-8" and "予以公开" in text
+
+
+def test_a_gbk_page_labelled_gb2312_still_reads_as_gb18030():
+    text, encoding = decode_html("<p>镕 予以公开</p>".encode("gbk"), "gb2312")
+    assert (text, encoding) == ("<p>镕 予以公开</p>", "gb18030")

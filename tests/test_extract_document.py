@@ -112,3 +112,11 @@ def test_a_web_archive_reads_as_its_page(source, content_type):
 def test_a_web_archive_without_a_page_is_unsupported():
     data = b"MIME-Version: 1.0\nContent-Type: multipart/related; boundary=b\n\n--b\nContent-Type: image/png\n\nxx\n--b--\n"
     assert reason(data, "r.doc", "application/msword") == "unsupported_format"
+
+
+def test_a_web_archive_nested_thousands_deep_is_corrupt_not_a_crash():
+    """Found by the hostile-input campaign: 3,000 nested multipart parts ran Python's email parser
+    out of stack (RecursionError, reported as an internal error)."""
+    head = b'MIME-Version: 1.0\nContent-Type: multipart/related; boundary="b0"\n\n'
+    body = b"".join(b'--b%d\nContent-Type: multipart/related; boundary="b%d"\n\n' % (i, i + 1) for i in range(3000))
+    assert reason(head + body, "deep.mht", None) == "corrupt_mhtml"

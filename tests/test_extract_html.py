@@ -1,6 +1,17 @@
 """HTML reader: content container, span-aware grids, reading-order text, title, date, attachments."""
 
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import read_document
 from pipeline.extract.html import read_html
+from pipeline.parse import parse_bytes
+from pipeline.render import render_report
+from seeds import SEED_PATHS, expected
+from test_roundtrip import assert_same
 
 SOURCE = "http://www.example.gov.cn/xxgk/ndbg/2024/t20240126_1.html"
 
@@ -172,3 +183,96 @@ def test_word_exported_markup_reads_as_its_cells():
     doc = read_html(wrap(WORD_EXPORT), SOURCE)
     assert doc.tables == [[["信息内容", "本年制发件数", None], [None, "1,234", ""]]]
     assert doc.text.splitlines()[1:] == ["二、主动公开政府信息情况", "信息内容 | 本年制发件数", "1,234 | "]
+
+
+# Blank cells as portal editors write them: the TRS editor's <br/> (pingtan-96868-html), a bare or
+# paragraphed &nbsp;, an empty cell, a lone <span>, Word's <o:p>&nbsp;</o:p>. Each is a cell.
+BLANKS = {
+    "br": "<br/>", "p_br": "<p><br/></p>", "nbsp": "&nbsp;", "p_nbsp": '<p align="center">&nbsp;</p>', "empty": "",
+    "span": "<span></span>", "p_span": "<p><span></span></p>",
+    "word": '<p class="MsoNormal" align="center"><span lang="EN-US" style="mso-bidi-font-size:10.5pt"><o:p>&nbsp;</o:p></span></p>',
+}
+
+
+@pytest.mark.parametrize("blank", BLANKS.values(), ids=BLANKS.keys())
+def test_a_blank_cell_is_a_cell_in_its_own_column(blank):
+    row = "".join(f"<td>{cell}</td>" for cell in ("<p>四、结转下年度继续办理&nbsp;</p>", "<p>0</p>", blank, "<p>3</p>"))
+    doc = read_html(wrap(f"<table><tr><td>a</td><td>自然人</td><td>商业企业</td><td>总计</td></tr><tr>{row}</tr></table>"),
+                    SOURCE)
+    assert doc.tables == [[["a", "自然人", "商业企业", "总计"], ["四、结转下年度继续办理", "0", "", "3"]]]
+
+
+def test_labels_split_over_paragraphs_and_breaks_read_whole():
+    """The TRS editor writes a narrow label a character per <p> and wraps headers with <br/> inside
+    a <p> that goes on in the next <p> (pingtan-104919-html: `<p>结果<br/>纠</p><p>正</p>`)."""
+    cells = ("<p>自</p><p>然</p><p>人</p>", "<p>结果<br/>纠</p><p>正</p>", "<p>商业&nbsp;</p><p>企业&nbsp;</p>",
+             "<p>一、本年新收政府信息<br>公开申请数量</p>")
+    doc = read_html(wrap("<table><tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr></table>"), SOURCE)
+    assert doc.tables == [[["自然人", "结果纠正", "商业企业", "一、本年新收政府信息公开申请数量"]]]
+
+
+def _word_export(html: str) -> str:
+    """A rendered page as Word's "save as web page" writes it: an XML island in a conditional
+    comment, mso- styles and <o:p> in every paragraph, and a zero-width spacer cell closing each
+    row (`<![if !supportMisalignedColumns]>`) plus the spacer row of empty cells after the table."""
+    html = html.replace("<table", "<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View>"
+                                  "<w:Zoom>90</w:Zoom></w:WordDocument></xml><![endif]--><table")
+    html = re.sub(r'<p style="text-align:center">(.*?)</p>',
+                  r"<p class=MsoNormal align=center style='text-align:center;mso-pagination:widow-orphan'>"
+                  r"<span lang=EN-US style='font-size:10.5pt;mso-bidi-font-family:宋体'>\1<o:p></o:p></span></p>", html)
+    html = html.replace("</tr>", "<![if !supportMisalignedColumns]><td style='height:14.25pt;border:none' width=0 "
+                                 "height=19></td><![endif]></tr>")
+    spacer = "<![if !supportMisalignedColumns]><tr height=0>" + "<td width=40 style='border:none'></td>" * 10
+    return html.replace("</tbody>", spacer + "</tr><![endif]></tbody>")
+
+
+@pytest.mark.parametrize("seed", SEED_PATHS, ids=lambda path: path.stem[:3])
+def test_word_exported_pages_with_spacer_cells_and_blanks_parse_exactly(seed):
+    values = expected(seed)
+    for item, column in (("new_received", 2), ("granted", 6), ("carried_forward", 0)):
+        values["applications"][item][column] = None
+    page = _word_export(render_report(values, "html").decode("utf-8"))
+    assert "mso-" in page and "supportMisalignedColumns" in page and "[if gte mso 9]" in page
+    report = parse_bytes(page.encode("utf-8"), source=SOURCE)
+    assert_same(report.to_json(), values)
+    assert "Print" not in report.text  # the conditional comments' XML islands are no text
+    assert not [finding for finding in report.findings if finding.rule in ("column_count", "ambiguous_row")]
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+REAL_PAGES = ["pingtan-104906-html", "pingtan-104919-html", "pingtan-96868-html", "pingtan-104919-docx",
+              "pingtan-96868-doc"]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real-report corpus is not at {CORPUS}")
+@pytest.mark.parametrize("case", REAL_PAGES)
+def test_real_portal_pages_and_their_word_saves_read_every_cell_of_section_three(case):
+    """The real TRS editor pages and LibreOffice's DOCX/DOC saves of them: every row of section 三
+    is as wide as its header, the page's blank (96868's `<td><br/></td>`) is a null in its own
+    column, and every count equals the hand-read gold."""
+    folder = CORPUS / case
+    source = next(folder.glob("source.*"))
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+    document = read_document(source.read_bytes(), str(source))
+    [grid] = [table for table in document.tables if any(row[0] and "本年新收" in row[0] for row in table if row)]
+    assert {len(row) for row in grid} == {10}
+    report = parse_bytes(source.read_bytes(), source=str(source))
+    assert report.applications == gold["applications"]
+    assert not [finding for finding in report.findings if finding.rule in ("column_count", "ambiguous_row")]
+    if case.startswith("pingtan-96868"):
+        [row] = [row for row in grid if row[0] and "结转下年度" in row[0]]
+        assert row[3:] == ["0", "", "0", "0", "0", "0", "0"]
+        assert report.applications["carried_forward"] == [0, None, 0, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("markup", [b"<div>", b"<table><tr><td>", b"<span>"])
+def test_a_page_nested_a_thousand_deep_is_corrupt_html_not_a_crash(markup):
+    """Found by the hostile-input campaign: 1,000 nested elements ran the walk out of Python's
+    stack (RecursionError, reported as an internal error)."""
+    from pipeline.extract import read_document
+    from pipeline.errors import ExtractError
+
+    data = b"<html><body>" + markup * 1500 + "2023年某县政府信息公开工作年度报告".encode() + b"</body></html>"
+    with pytest.raises(ExtractError) as err:
+        read_document(data, "deep.html")
+    assert err.value.reason == "corrupt_html"

@@ -19,6 +19,7 @@ from pipeline.errors import ExtractError
 from pipeline.extract import read_document
 from pipeline.parse import parse_bytes
 from pipeline.render import EXTENSIONS, LAYOUTS, RenderOptions, render_report
+from pipeline.render.html import BLANK_CELLS
 
 AGENCIES = ("汝州市钟楼街道办事处", "宽城满族自治县人民政府办公室", "金塔工业集中区管理委员会", "北京市海淀区人民政府",
             "上海市浦东新区教育局", "广州市天河区公安分局", "樟树市洋湖乡人民政府", "酒泉市生态环境局")
@@ -79,7 +80,8 @@ def report_values(draw) -> dict:
 
 options = st.builds(RenderOptions, split_headers=st.booleans(), fullwidth_digits=st.booleans(),
                     thousands=st.sampled_from(("", ",", "，")), auto_numbering=st.booleans(),
-                    unnumbered_rows=st.booleans())
+                    unnumbered_rows=st.booleans(), html_blank=st.sampled_from(sorted(BLANK_CELLS)),
+                    html_paragraphs=st.booleans(), label_nbsp=st.booleans(), vertical_labels=st.booleans())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,6 +98,32 @@ def test_rendered_reports_parse_back_exactly(values, layout, render_options):
     assert report.review_litigation == values["review_litigation"]
     for key, token in values["raw_tokens"].items():
         assert report.raw_tokens.get(key) == token, key
+
+
+@st.composite
+def sparse_report_values(draw) -> dict:
+    """`report_values` with many blank counts, as portal pages print a row of zeros as blanks."""
+    values = draw(report_values())
+    applications = values["applications"]
+    for _ in range(draw(st.integers(4, 30))):
+        item = draw(st.sampled_from(sorted(applications)))
+        applications[item][draw(st.integers(0, len(APPLICANTS) - 1))] = None
+    return values
+
+
+html_options = st.builds(RenderOptions, split_headers=st.booleans(), html_blank=st.sampled_from(sorted(BLANK_CELLS)),
+                         html_paragraphs=st.booleans(), label_nbsp=st.booleans(), vertical_labels=st.booleans())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=sparse_report_values(), layout=st.sampled_from(("html", "html_gbk")), render_options=html_options)
+def test_html_blank_cells_in_every_editor_markup_read_null_in_their_column(values, layout, render_options):
+    """A blank count, however the page's editor writes it (`BLANK_CELLS`), is a null in its own
+    column: the row keeps its other counts, nothing shifts into the blank's place."""
+    data = render_report(values, layout, render_options)
+    report = parse_bytes(data, source=f"http://demo.example.gov.cn/ndbg/r{EXTENSIONS[layout]}")
+    assert report.applications == values["applications"]
+    assert report.proactive == values["proactive"] and report.review_litigation == values["review_litigation"]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

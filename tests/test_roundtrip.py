@@ -11,6 +11,7 @@ import pytest
 from pipeline import contract
 from pipeline.parse import parse_bytes
 from pipeline.render import EXTENSIONS, LAYOUTS, RenderOptions, render_report
+from pipeline.render.html import BLANK_CELLS
 from seeds import COMPARED, SEED_PATHS, expected
 
 VARIANTS = {
@@ -113,3 +114,36 @@ def test_borderless_section_four_with_wrapped_numbers_is_read_right(review, thou
     options = RenderOptions(fullwidth_digits=True, thousands=thousands, ruled=False)
     report = parse_bytes(render_report(values, "pdf", options), source="http://demo.example.gov.cn/ndbg/r.pdf")
     assert report.review_litigation == review and report.findings == []
+
+
+@pytest.mark.parametrize("layout", ["html", "html_gbk"])
+@pytest.mark.parametrize("blank", sorted(BLANK_CELLS))
+@pytest.mark.parametrize("seed", SEED_PATHS, ids=lambda path: path.stem[:3])
+def test_portal_editor_cells_with_blank_counts_round_trip(seed, blank, layout):
+    """The real editors' cell markup (pingtan-*-html): a line per <p>, narrow labels a character per
+    <p>, "&nbsp;" after labels, and a blank count written each way portals write one. A blank cell is
+    a cell: it reads null in its own column, never dropped (which would shift the row's counts)."""
+    values = expected(seed)
+    for item, column in (("new_received", 1), ("granted", 0), ("carried_forward", 6)):
+        values["applications"][item][column] = None
+    options = RenderOptions(html_blank=blank, html_paragraphs=True, label_nbsp=True, vertical_labels=True, split_headers=True)
+    data = render_report(values, layout, options)
+    assert BLANK_CELLS[blank] in data.decode("gbk" if layout == "html_gbk" else "utf-8") or not BLANK_CELLS[blank]
+    report = parse_bytes(data, source="http://demo.example.gov.cn/ndbg/report.html")
+    assert_same(report.to_json(), values)
+    assert not [finding for finding in report.findings if finding.rule in ("column_count", "ambiguous_row")]
+
+
+@pytest.mark.parametrize("layout", ["docx", "doc", "html"])
+@pytest.mark.parametrize("seed", SEED_PATHS, ids=lambda path: path.stem[:3])
+def test_word_saves_of_editor_pages_round_trip(seed, layout):
+    """LibreOffice's saves of the TRS pages (pingtan-104919-docx, pingtan-96868-doc) keep the page's
+    cells: a paragraph per line, a no-break space after each label line ("商业\\xa0", "企业\\xa0"),
+    narrow labels a character per paragraph, and blank counts as empty cells."""
+    values = expected(seed)
+    values["applications"]["carried_forward"][1] = None
+    options = RenderOptions(vertical_labels=True, label_nbsp=True, split_headers=True)
+    data = render_report(values, layout, options)
+    report = parse_bytes(data, source=f"http://demo.example.gov.cn/ndbg/report{EXTENSIONS[layout]}")
+    assert_same(report.to_json(), values)
+    assert not [finding for finding in report.findings if finding.rule in ("column_count", "ambiguous_row")]

@@ -76,6 +76,9 @@ def format_summary(name: str, summary: CrawlSummary) -> str:
     ]
     lines += [f"  robots.txt unreadable, so nothing on its host was fetched: {url} ({reason})"
               for url, reason in summary.robots_unreadable]
+    lines += [f"  host parked, nothing more sent to it in this crawl: {host} ({why})" for host, why in summary.parked]
+    lines += [f"  Crawl-delay capped: {host} asked for {asked:g} s, {applied:g} s applied"
+              for host, asked, applied in summary.delay_capped]
     lines += [f"  failed: {url} ({reason})" for url, reason in summary.failed]
     lines += [f"  kept, format not readable: {url} ({kind})" for url, kind in summary.unsupported]
     if summary.budget_exhausted:

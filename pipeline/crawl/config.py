@@ -25,17 +25,25 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class RateSettings:
-    """Politeness knobs. Defaults are for real government servers: 2 connections, 1 s apart."""
+    """Politeness knobs. Defaults are for real government servers: 2 connections, 1 s apart.
+
+    `timeout` bounds each read, `deadline` a whole request (headers and body: a server trickling one
+    byte every few seconds never trips a read timeout); `max_crawl_delay` caps a robots.txt
+    Crawl-delay; `backoff_max` is the longest wait before a retry, and a Retry-After asking for more
+    parks the host for the rest of the crawl.
+    """
 
     concurrency: int = 2
     min_delay: float = 1.0
     connect_timeout: float = 10.0
     timeout: float = 30.0
+    deadline: float = 300.0
     max_bytes: int = 50_000_000
     retries: int = 3
     backoff_base: float = 1.0
     backoff_max: float = 60.0
     max_redirects: int = 5
+    max_crawl_delay: float = 30.0
 
 
 @dataclass(frozen=True)

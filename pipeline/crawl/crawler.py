@@ -2,8 +2,10 @@
 
 Workers take the most promising URL first (attachments of found reports, then next pages of a
 list, report pages, sections named like 信息公开年报, and only near the start page anything else),
-so a page budget is spent on reports rather than news. Every fetch goes through robots.txt, the
-allowed domains and the per-host throttle, and is logged; every body is stored.
+so a page budget is spent on reports rather than news. Every fetch (and every redirect hop) goes
+through robots.txt, the allowed origins and the per-host throttle, and is logged; every body is
+stored. A URL that does not parse, or a body that breaks a reader, is that URL's recorded failure:
+the crawl goes on, and a resumed crawl does not trip over it again.
 
 Resuming: a crawl that did not finish (killed, interrupted, or stopped by the page budget) is
 continued by the next crawl of the same portal under the same crawl id. URLs that crawl already
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -35,7 +38,8 @@ from pipeline.crawl.discover import (
     report_links,
 )
 from pipeline.crawl.fetch import Fetcher, Response, make_client
-from pipeline.crawl.offsite import is_allowed
+from pipeline.crawl.offsite import url_problem
+from pipeline.crawl.robots import MAX_BYTES as ROBOTS_MAX_BYTES
 from pipeline.crawl.robots import Robots, robots_url
 from pipeline.crawl.store import FetchRecord, RawStore
 from pipeline.crawl.throttle import HostThrottle
@@ -72,6 +76,8 @@ class CrawlSummary:
     offsite_refused: int = 0
     unsupported: list[tuple[str, str]] = field(default_factory=list)  # (url, kind e.g. ".xls"): kept, unreadable
     robots_unreadable: list[tuple[str, str]] = field(default_factory=list)  # (robots.txt URL, reason): host skipped
+    parked: list[tuple[str, str]] = field(default_factory=list)  # (host, why): nothing more sent to it this crawl
+    delay_capped: list[tuple[str, float, float]] = field(default_factory=list)  # (host, Crawl-delay asked, applied)
     reused: int = 0  # taken from the interrupted crawl being resumed, not refetched
     resumed: bool = False
     budget_exhausted: bool = False
@@ -114,7 +120,13 @@ class _Crawl:
     def push(self, task: _Task, priority: int) -> None:
         if task.url in self.seen:
             return
-        if not is_allowed(task.url, self.config.allowed_domains):
+        problem = url_problem(task.url)
+        if problem is not None:  # a link that does not parse is its own failure, never the crawl's
+            self.seen.add(task.url)
+            self.fail(task.url, problem)
+            self.store.log_fetch(self.crawl_id, FetchRecord(url=task.url, error=problem, attempts=0))
+            return
+        if not self.fetcher.origins.allows(task.url):
             if task.url not in self.refused:
                 self.refused.add(task.url)
                 self.summary.offsite_refused += 1
@@ -142,6 +154,10 @@ class _Crawl:
                     self.active -= 1
                     self.wakeup.notify_all()
 
+    def fail(self, url: str, reason: str) -> None:
+        self.summary.failed.append((url, reason))
+        self.emit("failed", url, reason)
+
     def emit(self, kind: str, url: str, detail: str | None = None) -> None:
         if self.progress is not None:
             self.progress(CrawlEvent(kind, url, detail))
@@ -161,11 +177,15 @@ class _Crawl:
             self.summary.robots_disallowed += 1
             self.emit("robots_disallowed", url)
             return None
+        if host_of(url) in self.fetcher.throttle.parked:
+            self.fail(url, "host_parked")
+            self.store.log_fetch(self.crawl_id, FetchRecord(url=url, error="host_parked", attempts=0))
+            return None
         self.summary.pages_fetched += 1
         validators = self.validators.get(url)
         if validators is not None and not self.store.has(validators.sha256):
             validators = None
-        response = await self.fetcher.fetch(url, validators)
+        response = await self.fetcher.fetch(url, validators, hop_check=self.hop_check)
         if response.status == 304 and validators is not None and response.error is None:
             record = replace(
                 _record(response, validators.sha256),
@@ -186,6 +206,10 @@ class _Crawl:
             return None
         return _Body(record, data)
 
+    async def hop_check(self, url: str) -> str | None:
+        """Every redirect hop obeys robots.txt, not only the URL first asked for."""
+        return None if await self.robots_allow(url) else "redirect_robots_disallowed"
+
     async def robots_allow(self, url: str) -> bool:
         host = host_of(url)
         if host not in self.robots:
@@ -198,7 +222,7 @@ class _Crawl:
         if prior is not None and self.store.has(prior.sha256):
             response = Response(url, url, prior.status, self.store.get(prior.sha256))
         else:
-            response = await self.fetcher.fetch(url)
+            response = await self.fetcher.fetch(url, keep_first=ROBOTS_MAX_BYTES)
             sha = self.store.put(response.body) if response.status is not None else None
             self.store.log_fetch(self.crawl_id, _record(response, sha))
         robots = Robots.from_fetch(response.status, response.body.decode("utf-8", "replace"))
@@ -206,7 +230,9 @@ class _Crawl:
             self.summary.robots_unreadable.append((url, response.error or f"http_{response.status}"))
         delay = robots.crawl_delay(self.config.user_agent)
         if delay:
-            self.fetcher.throttle.set_host_delay(host_of(url), delay)
+            applied = self.fetcher.throttle.set_host_delay(host_of(url), delay)
+            if applied < delay:
+                self.summary.delay_capped.append((host_of(url), delay, applied))
         return robots
 
     # -- what each page means ------------------------------------------------------------------
@@ -214,6 +240,15 @@ class _Crawl:
         body = await self.get(task.url)
         if body is None:
             return
+        try:
+            self.interpret(task, body)
+        except (OSError, sqlite3.Error):  # the store's own trouble (a full disk) stops the crawl, as it should
+            raise
+        except Exception as exc:  # noqa: BLE001 - one hostile body is that URL's failure, not the crawl's
+            self.fail(task.url, f"unreadable_body:{type(exc).__name__}")
+
+    def interpret(self, task: _Task, body: _Body) -> None:
+        """What the body means for the crawl: a report or attachment to record, or links to follow."""
         where = body.record.final_url or task.url  # relative links resolve against where a redirect ended
         fmt = detect_format(body.data, where, body.record.content_type)
         if task.role == "attachment" or (task.role == "report" and fmt != "html"):
@@ -221,7 +256,11 @@ class _Crawl:
         elif task.role == "report":
             self.report_page(task, body, where)
         elif task.role == "json" or body.record.content_type == "application/json":
-            self.follow(json_links(parse_json(body.data), where, self.config.json_endpoint), task)
+            data = parse_json(body.data)
+            if data is None and task.role == "json":
+                self.fail(task.url, "unreadable_json")
+                return
+            self.follow(json_links(data, where, self.config.json_endpoint), task)
         elif fmt == "html":
             self.list_page(task, body, where)
 
@@ -229,8 +268,7 @@ class _Crawl:
         try:
             text, _ = decode_html(body.data, body.record.charset)
         except DocumentError as exc:
-            self.summary.failed.append((task.url, exc.reason))
-            self.emit("failed", task.url, exc.reason)
+            self.fail(task.url, exc.reason)
             return
         found = extract_links(text, where, link_selector=self.config.list_link_selector,
                               pagination_selector=self.config.pagination_selector)
@@ -317,7 +355,7 @@ async def crawl(config: PortalConfig, store: RawStore, *, max_pages: int | None 
     crawl_id, resumed = store.begin_crawl(config.name)
     summary = CrawlSummary(resumed=resumed, crawl_id=crawl_id)
     budget = max_pages if max_pages is not None else config.max_pages
-    throttle = HostThrottle(config.rate.concurrency, config.rate.min_delay)
+    throttle = HostThrottle(config.rate.concurrency, config.rate.min_delay, config.rate.max_crawl_delay)
     async with make_client(config) as client:
         run = _Crawl(config, store, Fetcher(config, throttle, client), crawl_id, budget, progress, summary)
         for url in config.start_urls:
@@ -325,6 +363,7 @@ async def crawl(config: PortalConfig, store: RawStore, *, max_pages: int | None 
         if config.json_endpoint is not None:
             run.push(_Task(config.json_endpoint["url"], "json", 1), _LIST_PAGE)
         await run.run(workers=max(4, 2 * config.rate.concurrency * len(config.allowed_domains)))
+    summary.parked = sorted(throttle.parked.items())
     if not summary.budget_exhausted:
         store.finish_crawl(crawl_id)
     return summary

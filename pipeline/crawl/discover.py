@@ -38,10 +38,8 @@ _SPACE = re.compile(r"\s+")
 # createPageHTML('page_div', countPage, currentPage, 'index', 'shtml', 190)
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(?:[\"'][^\"']*[\"']\s*,\s*)?(\w+)\s*,\s*(\w+)\s*,\s*"
                           r"[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
-_NEXTGROUP = re.compile(r"<nextgroup>(.*?)</nextgroup>", re.S | re.I)
 _BARE_DATASTORE = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?<datastore\b", re.I)
-_PAGE_PARAM = re.compile(r"([?&])page=(\d+)", re.I)
+_PAGE_PARAM = re.compile(r"([?&])page=(\d{1,9})(?!\d)", re.I)
 _REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
 _JS_LOCATION = re.compile(r"(?:window|document|self|top)\.location(?:\.href)?\s*=\s*[\"']([^\"']+)[\"']")
 _JSONP = re.compile(r"^\s*[\w.$]+\s*\((.*)\)\s*;?\s*$", re.S)
@@ -49,6 +47,9 @@ _JSON_LITERAL = re.compile(r"[\"']([^\"'\s<>]+?\.json(?:\?[^\"'\s<>]*)?)[\"']")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 _NOT_PAGES = re.compile(r"\.(?:css|js|png|jpe?g|gif|bmp|ico|svg|webp|mp4|mp3|flv|swf|zip|rar|7z|exe|apk)$", re.I)
 # Files are never walked as pages; a file link titled as a report is fetched as the report itself.
+# A TRS list of more pages than this is not a real list: `createPageHTML(100000000, ...)` once
+# built 5.6 GB of page URLs. Real county lists run to a few hundred pages at most.
+MAX_LIST_PAGES = 2000
 FILE_SUFFIXES = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|txt)$", re.I)
 
 TITLE_KEYS = ("title", "docTitle", "DOCTITLE", "name", "subject", "tm")
@@ -141,7 +142,7 @@ def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
     found = PageLinks()
     if _BARE_DATASTORE.match(html):
         _read_datastore(html, page_url, found)
-        if found.links and _NEXTGROUP.search(html) and (following := next_page(page_url)):
+        if found.links and _sections(html, "<nextgroup>", "</nextgroup>") and (following := next_page(page_url)):
             found.continuations.append(following)
         return found
     tree = LexborHTMLParser(html)
@@ -152,17 +153,17 @@ def extract_links(html: str, page_url: str, *, link_selector: str | None = None,
         a for a in tree.css("a[href]") if is_next_page_text(a.text() or "")]
     found.pagination.extend(link.url for link in _anchor_links(next_anchors, base))
     for node in tree.css('meta[http-equiv="refresh" i][content]'):
-        found.forwards.extend(canonical(urljoin(base, m)) for m in _REFRESH.findall(node.attributes["content"] or ""))
+        found.forwards.extend(resolve(base, m) for m in _REFRESH.findall(node.attributes["content"] or ""))
     for node in tree.css("iframe[src], frame[src]"):
-        found.forwards.append(canonical(urljoin(base, node.attributes["src"] or "")))
+        found.forwards.append(resolve(base, node.attributes["src"] or ""))
     for script in tree.css("script"):
         code = script.text(deep=True) or ""
         if (script.attributes.get("type") or "").lower() == "text/xml":
             _read_datastore(code, base, found)
             continue
         found.pagination.extend(create_page_urls(code, base))
-        found.forwards.extend(canonical(urljoin(base, m)) for m in _JS_LOCATION.findall(code))
-        found.json_endpoints.extend(canonical(urljoin(base, m)) for m in _JSON_LITERAL.findall(code))
+        found.forwards.extend(resolve(base, m) for m in _JS_LOCATION.findall(code))
+        found.json_endpoints.extend(resolve(base, m) for m in _JSON_LITERAL.findall(code))
     return found
 
 
@@ -177,7 +178,7 @@ def create_page_urls(script: str, page_url: str) -> list[str]:
     """Every page of a TRS list from its `createPageHTML(count, current, prefix, ext)` call."""
     urls = []
     for count, _current, prefix, ext in _CREATE_PAGE.findall(script):
-        pages = _script_int(count, script)
+        pages = min(_script_int(count, script) or 1, MAX_LIST_PAGES)
         names = [f"{prefix}.{ext}"] + [f"{prefix}_{k}.{ext}" for k in range(1, pages or 1)]
         urls.extend(urljoin(page_url, name) for name in names)
     return urls
@@ -186,20 +187,48 @@ def create_page_urls(script: str, page_url: str) -> list[str]:
 def _script_int(token: str, script: str) -> int | None:
     """A literal number, or the number a script variable is set to (`var countPage = 5`)."""
     if token.isdigit():
-        return int(token)
+        return _bounded_int(token)
     assigned = re.search(rf"\b{re.escape(token)}\s*=\s*(\d+)", script)
-    return int(assigned.group(1)) if assigned else None
+    return _bounded_int(assigned.group(1)) if assigned else None
+
+
+def _bounded_int(digits: str) -> int:
+    """A count as an int, at most MAX_LIST_PAGES + 1 (a 5,000-digit literal would not even convert)."""
+    return MAX_LIST_PAGES + 1 if len(digits) > 9 else int(digits)
 
 
 def _read_datastore(xml: str, base: str, found: PageLinks) -> None:
     """Hanweb's datastore: `<record><![CDATA[<li><a href=...>]]></record>` plus a `<nextgroup>` link."""
-    nextgroup = _NEXTGROUP.search(xml)
-    if nextgroup:
-        for fragment in _CDATA.findall(nextgroup.group(1)) or [nextgroup.group(1)]:
+    nextgroups = _sections(xml, "<nextgroup>", "</nextgroup>")
+    if nextgroups:
+        start, end = nextgroups[0]
+        group = xml[start:end]
+        for fragment in _cdata(group) or [group]:
             found.pagination.extend(link.url for link in _anchor_links(LexborHTMLParser(fragment).css("a[href]"), base))
-        xml = xml[: nextgroup.start()] + xml[nextgroup.end():]
-    for fragment in _CDATA.findall(xml):
+        xml = xml[: start - len("<nextgroup>")] + xml[end + len("</nextgroup>"):]
+    for fragment in _cdata(xml):
         found.links.extend(_anchor_links(LexborHTMLParser(fragment).css("a[href]"), base))
+
+
+def _sections(text: str, opening: str, closing: str) -> list[tuple[int, int]]:
+    """(start, end) of the text between each `opening` and its next `closing` (case-insensitive), found with
+    `str.find`: a lazy regex rescans to the end of the text from every unclosed opening, quadratic on a page
+    of `<![CDATA[` without `]]>`."""
+    folded = text.lower() if opening.lower() != opening.upper() else text
+    opening, closing = opening.lower(), closing.lower()
+    spans, at = [], 0
+    while (start := folded.find(opening, at)) >= 0:
+        start += len(opening)
+        end = folded.find(closing, start)
+        if end < 0:
+            break
+        spans.append((start, end))
+        at = end + len(closing)
+    return spans
+
+
+def _cdata(text: str) -> list[str]:
+    return [text[start:end] for start, end in _sections(text, "<![CDATA[", "]]>")]
 
 
 def next_page(url: str) -> str | None:
@@ -215,7 +244,21 @@ def page_chain(url: str) -> str:
 
 def _base(tree: LexborHTMLParser, page_url: str) -> str:
     node = tree.css_first("base[href]")
-    return urljoin(page_url, node.attributes.get("href") or "") if node else page_url
+    if node is None:
+        return page_url
+    try:
+        return urljoin(page_url, node.attributes.get("href") or "")
+    except ValueError:  # a <base href> that does not parse: links resolve against the page itself
+        return page_url
+
+
+def resolve(base: str, href: str) -> str:
+    """`href` against `base`, without its fragment. A link that does not parse (`http://[::1/`) comes back as
+    written, so the crawler records it as that link's `invalid_url` rather than the page crashing."""
+    try:
+        return canonical(urljoin(base, href))
+    except ValueError:
+        return href
 
 
 def _anchor_links(anchors: list, base: str, keep: Callable[[str], bool] | None = None) -> Iterator[Link]:
@@ -227,7 +270,7 @@ def _anchor_links(anchors: list, base: str, keep: Callable[[str], bool] | None =
             continue
         href = (anchor.attributes.get("href") or "").strip()
         if href and not href.lower().startswith(_SKIP_SCHEMES):
-            yield Link(canonical(urljoin(base, href)), text)
+            yield Link(resolve(base, href), text)
 
 
 def json_links(data: Any, endpoint_url: str, fields: dict[str, str] | None = None) -> list[Link]:
@@ -247,7 +290,7 @@ def json_links(data: Any, endpoint_url: str, fields: dict[str, str] | None = Non
         if title is None or not href:
             continue
         date = next((str(record[k]) for k in date_keys if record.get(k) is not None), None)
-        links.append(Link(canonical(urljoin(endpoint_url, href.strip())), compact(title), date))
+        links.append(Link(resolve(endpoint_url, href.strip()), compact(title), date))
     return links
 
 
@@ -261,7 +304,7 @@ def parse_json(data: bytes) -> Any:
     wrapped = _JSONP.match(text)
     try:
         return json.loads(wrapped.group(1) if wrapped else text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python recurses
         return None
 
 
@@ -272,10 +315,12 @@ def _at_path(data: Any, path: str) -> list[Any]:
 
 
 def _objects(data: Any) -> Iterator[dict]:
-    if isinstance(data, dict):
-        yield data
-        for value in data.values():
-            yield from _objects(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _objects(value)
+    """Every object in `data`, in document order, with an explicit stack: however deep the nesting."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))

@@ -5,14 +5,23 @@ it the longest matching Allow/Disallow path wins and Allow wins a tie, with `*` 
 (The standard library's parser takes the first match instead, which blocks `Allow: /a/b.html`
 after `Disallow: /a/`.) A 2xx robots.txt is obeyed; 4xx means "no rules"; a 5xx or no answer
 means "assume everything is disallowed" until a later crawl can read it.
+
+A robots.txt is a hostile input like any other: only its first `MAX_BYTES` (500 KiB, Google's
+limit and RFC 9309's minimum) are read, and paths are matched without regular expressions (a
+pattern such as `/*a*a*a*a*b` made `re` backtrack for minutes with the event loop frozen): the
+pattern's literal pieces are found left to right, each at its first place, which is linear in the
+path and exact for `*` and `$`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
+import math
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit, urlunsplit
+
+
+MAX_BYTES = 500 * 1024
 
 
 def robots_url(url: str) -> str:
@@ -28,7 +37,7 @@ def product_token(user_agent: str) -> str:
 @dataclass
 class _Group:
     agents: list[str] = field(default_factory=list)
-    rules: list[tuple[bool, str]] = field(default_factory=list)  # (allow, path pattern)
+    rules: list[tuple[bool, str]] = field(default_factory=list)  # (allow, path pattern percent-decoded)
     crawl_delay: float | None = None
 
 
@@ -41,7 +50,7 @@ class Robots:
     def from_text(cls, text: str) -> Robots:
         groups: list[_Group] = []
         current: _Group | None = None
-        for raw in text.splitlines():
+        for raw in text[:MAX_BYTES].splitlines():
             key, sep, value = raw.split("#", 1)[0].partition(":")
             key, value = key.strip().lower(), value.strip()
             if not sep:
@@ -54,10 +63,12 @@ class Robots:
             elif current is None:
                 continue
             elif key in ("allow", "disallow") and value:
-                current.rules.append((key == "allow", value))
+                current.rules.append((key == "allow", unquote(value)))
             elif key == "crawl-delay":
                 with contextlib.suppress(ValueError):
-                    current.crawl_delay = float(value)
+                    delay = float(value)
+                    if not math.isnan(delay) and delay >= 0:  # inf is kept: the throttle's ceiling applies
+                        current.crawl_delay = delay
         return cls(groups)
 
     @classmethod
@@ -97,5 +108,26 @@ class Robots:
 
 
 def _matches(pattern: str, path: str) -> bool:
-    regex = "".join(".*" if ch == "*" else re.escape(ch) for ch in unquote(pattern).rstrip("$"))
-    return re.match(regex + ("$" if pattern.endswith("$") else ""), path) is not None
+    """Whether `pattern` (`*` any run of characters, a final `$` the end of the path) matches from the start
+    of `path`. Taking each literal piece at its first place after the previous one is never wrong for
+    `*`-patterns, so one left-to-right pass decides, with no backtracking."""
+    anchored = pattern.endswith("$")
+    pieces = (pattern[:-1] if anchored else pattern).split("*")
+    first, rest = pieces[0], pieces[1:]
+    if not path.startswith(first):
+        return False
+    at = len(first)
+    if anchored and rest:
+        rest, last = rest[:-1], rest[-1]
+    else:
+        last = None
+    for piece in rest:
+        found = path.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    if not anchored:
+        return True
+    if last is None:  # no `*` at all: the whole path is the pattern
+        return at == len(path)
+    return len(path) - len(last) >= at and path.endswith(last)

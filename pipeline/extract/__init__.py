@@ -116,12 +116,15 @@ def detect_format(data: bytes, source: str, content_type: str | None = None) -> 
 def _web_archive_page(data: bytes) -> tuple[bytes, str | None]:
     """The page of a web archive (MHTML): its first text/html part, decoded from quoted-printable
     or base64, and the charset the part declares."""
-    message = email.message_from_bytes(data, policy=email.policy.compat32)
-    for part in message.walk():
-        if part.get_content_type() == "text/html":
-            payload = part.get_payload(decode=True)
-            if isinstance(payload, bytes) and payload.strip():
-                return payload, part.get_content_charset()
+    try:  # the email parser and walk() recurse once per nesting level
+        message = email.message_from_bytes(data, policy=email.policy.compat32)
+        for part in message.walk():
+            if part.get_content_type() == "text/html":
+                payload = part.get_payload(decode=True)
+                if isinstance(payload, bytes) and payload.strip():
+                    return payload, part.get_content_charset()
+    except RecursionError:
+        raise ExtractError("corrupt_mhtml", "the web archive (MHTML) nests its parts too deep to read") from None
     raise ExtractError("unsupported_format", "the file is a web archive (MHTML) without an HTML page; kept in the store")
 
 
@@ -144,7 +147,7 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
     """The document in `data`, whatever format a portal served it in.
 
     Raises ExtractError: `empty`, `not_text` (binary junk), `unsupported_format` (.xls, images...),
-    `unreadable_encoding`, `corrupt_docx`, `corrupt_doc`, `encrypted_doc`, `corrupt_rtf`, `corrupt_pdf`,
+    `unreadable_encoding`, `corrupt_docx`, `corrupt_doc`, `encrypted_doc`, `corrupt_rtf`, `corrupt_mhtml`, `corrupt_pdf`,
     `no_text_layer`.
     """
     if _blank(data):

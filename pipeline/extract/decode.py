@@ -53,17 +53,46 @@ def _try(data: bytes, encoding: str | None) -> str | None:
         return None
 
 
+# Codecs that decode almost any bytes, so their succeeding says nothing: a label naming one is
+# trusted only when the bytes are neither UTF-8 nor GB18030 (an HTTP `charset=latin-1` or
+# `utf-16` on a UTF-8 page is a server's mistake, and would turn the page into mojibake).
+_ANY_BYTES = frozenset({"latin-1", "iso8859-1", "cp1252", "ascii", "utf-16", "utf-16-le", "utf-16-be",
+                        "utf-32", "utf-32-le", "utf-32-be", "iso8859-15", "mac-roman"})
+# Bytes a decoding may replace and still be the page's (a byte flipped in transit or on disk):
+# a few, and at most one in a thousand, else the guess of encoding is what is wrong.
+_MAX_REPLACED = 16
+_REPLACED_SHARE = 1000
+
+
+def _lenient(data: bytes, encoding: str) -> tuple[str, int] | None:
+    """The text with undecodable bytes replaced (U+FFFD), and how many sequences were, when few."""
+    text = data.decode(encoding, errors="replace")
+    replaced = text.count("\ufffd")
+    return (text, replaced) if replaced <= min(_MAX_REPLACED, max(1, len(data) // _REPLACED_SHARE)) else None
+
+
 def _decode(data: bytes, declared: tuple[str | None, ...]) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             text = _try(data[len(bom):], encoding)
             if text is not None:
                 return text, encoding
-    tried: set[str] = set()
-    for encoding in (*declared, "utf-8", "gb18030"):
-        if encoding is None or encoding in tried:
-            continue
-        tried.add(encoding)
+    labels = [e for e in declared if e is not None]
+    if data.isascii():  # the same text in every label: the first one names it
+        return data.decode("ascii"), labels[0] if labels else "utf-8"
+    if (text := _try(data, "utf-8")) is not None:
+        return text, "utf-8"  # the bytes are UTF-8 whatever a label says: GBK text almost never is
+    for encoding in dict.fromkeys([*(e for e in labels if e not in _ANY_BYTES), "utf-8", "gb18030"]):
+        text = _try(data, encoding)
+        if text is not None:
+            return text, encoding
+    damaged = [(found, encoding) for encoding in dict.fromkeys([*(e for e in labels if e not in _ANY_BYTES),
+                                                                "utf-8", "gb18030"])
+               if (found := _lenient(data, encoding)) is not None]
+    if damaged:  # the encoding needing fewest replacements; the parser records that bytes were replaced
+        (text, _replaced), encoding = min(damaged, key=lambda d: d[0][1])
+        return text, encoding
+    for encoding in labels:
         text = _try(data, encoding)
         if text is not None:
             return text, encoding
@@ -74,7 +103,9 @@ def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]
     """(text, encoding) by BOM, then the HTTP header's charset, then `<meta>`, then UTF-8, then GB18030.
 
     A declared charset that fails to decode the bytes is skipped rather than trusted: portals often
-    declare one charset and serve another.
+    declare one charset and serve another. Bytes that are UTF-8 are read as UTF-8 whatever the
+    labels say, and a page with a few damaged bytes is decoded with them replaced (U+FFFD, which the
+    parser records) rather than refused.
     """
     return _decode(data, (normalize_charset(http_charset), meta_charset(data)))
 

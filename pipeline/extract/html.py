@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -17,6 +18,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline.contract import DATE_LABELS, REPORT_TITLE_MARKERS
+from pipeline.errors import ExtractError
 from pipeline.extract.document import Attachment, Document, Grid
 from pipeline.extract.grid import clean_cell, place_spans, row_line
 
@@ -103,11 +105,15 @@ def read_html(text: str, source: str, tree: LexborHTMLParser | None = None) -> D
     """
     if tree is None:
         tree = LexborHTMLParser(text)
-    root = _content_root(tree, text)
-    walker = _Walker(root)
-    walker.walk(root)
-    facts = page_facts(tree, source)
-    body_text = walker.text()
+    try:  # the walk recurses once per nesting level; real pages nest a few dozen deep
+        root = _content_root(tree, text)
+        walker = _Walker(root)
+        walker.walk(root)
+        facts = page_facts(tree, source)
+        body_text = walker.text()
+    except RecursionError:
+        raise ExtractError("corrupt_html", "the page nests its elements too deep to read "
+                                           f"(past {sys.getrecursionlimit()} levels)") from None
     if facts.title and facts.title not in body_text[: len(facts.title) * 4 + 200]:
         body_text = f"{facts.title}\n{body_text}" if body_text else facts.title
     return Document(

@@ -15,7 +15,7 @@ from pipeline.parse.ocr_cells import check_ocr_cells
 from pipeline.parse.ranges import drop_out_of_range
 from pipeline.parse.sections import grid_sections, text_sections
 from pipeline.parse.template import proactive_template, read_applications, read_proactive, read_review
-from pipeline.record import Report, report_id_for
+from pipeline.record import Finding, Report, report_id_for
 from pipeline.regions import apply_region
 
 # Bump whenever parsing output changes: Dagster's code_version re-parses stale partitions.
@@ -36,6 +36,17 @@ def _check_is_report(text: str, meta: Metadata, has_table: bool) -> None:
     kind = next((k for k in contract.OTHER_REPORT_KINDS if k in text[:2000]), None)
     what = f"it looks like a {kind}" if kind else "no 政府信息公开工作年度报告 title or statistics table"
     raise ParseError("not_a_report", f"not a 政府信息公开工作年度报告: {what}")
+
+
+def _replaced_bytes(doc: Document) -> list[Finding]:
+    """A finding where the reader replaced bytes it could not decode (U+FFFD): a page with a byte
+    damaged is read, not lost, and says so, since a damaged byte inside a count leaves it unread."""
+    replaced = doc.text.count("\ufffd")
+    if not replaced:
+        return []
+    return [Finding(rule="replaced_bytes", actual=float(replaced),
+                    message=f"{replaced} byte sequence(s) are not {doc.encoding or 'the encoding'} and were "
+                            "replaced; the rest of the document decoded")]
 
 
 def parse_document(doc: Document) -> Report:
@@ -76,7 +87,7 @@ def parse_document(doc: Document) -> Report:
         text=doc.text,
     )
     report.raw_tokens = {**applications.raw, **review.raw}
-    report.findings = assemble_findings(applications, review, proactive, kind, meta)
+    report.findings = assemble_findings(applications, review, proactive, kind, meta) + _replaced_bytes(doc)
     if doc.source_format.endswith("+ocr"):
         check_ocr_cells(report, proactive.raw if proactive else {})
     return drop_out_of_range(report, _VECTOR_COLUMNS)

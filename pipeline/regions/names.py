@@ -76,6 +76,12 @@ ZONE_WORDS: Final[tuple[str, ...]] = (
     "开发区", "园区", "实验区", "试验区", "集中区", "示范区", "高新区", "保税区", "合作区", "新区",
     "管理区", "产业区", "工业区", "经济区", "旅游区", "风景区", "名胜区", "管委会",
 )
+# A zone's bodies, by the words after the zone's name (`zone_body`): its governing committee
+# (平潭综合实验区管委会, 苏州工业园区管理委员会), which is the zone itself, and that committee's
+# general office (…管委会办公室), which serves it as 人民政府办公室 serves a government. Any other body
+# (行政审批局, 苏平片区管理局, 公安局高新区分局) is a department of the zone or of its government.
+ZONE_COMMITTEE: Final = re.compile(r"^(?:党工委|工委)?(?:管委会|管理委员会|管委|管理局|管理处)?$")
+ZONE_OFFICE: Final = re.compile(r"^(?:党工委|工委)?(?:管委会|管理委员会|管委|管理局)?(?:党政办公室|党政办|办公室|办公厅|办)$")
 ZONE_NAME_REACH: Final = 12  # a zone word this close after a stem belongs to the zone's name
 # Any of ZONE_WORDS, in one regex search: several per resolution, and far cheaper than a loop of
 # substring tests on the short strings it is given (agency names and their pieces).
@@ -89,9 +95,15 @@ TOWNSHIP_BODY: Final = re.compile(
 # A county-level government the map does not know (a name from another year, a typo): the body
 # after the known places starts with one, so the agency sits below them, not at their level.
 UNKNOWN_DIVISION_GOVERNMENT: Final = re.compile(
-    r"^(?:人民政府)?(?P<name>[\u4e00-\u9fff]{1,8}?(?:自治县|自治旗|新区|林区|特区|县|区|市|旗))(?:人民政府|政府)"
+    r"^(?:人民政府)?(?P<name>[\u4e00-\u9fff]{1,8}?(?P<suffix>自治县|自治旗|新区|林区|特区|县|区|市|旗))(?:人民政府|政府)"
 )
+# The suffixes that say a government's level by themselves (a 市 may be a prefecture or a county-level
+# city, a 区 a district or a 地区): a 县 or 旗 government is county-level even where its name is unknown.
+COUNTY_SUFFIXES: Final[tuple[str, ...]] = ("自治县", "自治旗", "县", "旗")
 GOVERNMENT_ANCHORS: Final[tuple[str, ...]] = ("人民政府", "政府")
+# A portal footer's credits (主办单位：福建省平潭综合实验区管理委员会办公室) name the site's sponsor,
+# not the body signing the report: a page printed to PDF ends with them, after the signature.
+SITE_CREDITS: Final[tuple[str, ...]] = ("主办单位", "主办：", "承办单位", "主管单位", "版权所有", "技术支持", "网站标识码")
 # 《甘肃省政府信息公开规定》 names a regulation, not a government the body works under.
 REGULATION_AFTER_PLACE: Final[tuple[str, ...]] = ("政府信息公开",)
 # Where a report title stops naming its agency, and a year phrase some titles open with. (Every
@@ -115,3 +127,12 @@ def bare(name: str) -> str:
 
 def is_zone_name(name: str) -> bool:
     return ZONE_WORD.search(name) is not None
+
+
+def zone_body(words: str) -> str:
+    """The words after the last zone word (平潭综合实验区管委会办公室 → 办公室, 综合实验区行政审批局 →
+    行政审批局): the body of the zone that the name ends with; `words` itself when it has no zone word."""
+    last = None
+    for last in ZONE_WORD.finditer(words):
+        pass
+    return words[last.end() :] if last is not None else words

@@ -3,6 +3,7 @@ preamble, in that order of trust; leave it null with a finding rather than guess
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -15,6 +16,8 @@ WINDOW = 600  # characters of text read at each end: the preamble and the signat
 SIGNATURE_LINE_MAX = 40  # a signature names the agency on a short line of its own
 SIGNATURE_LINES = 6  # among the last non-empty lines (agency, date, attachment notes)
 MESSAGE_PLACES = 6  # candidates named in a finding's message before "and N more"
+# Findings a new resolution replaces. Not `agency_name_corrected`: once corrected, the agency
+# resolves as its division, and the finding is the only record of the name the document printed.
 REGION_RULES = ("ambiguous_region", "unknown_region", "portal_region_conflict")
 
 
@@ -22,6 +25,7 @@ REGION_RULES = ("ambiguous_region", "unknown_region", "portal_region_conflict")
 class Resolution:
     region: Region
     findings: list[Finding]
+    agency: str | None = None  # the agency's name corrected (`_misnamed`), None when it stands as printed
 
 
 class Source(NamedTuple):
@@ -42,10 +46,12 @@ def title_agency(title: str) -> str:
 
 
 def _signature(text: str, lexicon: Lexicon) -> Source:
-    """The signing agency: the last short line among the closing lines that names a place. The
-    whole closing window's divisions serve to narrow other sources."""
+    """The signing agency: the last short line among the closing lines that names a place, a
+    portal footer's credit lines left out. The whole closing window's divisions serve to narrow
+    other sources."""
     tail = text[-WINDOW:]
-    closing = [raw for raw in tail.splitlines() if raw.strip()][-SIGNATURE_LINES:]
+    closing = [raw for raw in tail.splitlines()
+               if raw.strip() and not any(credit in raw for credit in names.SITE_CREDITS)][-SIGNATURE_LINES:]
     reading = None
     for line in reversed([names.unspaced(raw) for raw in closing]):
         if line and len(line) <= SIGNATURE_LINE_MAX and "《" not in line:
@@ -116,9 +122,15 @@ def _is_zone(place: Place | None) -> bool:
 
 
 def _kind(naming: Naming, in_zone: bool) -> str:
-    """The body's kind; `in_zone` when its place is a zone (`_is_zone`, known to the caller)."""
+    """The body's kind (the contract: government is 人民政府 and its 办公厅/办公室, department a body
+    of a government, zone a zone's committee); `in_zone` when its place is a zone (`_is_zone`, known
+    to the caller). A zone's bodies divide like a government's: its committee is the zone, the
+    committee's office is government, every other body a department."""
     if in_zone or names.is_zone_name(naming.words):
-        return "zone"
+        body = names.zone_body(naming.body if in_zone else naming.words)
+        if names.ZONE_COMMITTEE.match(body):
+            return "zone"
+        return "government" if names.ZONE_OFFICE.match(body) else "department"
     if names.GOVERNMENT_BODY.match(naming.body) or names.TOWNSHIP_BODY.match(naming.body):
         return "government"
     return "department"
@@ -143,6 +155,47 @@ def _unplaced(naming: Naming, candidates: list[Place]) -> Region:
         agency_level="township" if township or names.TOWNSHIP_BODY.match(naming.body) else None,
         agency_kind=_kind(naming, False) if naming.body or naming.words else None,
     )
+
+
+def _near_misses(name: str, suffix: str, lexicon: Lexicon) -> list[Place]:
+    """The divisions of the report's year one character off `name` (沐阳县 → 沭阳县, 泗阳县, 汝阳县 …):
+    the same length and type suffix, the stem different in one character. A one-character stem
+    (X县) has no character left in common, so it has no near misses."""
+    stem = len(name) - len(suffix)
+    if stem < 2:
+        return []
+    return [place for place in lexicon.atlases[0].places.values()
+            if place.level in DIVISION_LEVELS[1:] and len(place.name) == len(name) and place.name.endswith(suffix)
+            and sum(a != b for a, b in zip(place.name[:stem], name[:stem])) == 1]
+
+
+def _misnamed(unknown: re.Match[str], naming: Naming, named: list[Place], sources: _Sources,
+              portal: Place | None) -> Resolution:
+    """An agency naming a government of no division (沐阳县人民政府: OCR's 沐 for 沭). Its kind and,
+    by a 县/旗 suffix, its level stand. The name is corrected only when exactly one division one
+    character off it (`_near_misses`) is confirmed: the portal's own division, else the only one
+    lying inside the places the agency name, the portal or the document's title, signature and
+    preamble name. A near miss the text merely names is no confirmation (a report may name its
+    neighbour 泗阳县). Otherwise every region field stays null with the near misses in the finding."""
+    name, suffix = unknown.group("name"), unknown.group("suffix")
+    body = naming.body[unknown.end("name") :]
+    level = "county" if suffix in names.COUNTY_SUFFIXES else None
+    region = Region(agency_level=level, agency_kind=_kind(Naming(body, body), False))
+    misses = _near_misses(name, suffix, sources.lexicon)
+    places = named + ([portal] if portal else []) + [p for m in ("title", "signature", "preamble") for p in sources[m].places]
+    inside = _narrow(misses, places)
+    confirmed = [c for c in misses if portal is not None and c.ident == portal.ident] or inside
+    if len(confirmed) == 1:
+        place = confirmed[0]
+        printed = sources.agency or ""  # corrected as printed where it can be (its spacing and asides kept)
+        agency = (printed if name in printed else sources.own).replace(name, place.name, 1)
+        message = (f"agency {sources.agency!r} names {name}, no division in {sources.lexicon.year}; read as "
+                   f"{place.label()}, one character off and the only such unit the document confirms")
+        return Resolution(_region(place, "agency_name", Naming(body, body)), [Finding("agency_name_corrected", message=message)], agency)
+    near = f"; one character off: {_labels(inside or misses)}" if misses else ""
+    within = f" of {_labels(named)}" if named else ""
+    finding = Finding("unknown_region", message=f"{name} is not a division{within} in {sources.lexicon.year}{near}; nothing in the document decides")
+    return Resolution(region, [finding])
 
 
 def _portal_pick(candidates: list[Place], portal: Place, own_name: bool) -> list[Place]:
@@ -229,6 +282,13 @@ def resolve(
     sources = _Sources(agency, own, title, text, lexicon)
     naming = Naming(own, own)
     primary = sources.primary()
+    if own and (primary is None or primary.method != "agency_name"):
+        # A government of a division no map knows is no body placed by its context: the name is
+        # misspelt (or the map is behind), so no other source may place it under that name.
+        unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(own)
+        if unknown and not names.is_zone_name(unknown.group("name")):
+            misnamed = _misnamed(unknown, naming, [], sources, portal)
+            return Resolution(misnamed.region, findings + misnamed.findings, misnamed.agency)
     if primary is None or primary.reading is None:
         if portal is None:
             findings.append(Finding("unknown_region", message=f"neither agency {agency!r} nor its title, signature or preamble says which province, city or county it serves"))
@@ -243,8 +303,8 @@ def resolve(
     candidates, method, confirmed = _distinct(reading.candidates), primary.method, reading.confirmed
     unknown = names.UNKNOWN_DIVISION_GOVERNMENT.match(naming.body) if primary.method == "agency_name" else None
     if unknown and not names.is_zone_name(unknown.group("name")):
-        findings.append(Finding("unknown_region", message=f"{unknown.group('name')} is not a division of {_labels(candidates)} in {lexicon.year}"))
-        return Resolution(_unplaced(naming, []), findings)
+        misnamed = _misnamed(unknown, naming, candidates, sources, portal)
+        return Resolution(misnamed.region, findings + misnamed.findings, misnamed.agency)
     if reading.conflict:
         findings.append(Finding("ambiguous_region", message=f"{primary.method} names unrelated places: {_labels(candidates + _distinct(reading.conflict))}"))
         return Resolution(_unplaced(naming, candidates), findings)
@@ -278,4 +338,7 @@ def apply_region(report: Report, portal_region_code: str | None = None) -> Repor
     resolution = resolve(report.agency, report.title, report.text, report.year, portal_region_code)
     kept = [f for f in report.findings if f.rule not in REGION_RULES]
     # dataclasses.replace(report, …) builds the same Report at twice the cost (it walks fields())
-    return Report(**{**vars(report), "region": resolution.region, "findings": kept + resolution.findings})
+    fields = {**vars(report), "region": resolution.region, "findings": kept + resolution.findings}
+    if resolution.agency is not None:
+        fields["agency"] = resolution.agency
+    return Report(**fields)

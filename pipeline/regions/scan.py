@@ -25,11 +25,13 @@ class Mention(NamedTuple):
 
 def _usable(entry: Entry, key: str, start: int, previous: Mention | None, agency: bool) -> bool:
     """Whether a match may count here. A bare stem (金塔) only where an agency name starts or goes
-    on from another stem (甘肃金塔); common-word names (城区, 郊区) only right after a place;
-    township names only in agency names, never in running text."""
+    on from another stem (甘肃金塔) or from the full name of a place holding it (福建省平潭综合实验区:
+    平潭 of 平潭县 in 福建省); common-word names (城区, 郊区) only right after a place; township names
+    only in agency names, never in running text."""
     follows = previous is not None and start == previous.end
     if entry.strength == SHORT:
-        return agency and (start == 0 or (follows and previous is not None and previous.stem))
+        return agency and (start == 0 or (follows and previous is not None and (
+            previous.stem or any(entry.place.within(held.place) for held in previous.entries))))
     if entry.strength == TOWNSHIP and not agency:
         return False
     return follows or not names.is_common_word(key)

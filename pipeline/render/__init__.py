@@ -45,12 +45,13 @@ def render_report(values: dict[str, Any], layout: str, options: RenderOptions | 
     from pipeline.render.html import page
 
     if layout == "html_gbk":
-        return page(report, values["agency"], values.get("published_on"), "gb2312").encode("gbk", "xmlcharrefreplace")
-    return page(report, values["agency"], values.get("published_on")).encode("utf-8")
+        return page(report, values["agency"], values.get("published_on"), "gb2312", options).encode(
+            "gbk", "xmlcharrefreplace")
+    return page(report, values["agency"], values.get("published_on"), options=options).encode("utf-8")
 
 
 def render_html_fragment(values: dict[str, Any], options: RenderOptions | None = None) -> str:
     """Only the content (paragraphs and tables, no title) for a portal page to wrap in its chrome."""
     from pipeline.render.html import fragment
 
-    return fragment(build_report(values, options))
+    return fragment(build_report(values, options), options)

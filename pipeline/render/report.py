@@ -33,6 +33,9 @@ from pipeline.contract import (
 
 # Column headers a portal's narrow cells wrap before their last two characters (商业 / 企业, 尚未 / 审结).
 SPLIT_HEADERS = frozenset(label for label in (*APPLICANT_LABELS.values(), *OUTCOME_LABELS.values()) if len(label) >= 4)
+# A label this short in a cell spanning rows of one column is written down that narrow column:
+# 自然人, and 三、本年度办理结果 over all the result rows (pingtan-104906-html).
+VERTICAL_LABEL_MAX = 9
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 # The template's label numbers by list level: "一、" sections, "（一）" items under them, "1." sub-items.
 _CHINESE = r"([一二三四五六七八九十]+)"
@@ -50,6 +53,11 @@ class RenderOptions:
     ruled: bool = True  # PDF: stroke the cell borders (False: a borderless table, columns by position only)
     auto_numbering: bool = False  # DOCX: headings' and row labels' "一、"/"（一）"/"1." as Word list numbers
     unnumbered_rows: bool = False  # section 三's row labels without their "一、"/"（一）"/"1." ("其他", "总计")
+    # The real TRS editor pages (pingtan-*-html) and LibreOffice's DOCX/DOC saves of them:
+    vertical_labels: bool = False  # a short label spanning rows of one narrow column, a character a line (自/然/人)
+    label_nbsp: bool = False  # a no-break space after every label and header line ("总计&nbsp;", "商业\xa0")
+    html_paragraphs: bool = False  # HTML: each line of a cell its own <p> (<p>商业</p><p>企业</p>), not <br/>
+    html_blank: str = "p_nbsp"  # HTML: a blank count's markup, a key of html.BLANK_CELLS ("br": <td><br/></td>)
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,10 @@ class _Builder:
     def header(self, text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
         if self.options.split_headers and text in SPLIT_HEADERS:
             text = f"{text[:-2]}\n{text[-2:]}"
+        elif self.options.vertical_labels and rowspan > 1 and colspan == 1 and len(text) <= VERTICAL_LABEL_MAX:
+            text = "\n".join(text)
+        if self.options.label_nbsp:
+            text = "\n".join(f"{line}\xa0" for line in text.split("\n"))
         return Cell(text, rowspan, colspan, header=True)
 
     def row_label(self, text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
