@@ -186,12 +186,12 @@ def frames(page: Page) -> list[Frame]:
     vs = _segments(vertical, False, h)
     tolerance = max(3.0, 0.35 * h)
     hs += _open_edges(hs, vs, tolerance)
-    vs = _trimmed(vs, hs, tolerance)
-    hs = _trimmed(hs, vs, tolerance)
     y_of = _snap([s[0] for s in hs], tolerance)
     x_of = _snap([s[0] for s in vs], tolerance)
-    hs = _bridged([(y_of[y], x0, x1) for y, x0, x1 in hs], h)
-    vs = _bridged([(x_of[x], y0, y1) for x, y0, y1 in vs], h)
+    hs = _bridged([(y_of[y], x0, x1) for y, x0, x1 in hs], h, page.red)
+    vs = _bridged([(x_of[x], y0, y1) for x, y0, y1 in vs], h, page.red.T)
+    vs = _trimmed(vs, hs, tolerance)
+    hs = _trimmed(hs, vs, tolerance)
     y_of, x_of = {y: y for y, _, _ in hs}, {x: x for x, _, _ in vs}
     ys, xs = sorted(set(y_of.values())), sorted(set(x_of.values()))
     _erase(page, horizontal | vertical, hs, vs, tolerance)
@@ -221,11 +221,19 @@ def _erase(page: Page, strokes: np.ndarray, hs: list[tuple[float, float, float]]
     page.grey = np.where(rulings, np.uint8(255), page.grey)
 
 
-def _bridged(segments: list[tuple[float, float, float]], text_height: float) -> list[tuple[float, float, float]]:
-    """Pieces of one ruling joined across small breaks (a seal's fringe, a faint scan)."""
+def _bridged(segments: list[tuple[float, float, float]], text_height: float,
+             red: np.ndarray) -> list[tuple[float, float, float]]:
+    """Pieces of one ruling joined across small breaks (a faint scan) and across breaks a seal
+    covers (its ink was dropped, and the ruling with it). `red` is indexed [across, along]."""
     out: list[tuple[float, float, float]] = []
+    reach = int(text_height / 4) + 1
     for at, start, end in sorted(segments):
-        if out and out[-1][0] == at and start <= out[-1][2] + 0.5 * text_height:
+        if out and out[-1][0] == at and start > out[-1][2]:
+            gap = red[max(0, int(at) - reach):int(at) + reach + 1, int(out[-1][2]):int(start) + 1].any(axis=0)
+            covered = gap.mean() >= 0.5 and start - out[-1][2] <= 6 * text_height
+        else:
+            covered = False
+        if out and out[-1][0] == at and (start <= out[-1][2] + 0.5 * text_height or covered):
             out[-1] = (at, out[-1][1], max(out[-1][2], end))
         else:
             out.append((at, start, end))
