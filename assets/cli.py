@@ -6,6 +6,7 @@ Imports are deferred to the chosen subcommand so `xxgk parse` starts without loa
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes parsing files (default 0: one per core)")
     p.add_argument("--timeout", type=_at_least(1, float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"give up on a file after this long (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--no-ocr", action="store_true",
+                   help="do not OCR scanned PDFs and images (they fail as no_text_layer / unsupported_format)")
 
     def add_source_options(p: argparse.ArgumentParser) -> None:
         group = p.add_mutually_exclusive_group()
@@ -76,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         from pipeline.parse.command import run_parse
+
+        if args.no_ocr:  # the setting the readers check, inherited by the worker processes
+            os.environ["XXGK_OCR"] = "0"
 
         return run_parse(args.paths, frames_dir=args.frames, workers=args.workers, timeout=args.timeout)
     if args.command == "crawl":

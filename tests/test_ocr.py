@@ -128,3 +128,16 @@ def test_unsure_cell_token_is_null_with_an_ocr_uncertain_finding():
 ])
 def test_a_label_one_character_off_is_the_template_label(read: str, label: str):
     assert template_label(read) == label
+
+
+def test_xxgk_parse_no_ocr_leaves_an_image_unread(tmp_path: Path, capsys, monkeypatch):
+    import cv2
+
+    from assets.cli import main
+
+    monkeypatch.setenv("XXGK_OCR", "1")  # restored after the test, which the CLI sets to "0"
+    ok, png = cv2.imencode(".png", rendered_pages(expected(SEED_PATHS[1]), 100)[0])
+    image = tmp_path / "table.png"
+    image.write_bytes(png.tobytes())
+    assert main(["parse", "--no-ocr", "--workers", "1", str(image)]) != 0
+    assert "unsupported_format" in capsys.readouterr().err
