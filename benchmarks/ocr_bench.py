@@ -4,7 +4,7 @@ Run on demand: `uv run --frozen python benchmarks/ocr_bench.py [--pages N] [--dp
 Each report (the seeds' values and random ones, every template the renderer has) is rendered to
 a text PDF, rasterised at the dpi, degraded at each level (JPEG artefacts, skew, tinted paper,
 a red seal over the table, blur), read by OCR and parsed. Prints per level the seconds per page
-and the statistics cells exact / null / wrong against the values that went in; any wrong cell
+(wall and CPU) and the statistics cells exact / null / wrong against the values that went in; any wrong cell
 makes the exit status 1. `degrade` is shared with `tests/test_ocr.py`.
 """
 
@@ -133,21 +133,23 @@ def run(pages_wanted: int, dpi: float, seed: int) -> int:
             break
     status = 0
     print(f"{len(reports)} reports, {sum(map(len, pages.values()))} pages per level, {dpi:g} dpi")
-    print(f"{'level':<8} {'pages':>6} {'s/page':>7} {'exact':>7} {'null':>6} {'wrong':>6}")
+    print(f"{'level':<8} {'pages':>6} {'s/page':>7} {'cpu/page':>8} {'exact':>7} {'null':>6} {'wrong':>6}")
     for level in LEVELS:
         exact = null = wrong = n_pages = 0
-        seconds = 0.0
+        seconds = cpu = 0.0
         for i, values in enumerate(reports):
             scanned = [degrade(page, level, rng) for page in pages[i]]
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             report = read_back(scanned, f"bench-{i}.pdf")
             seconds += time.perf_counter() - started
+            cpu += time.process_time() - started_cpu
             n_pages += len(scanned)
             e, n, w, names = cell_outcomes(report, values)
             exact, null, wrong = exact + e, null + n, wrong + w
             for name in names:
                 print(f"  WRONG {level} report {i}: {name}")
-        print(f"{level:<8} {n_pages:>6} {seconds / max(n_pages, 1):>7.2f} {exact:>7} {null:>6} {wrong:>6}")
+        print(f"{level:<8} {n_pages:>6} {seconds / max(n_pages, 1):>7.2f} {cpu / max(n_pages, 1):>8.2f} "
+              f"{exact:>7} {null:>6} {wrong:>6}", flush=True)
         status |= wrong > 0
     return status
 

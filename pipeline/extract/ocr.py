@@ -23,6 +23,7 @@ from pipeline.contract import OCR_UNSURE_TOKEN as UNSURE
 from pipeline.errors import ExtractError
 from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
+from pipeline.extract.lines import join_continued
 from pipeline.extract.ocr_engine import Reading, recognise
 from pipeline.extract.ocr_labels import template_label
 from pipeline.extract.ocr_layout import Frame, Page, bands, frames, pieces, prepare
@@ -169,13 +170,7 @@ def _page_items(page: Page) -> list[tuple[float, str | Grid]]:
         items.append((top, text, continues))
         previous_full = len(line) == 1 and line[-1].right >= right - 1.5 * page.text_height
     items.sort(key=lambda item: item[0])
-    joined: list[tuple[float, str | Grid]] = []
-    for top, item, continues in items:
-        if continues and joined and isinstance(joined[-1][1], str) and isinstance(item, str):
-            joined[-1] = (joined[-1][0], joined[-1][1] + item)
-        else:
-            joined.append((top, item))
-    return joined
+    return join_continued(items)
 
 
 def read_images(images: list[np.ndarray], source: str, container: str, why: str = "") -> Document:

@@ -21,6 +21,7 @@ from pipeline.contract import PAGE_NUMBER_PATTERN
 from pipeline.errors import ExtractError
 from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
+from pipeline.extract.lines import join_continued
 from pipeline.extract.pdf_limits import InflationLimit, inflation_budget, install
 
 # pdfminer warns about damaged fonts through logging; without a handler Python prints those to
@@ -377,13 +378,7 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
             items.append((top, text, previous_full and start <= left + 0.5 * size))
             previous_full = line[-1].x1 >= right - 1.5 * size
     items.sort(key=lambda item: -item[0])
-    joined: list[tuple[float, str | _Table]] = []
-    for top, item, continues in items:
-        if continues and joined and isinstance(joined[-1][1], str) and isinstance(item, str):
-            joined[-1] = (joined[-1][0], joined[-1][1] + item)
-        else:
-            joined.append((top, item))
-    return joined
+    return join_continued(items)
 
 
 def _same_columns(a: list[float], b: list[float]) -> bool:
