@@ -1,6 +1,7 @@
 """OCR speed and accuracy on rendered reports, scanned the way portals' scans look.
 
-Run on demand: `uv run --frozen python benchmarks/ocr_bench.py [--pages N] [--dpi D] [--seed S]`.
+Run on demand: `uv run --frozen python benchmarks/ocr_bench.py [--pages N] [--dpi D] [--seed S]
+[--min-confidence C]` (C: a digit confidence threshold to try instead of the reader's).
 Each report (the seeds' values and random ones, every template the renderer has) is rendered to
 a text PDF, rasterised at the dpi, degraded at each level (JPEG artefacts, skew, tinted paper,
 a red seal over the table, blur), read by OCR and parsed. Prints per level the seconds per page
@@ -159,5 +160,10 @@ if __name__ == "__main__":
     parser.add_argument("--pages", type=int, default=210, help="pages to read over all levels (default 210)")
     parser.add_argument("--dpi", type=float, default=150.0, help="rasterising resolution (default 150)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--min-confidence", type=float, help="digit confidence threshold to try instead of the reader's")
     arguments = parser.parse_args()
+    if arguments.min_confidence is not None:
+        import pipeline.extract.ocr
+
+        pipeline.extract.ocr.MIN_DIGIT_CONFIDENCE = arguments.min_confidence
     sys.exit(run(arguments.pages, arguments.dpi, arguments.seed))
