@@ -141,3 +141,38 @@ def test_xxgk_parse_no_ocr_leaves_an_image_unread(tmp_path: Path, capsys, monkey
     image.write_bytes(png.tobytes())
     assert main(["parse", "--no-ocr", "--workers", "1", str(image)]) != 0
     assert "unsupported_format" in capsys.readouterr().err
+
+
+def _with_page_scanned(data: bytes, number: int) -> bytes:
+    """The PDF with page `number` replaced by a 150 dpi JPEG of itself: a scanned page among typed ones."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(data)
+    out = pdfium.PdfDocument.new()
+    for i in range(len(source)):
+        if i != number:
+            out.import_pages(source, [i])
+            continue
+        width, height = source[i].get_size()
+        page = out.new_page(width, height)
+        image = pdfium.PdfImage.new(out)
+        image.set_bitmap(source[i].render(scale=150 / 72))
+        image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+        page.insert_obj(image)
+        page.gen_content()
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_scanned_page_inside_a_text_pdf_is_read_by_ocr():
+    values = expected(SEED_PATHS[0])
+    data = _with_page_scanned(render_report(values, "pdf"), 1)
+    document = read_document(data, "mixed.pdf")
+    assert document.source_format == "pdf+ocr"
+    report = parse_document(document).to_json()
+    exact, null, wrong, names = cell_outcomes(report, values)
+    assert wrong == 0, names
+    assert exact >= 0.8 * (exact + null), (exact, null)

@@ -142,8 +142,9 @@ def _grid(table: _Table) -> Grid:
              for c in range(len(row))] for r, row in enumerate(table.frame.ids)]
 
 
-def _page_items(page: Page) -> list[tuple[float, str | Grid]]:
-    """The page's text lines and tables, top to bottom, recognised in one batch."""
+def _page_items(page: Page) -> list[tuple[float, str | tuple[Grid, list[float]]]]:
+    """The page's text lines and tables (each its grid and its column boundaries in pixels), top
+    to bottom, recognised in one batch."""
     tables = [_table(page, f) for f in frames(page)]
     free = page.ink.copy()
     for table in tables:
@@ -156,7 +157,8 @@ def _page_items(page: Page) -> list[tuple[float, str | Grid]]:
     crops += [crop for _, line in lines for crop in line]
     for crop, reading in zip(crops, recognise([c.pixels for c in crops])):
         crop.reading = reading
-    items: list[tuple[float, str | Grid, bool]] = [(t.top, _grid(t), False) for t in tables]
+    items: list[tuple[float, str | tuple[Grid, list[float]], bool]] = [
+        (t.top, (_grid(t), t.frame.xs), False) for t in tables]
     left = min((line[0].left for _, line in lines), default=0)
     right = max((line[-1].right for _, line in lines), default=0)
     previous_full = False
@@ -184,8 +186,8 @@ def read_images(images: list[np.ndarray], source: str, container: str, why: str 
             if isinstance(item, str):
                 lines.append(item)
             else:
-                tables.append(item)
-                lines.extend(row_line(row) for row in item)
+                tables.append(item[0])
+                lines.extend(row_line(row) for row in item[0])
     if not any(line.strip() for line in lines):
         raise ExtractError("no_text_layer", f"{why or 'the file is an image'}; OCR read no text in it")
     return Document(source=source, source_format=f"{container}+ocr", text="\n".join(lines), tables=tables,
@@ -200,9 +202,27 @@ def read_scanned_pdf(data: bytes, source: str, why: str) -> Document:
     return read_images(render_pages(data), source, "pdf", why)
 
 
-def render_pages(data: bytes, dpi: float | None = None, limit: int | None = None) -> list[np.ndarray]:
-    """A PDF's pages as grey-or-colour pixel arrays (pdfium, which decodes every image filter a
-    scanner writes: JPEG, JBIG2, CCITT fax, JPEG 2000)."""
+def image_pages(data: bytes, numbers: list[int]) -> dict[int, list[tuple[float, object]]]:
+    """Pages `numbers` of a text PDF that hold no text (a scanned page among typed ones) read by
+    OCR, as the PDF reader's page items: text lines, and tables with their column boundaries in
+    points so a table continued on the next page joins as it does on text pages. Empty when OCR
+    is off."""
+    if not numbers or not ocr_enabled():
+        return {}
+    from pipeline.extract.pdf import _Table
+
+    scale = 72 / RENDER_DPI
+    out: dict[int, list[tuple[float, object]]] = {}
+    for number, image in zip(numbers, render_pages(data, numbers=numbers[:MAX_OCR_PAGES])):
+        out[number] = [(0.0, item if isinstance(item, str) else _Table(0.0, [x * scale for x in item[1]], item[0]))
+                       for _, item in _page_items(prepare(image))]
+    return out
+
+
+def render_pages(data: bytes, dpi: float | None = None, limit: int | None = None,
+                 numbers: list[int] | None = None) -> list[np.ndarray]:
+    """A PDF's pages (the first `limit`, or those `numbers`) as colour pixel arrays (pdfium, which
+    decodes every image filter a scanner writes: JPEG, JBIG2, CCITT fax, JPEG 2000)."""
     import pypdfium2 as pdfium
 
     try:
@@ -210,8 +230,9 @@ def render_pages(data: bytes, dpi: float | None = None, limit: int | None = None
     except pdfium.PdfiumError as error:
         raise ExtractError("corrupt_pdf", f"the PDF cannot be rendered ({error})") from None
     scale = (dpi or RENDER_DPI) / 72
+    wanted = numbers if numbers is not None else range(min(len(pdf), limit or MAX_OCR_PAGES))
     try:
-        return [pdf[i].render(scale=scale).to_numpy()[:, :, :3].copy() for i in range(min(len(pdf), limit or MAX_OCR_PAGES))]
+        return [pdf[i].render(scale=scale).to_numpy()[:, :, :3].copy() for i in wanted if i < len(pdf)]
     finally:
         pdf.close()
 

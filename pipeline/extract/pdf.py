@@ -78,11 +78,14 @@ def read_pdf(data: bytes, source: str) -> Document:
 
         return read_scanned_pdf(data, source, "PDF has no text layer (scanned image)" if not glyphs
                                 else "PDF text has no Unicode mapping (glyph ids only)")
+    from pipeline.extract.ocr import image_pages  # pages without text among typed ones: scanned pages
+
+    scanned = image_pages(data, [number for number, page in enumerate(pages) if not page.chars])
     lines: list[str] = []
     tables: list[Grid] = []
     previous: _Table | None = None
-    for page in pages:
-        for _, item in _without_page_numbers(_page_items(page)):
+    for number, page in enumerate(pages):
+        for _, item in _without_page_numbers(scanned.get(number) or _page_items(page)):  # type: ignore[arg-type]
             if isinstance(item, str):
                 lines.append(item)
                 previous = None
@@ -93,8 +96,8 @@ def read_pdf(data: bytes, source: str) -> Document:
                 tables.append(item.grid)
                 previous = item
             lines.extend(row_line(row) for row in item.grid)
-    return Document(source=source, source_format="pdf", text="\n".join(lines), tables=tables,
-                    title=title_line(lines))
+    return Document(source=source, source_format="pdf+ocr" if any(scanned.values()) else "pdf", text="\n".join(lines),
+                    tables=tables, title=title_line(lines))
 
 
 def _without_page_numbers(items: list[tuple[float, str | _Table]]) -> list[tuple[float, str | _Table]]:
