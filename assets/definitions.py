@@ -1,12 +1,15 @@
 """Everything Dagster loads (`dagster dev -m assets.definitions`): definitions only, no logic."""
 
 import dagster as dg
+from dagster._loggers import colored_console_logger
 
-from assets import exports, facts, ingest, models
+from assets import dashboard, exports, facts, ingest, models
+from assets.jobs import step_jobs
+from assets.progress import progress_logger
 from assets.resources import default_resources
 from assets.schedules import everything, nightly
 
-MODULES = [ingest, facts, models, exports]
+MODULES = [ingest, facts, models, exports, dashboard]
 
 
 def build_definitions(resources: dict[str, dg.ConfigurableResource]) -> dg.Definitions:
@@ -14,10 +17,12 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource]) -> dg.Defin
     return dg.Definitions(
         assets=dg.load_assets_from_modules(MODULES),
         asset_checks=dg.load_asset_checks_from_modules(MODULES),
-        jobs=[everything],
+        jobs=[everything, *step_jobs],
         schedules=[nightly],
         resources=resources,
         executor=dg.in_process_executor,
+        # `console` is Dagster's default, kept for runs launched from the UI; `xxgk run` picks `progress`.
+        loggers={"console": colored_console_logger, "progress": progress_logger},
     )
 
 

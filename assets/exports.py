@@ -7,7 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest import DUCKDB_POOL
 from assets.models import MODELS, model_key
-from assets.resources import StoragePaths, warehouse
+from assets.resources import StoragePaths, warehouse_snapshot
 from pipeline.warehouse.exports import export_marts
 from pipeline.warehouse.models import marts
 
@@ -20,7 +20,7 @@ from pipeline.warehouse.models import marts
 )
 def dashboard_exports(context: dg.AssetExecutionContext, paths: StoragePaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
     root = Path(paths.exports_dir)
-    with warehouse(duckdb) as con:
+    with warehouse_snapshot(duckdb) as con:
         written = export_marts(con, root, MODELS)
     context.log.info(f"exports: {len(written)} marts to {root}")
     return dg.MaterializeResult(metadata={"path": str(root), **{e.mart: e.rows for e in written}})

@@ -15,6 +15,7 @@ from assets.ingest import DUCKDB_POOL, WAREHOUSE, parsed_reports
 from assets.partitions import statistics_years
 from assets.resources import StoragePaths, warehouse
 from pipeline.contract import RULES
+from pipeline.warehouse.dedupe import one_report_each
 from pipeline.warehouse.ingest import read_staged
 from pipeline.warehouse.load import replace_years
 from pipeline.warehouse.schema import FACT_TABLES
@@ -25,6 +26,7 @@ DESCRIPTIONS = {
     "applications": "Section 三 in long form: report x item x applicant, count null where the report left it blank.",
     "review_litigation": "Section 四 in long form: report x group x outcome.",
     "findings": "Broken consistency rules, pandera validation failures and parser doubts, one row each.",
+    "reports_sources": "Every copy of a report the crawl found (URL, format, date), beside the report counted for it: kept, duplicate or superseded.",
 }
 
 # Findings from pandera's schema checks carry a rule starting with this; rule1..rule5 are the contract's.
@@ -77,7 +79,7 @@ def check_results(frames: dict[str, pl.DataFrame], years: list[int]) -> list[dg.
 )
 def fact_tables(context: dg.AssetExecutionContext, paths: StoragePaths, duckdb: DuckDBResource):
     years = _years(context)
-    staged = read_staged(Path(paths.frames_dir)).frames
+    staged = one_report_each(read_staged(Path(paths.frames_dir)).frames)
     with warehouse(duckdb) as con:
         written = replace_years(con, staged, years)
     loaded = {t: f.filter(pl.col("year").is_in(years)) for t, f in staged.items()}

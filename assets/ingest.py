@@ -5,17 +5,20 @@ so after a parser upgrade or new division data Dagster marks it and every table 
 until re-materialized.
 """
 
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import ParseSettings, PortalSource, StoragePaths, warehouse
+from pipeline.crawl.command import format_summary
 from pipeline.crawl.crawler import CrawlEvent, CrawlSummary, crawl_sync
 from pipeline.crawl.store import RawStore
 from pipeline.parse import PARSER_VERSION
-from pipeline.warehouse.ingest import division_data_digest, read_staged, stage, staging_version
+from pipeline.warehouse.ingest import Staged, division_data_digest, read_staged, stage, staging_version
 from pipeline.warehouse.load import replace_table
 from pipeline.warehouse.schema import RUN_TABLES
 
@@ -24,14 +27,25 @@ WAREHOUSE = "warehouse"
 DUCKDB_POOL = "duckdb_writer"
 
 
-def _crawl_progress(log: dg.DagsterLogManager):
+# Fetch reasons meaning the host did not answer at all (pipeline.crawl.fetch), not that it refused.
+UNREACHABLE = {"connection_error", "timeout", "tls_error"}
+PROGRESS_SECONDS = 15.0  # a crawl shorter than this prints only its closing summary
+
+
+def _crawl_progress(log: dg.DagsterLogManager, name: str):
+    """A line every PROGRESS_SECONDS while a long crawl runs, marked as counts so far, so no
+    count printed before the closing summary can be mistaken for it."""
     counts = {"report": 0, "attachment": 0, "failed": 0}
+    last = time.monotonic()
 
     def progress(event: CrawlEvent) -> None:
+        nonlocal last
         if event.kind in counts:
             counts[event.kind] += 1
-            if event.kind != "failed" and sum(counts.values()) % 25 == 0:
-                log.info(f"crawl: {counts['report']} reports, {counts['attachment']} attachments, {counts['failed']} failed")
+        if time.monotonic() - last >= PROGRESS_SECONDS:
+            last = time.monotonic()
+            log.info(f"crawl of {name} so far: {counts['report']} reports, {counts['attachment']} attachments, "
+                     f"{counts['failed']} failed")
 
     return progress
 
@@ -42,6 +56,8 @@ def _nothing_found(name: str, summary: CrawlSummary) -> str:
         return f"{name} (first failure: {url} {reason})"
     if summary.robots_unreadable:
         url, reason = summary.robots_unreadable[0]
+        if reason in UNREACHABLE:  # robots.txt is only the first request to a host that is not there
+            return f"{name} (cannot connect to {urlsplit(url).netloc}: {reason})"
         return f"{name} (robots.txt unreadable, so nothing on its host was fetched: {url} {reason})"
     if summary.robots_disallowed:
         return f"{name} (robots.txt disallows the report pages)"
@@ -54,11 +70,9 @@ def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths
     empty = []
     with source.configs() as configs, RawStore(Path(paths.raw_dir)) as store:
         for config in configs:
-            summary = crawl_sync(config, store, max_pages=source.max_pages, progress=_crawl_progress(context.log))
-            context.log.info(
-                f"crawl of {config.name}: {summary.pages_fetched} pages fetched, {summary.reports_found} reports, "
-                f"{summary.attachments} attachments, {summary.unchanged} unchanged, {len(summary.failed)} failed"
-            )
+            summary = crawl_sync(config, store, max_pages=source.max_pages,
+                                 progress=_crawl_progress(context.log, config.name))
+            context.log.info(format_summary(config.name, summary))
             if not summary.reports_found:
                 empty.append(_nothing_found(config.name, summary))
                 context.log.warning(f"crawl found no reports: {empty[-1]}; its last good crawl stays in use")
@@ -74,7 +88,7 @@ def raw_documents(context: dg.AssetExecutionContext, source: PortalSource, paths
     group_name=INGEST,
     deps=[raw_documents],
     code_version=staging_version(),
-    description="Parse each current document into validated frames, staged as Parquet keyed by sha256, parser version and division data.",
+    description="Parse each current document into validated frames, staged as Parquet keyed by URL, sha256, the portal's region code, parser version and division data.",
 )
 def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths, parsing: ParseSettings) -> dg.MaterializeResult:
     with RawStore(Path(paths.raw_dir)) as store:
@@ -82,10 +96,7 @@ def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths, parsi
                        timeout=parsing.timeout_seconds)
     reports = staged.frames["reports"]
     by_year = dict(reports.group_by("year").len().sort("year").iter_rows())
-    context.log.info(
-        f"parse: {staged.documents} documents, {staged.parsed} parsed, {staged.cached} from staging, "
-        f"{reports.height} reports kept, {staged.failures.height} failed"
-    )
+    context.log.info(parse_summary(staged))
     return dg.MaterializeResult(
         metadata={
             "documents": staged.documents,
@@ -98,6 +109,25 @@ def parsed_reports(context: dg.AssetExecutionContext, paths: StoragePaths, parsi
             "division_data": division_data_digest(),
         }
     )
+
+
+FAILURES_LISTED = 20  # the rest are in the table parse_failures
+
+
+def parse_summary(staged: Staged) -> str:
+    """What the parse did, in words that add up: documents read now and taken from the staging
+    (an attachment is not read once its page gave the report), reports kept, and each document
+    that gave no report with its URL and reason, as `xxgk crawl` lists its failures."""
+    failures = staged.failures
+    reasons = ", ".join(f"{r} {n}" for r, n in failures.group_by("reason").len().sort("reason").iter_rows())
+    lines = [f"parse: {staged.documents} documents ({staged.parsed} read now, {staged.cached} from the staging): "
+             f"{staged.frames['reports'].height} reports; {failures.height} documents gave no report"
+             + (f" ({reasons})" if reasons else "")]
+    lines += [f"  no report: {r['source_url']} ({r['reason']}: {r['message']})"
+              for r in failures.head(FAILURES_LISTED).iter_rows(named=True)]
+    if failures.height > FAILURES_LISTED:
+        lines.append(f"  ... and {failures.height - FAILURES_LISTED} more in the table parse_failures")
+    return "\n".join(lines)
 
 
 @dg.asset(

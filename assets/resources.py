@@ -20,6 +20,7 @@ from pipeline.crawl.config import (
     PortalConfig,
 )
 from pipeline.crawl.sources import portal_configs
+from pipeline.warehouse.snapshot import reading, writing
 from pipeline.workers import DEFAULT_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,16 +66,17 @@ class PortalSource(dg.ConfigurableResource):
 
 @contextlib.contextmanager
 def warehouse(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The resource's connection, closed even when the step fails.
+    """A connection for a step that writes: to a copy of the resource's file, swapped in when the
+    step succeeds (`pipeline.warehouse.snapshot`), so a reader holding the file never blocks it."""
+    with writing(Path(resource.database), resource.connection_config) as con:
+        yield con
 
-    DuckDBResource closes it only on success; a leaked connection keeps the file open in this
-    process, and the next connection with another configuration is refused.
-    """
-    with resource.get_connection() as con:
-        try:
-            yield con
-        finally:
-            con.close()
+
+@contextlib.contextmanager
+def warehouse_snapshot(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to a private copy of the resource's file, for a step that only reads."""
+    with reading(Path(resource.database)) as con:
+        yield con
 
 
 def default_resources(db: Path = DEFAULT_DB) -> dict[str, dg.ConfigurableResource]:

@@ -9,9 +9,12 @@ requests per host per second as the server saw them (over each crawl) against th
 after robots.txt finished, and requests outside the allowed origins (hits on the other port of the
 same host). Targets: 0 tracebacks, 0 hangs, bounded memory, at most the configured rate, 0 outside.
 
-The parser half (the seeded mutation and hostile-file generator over the bundled reports) joins
-through `CAMPAIGNS` below: one function taking the parsed arguments and returning `Result`s, whose
-`wrong_but_confident` column the crawler half leaves as n/a.
+Parser half (`--mutants N`, default 200): every seed rendered in six layouts (HTML, PDF, DOCX, DOC,
+text, markdown), damaged N ways each by the seeded generator (`pipeline/render/hostile.py`: bytes
+flipped, the file cut, ranges lost, doubled, zeroed, junk inserted), and the hand-made hostile files,
+parsed in worker processes under `--parse-timeout`: tracebacks (internal errors, dead workers), hangs
+(past the limit) and wrong-but-confident reports (numbers changed and no finding at all). The
+suite runs a small sample of the same (`tests/test_hostile_parse.py`).
 """
 
 from __future__ import annotations
@@ -153,8 +156,38 @@ def _gap_after_robots(site: FaultServer, robots_mode: str) -> float | None:
     return min(later) - robots.finished if later else None
 
 
-# -- where the parser mutation campaign joins: append its function to CAMPAIGNS --------------------
-CAMPAIGNS: list[Callable[[argparse.Namespace], list[Result]]] = [crawler_campaign]
+def parser_campaign(args: argparse.Namespace) -> list[Result]:
+    """Every seed in every campaign layout, damaged `--mutants` ways each, and every hostile file,
+    parsed as `xxgk parse` does (worker processes, a time limit), one row per layout."""
+    import collections
+    import json
+
+    from pipeline.render.hostile import DEFECTS, campaign_documents, run_campaign
+
+    if args.only and args.only not in "parser":
+        return []
+    seeds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "data/seeds/expected").glob("*.json"))]
+    documents = campaign_documents(seeds, per_layout=args.mutants, seed=args.seed)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        outcomes = run_campaign(documents, Path(tmp), timeout=args.parse_timeout)
+    seconds = time.monotonic() - started
+    groups: dict[str, list] = collections.defaultdict(list)
+    for (name, extension, _data, original), outcome in zip(documents, outcomes):
+        groups[name.split(":")[0].split(" ", 1)[-1] if original is not None else "hostile files"].append(outcome)
+    results = []
+    for group, members in groups.items():
+        verdicts = collections.Counter(o.verdict for o in members)
+        notes = [f"{v} {n}" for v, n in sorted(verdicts.items()) if v not in DEFECTS]
+        notes += [f"{o.verdict}: {o.name}: {o.detail[:80]}" for o in members if o.verdict in DEFECTS][:3]
+        results.append(Result("parser", group, len(members), verdicts["traceback"], verdicts["hang"],
+                              seconds * len(members) / len(outcomes), wrong_but_confident=verdicts["wrong_but_confident"],
+                              notes=notes))
+        print(_row(results[-1]), flush=True)
+    return results
+
+
+CAMPAIGNS: list[Callable[[argparse.Namespace], list[Result]]] = [crawler_campaign, parser_campaign]
 
 
 def _fmt(value: float | int | None, spec: str = "") -> str:
@@ -171,7 +204,10 @@ def _row(r: Result) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="trickle at 0.5 s per byte instead of 5 s")
-    parser.add_argument("--only", help="run only the scenarios whose name contains this")
+    parser.add_argument("--only", help="run only the scenarios whose name contains this ('parser': the parser half)")
+    parser.add_argument("--mutants", type=int, default=200, help="damaged copies per seed and layout (default 200)")
+    parser.add_argument("--seed", type=int, default=0, help="the mutations' random seed (default 0)")
+    parser.add_argument("--parse-timeout", type=float, default=60.0, help="seconds per document (default 60)")
     args = parser.parse_args()
     results = [r for campaign in CAMPAIGNS for r in campaign(args)]
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -178,7 +178,7 @@ ITEM_PATTERNS: Final[dict[str, str]] = {
     "granted": r"予以公开",
     "partially_granted": r"部分公开",
     "denied_state_secret": r"国家秘密",
-    "denied_law_prohibited": r"禁止公开",
+    "denied_law_prohibited": r"禁止公开|其他法律行政",  # also printed with 法规禁 dropped
     "denied_three_safeties": r"三安全一稳定|危及",
     "denied_third_party": r"第三方合法权益",
     "denied_internal_affairs": r"内部事务",
@@ -278,5 +278,24 @@ APPLICATIONS_TABLE_LABELS: Final[dict[str, str]] = {
     "partially_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
 }
 REVIEW_LITIGATION_LABEL: Final[str] = "行政诉讼"
+# The column names converters (PDF/OCR/LLM → markdown) invent for the small tables they cut
+# section 三 into ("类别 | 数据1 … 数据6 | 总计"), for the renderer of that layout.
+CONVERTED_ROW_HEADER: Final[str] = "类别"
+CONVERTED_COLUMN_FORMAT: Final[str] = "数据{n}"
 # Page furniture of PDF exports: "- 3 -", "第3页", "第3页 共8页", "3/8".
 PAGE_NUMBER_PATTERN: Final[str] = r"^(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
+# Characters OCR takes for one another (a dot or a stroke apart): a name naming no division that is
+# one of these away from exactly one division is that division misread (沐阳县 for 沭阳县).
+OCR_CONFUSABLE_CHARACTERS: Final[tuple[str, ...]] = (
+    "沭沐", "己已巳", "未末", "土士", "日曰", "戊戌戍", "大太犬", "人入八", "干千于", "王玉主", "田由甲申",
+    "贝见", "鸟乌", "汩汨", "侯候", "冶治", "柬束", "崇祟", "拔拨", "茶荼", "刺剌", "析折", "洒酒",
+)
+# Department names that reports give in their short form (上海市科委), with the full form the
+# contract's agency field holds (上海市科学技术委员会). Only whole, well-established short names.
+DEPARTMENT_SHORT_NAMES: Final[dict[str, str]] = {
+    "科委": "科学技术委员会", "发改委": "发展和改革委员会", "卫健委": "卫生健康委员会", "教委": "教育委员会",
+    "经信委": "经济和信息化委员会", "住建委": "住房和城乡建设委员会", "交通委": "交通委员会",
+    "农委": "农业农村委员会", "民宗委": "民族宗教事务委员会", "国资委": "国有资产监督管理委员会",
+    "侨办": "人民政府侨务办公室", "发改局": "发展和改革局", "住建局": "住房和城乡建设局",
+    "人社局": "人力资源和社会保障局", "市监局": "市场监督管理局", "卫健局": "卫生健康局",
+}

@@ -250,3 +250,18 @@ def test_committed_portal_is_what_the_generator_builds() -> None:
     assert [d["path"] for d in site.documents] == list(EXPECTED)
     size = sum(p.stat().st_size for p in DEMO_ROOT.rglob("*") if p.is_file())
     assert size < 2_000_000
+
+
+def test_the_demo_report_ids_do_not_depend_on_the_port_it_was_served_on(tmp_path) -> None:
+    """8765 taken, the demo is served on another port: the report ids of a re-run stay the same,
+    since the demo's documents are named by the portal's public origin."""
+    from pipeline.warehouse.ingest import stage
+
+    ids = []
+    for _ in range(2):
+        with serving_demo(0) as base, RawStore(tmp_path / f"raw{len(ids)}") as store:
+            crawl_sync(demo_portal_config(base), store)
+            staged = stage(store, tmp_path / f"frames{len(ids)}", workers=1)
+        ids.append(sorted(zip(staged.frames["reports"]["report_id"], staged.frames["reports"]["source_url"])))
+    assert ids[0] == ids[1]
+    assert all(url.startswith(MANIFEST["origin"] + "/") for _, url in ids[0])

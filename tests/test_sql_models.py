@@ -16,6 +16,7 @@ import pytest
 
 from pipeline.contract import APPLICANTS, ITEM_GROUP_LABELS, ITEMS, OUTCOMES, PROACTIVE_FIELDS, REVIEW_GROUPS
 from pipeline.warehouse.exports import export_marts
+from pipeline.warehouse.dedupe import one_report_each
 from pipeline.warehouse.load import replace_table, replace_years
 from pipeline.warehouse.models import discover, run_models
 from tests.seeds import SEEDS_DIR
@@ -79,6 +80,9 @@ def _frames(reports: list[dict]) -> dict[str, pl.DataFrame]:
 
 FAILURE = {"source_url": "http://gov.example/broken.html", "title": "宽城满族自治县2024年政府信息公开工作年度报告",
            "region_code": "130827", "stage": "parse", "reason": "no_table", "message": "no statistics table"}
+# A year with no report of the county, only a document that could not be parsed.
+OLD_FAILURE = FAILURE | {"source_url": "http://gov.example/2017.html", "title": "宽城满族自治县2017年政府信息公开工作年度报告",
+                         "reason": "unsupported_template"}
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +90,8 @@ def warehouse(tmp_path_factory):
     reports = _seed_reports()
     path = tmp_path_factory.mktemp("sql") / "w.duckdb"
     with duckdb.connect(str(path)) as con:
-        replace_years(con, _frames(reports), {r["year"] for r in reports})
-        replace_table(con, "parse_failures", pl.DataFrame([FAILURE]))
+        replace_years(con, one_report_each(_frames(reports)), {r["year"] for r in reports})
+        replace_table(con, "parse_failures", pl.DataFrame([FAILURE, OLD_FAILURE]))
         run_models(con)
         keys = dict(con.execute("SELECT report_id, agency_key FROM intermediate.int_reports").fetchall())
         yield con, reports, keys
@@ -267,9 +271,18 @@ def check_coverage_mart(con, reports: list[dict], keys: dict[str, str], failures
 
 
 def test_coverage_counts_reports_findings_and_parse_failures(warehouse) -> None:
-    got = check_coverage_mart(*warehouse, [FAILURE])
+    got = check_coverage_mart(*warehouse, [FAILURE, OLD_FAILURE])
     assert got[(2024, "county", "130827")][3] == 1
     assert got[(2024, "county", "130827")][:3] == (1, 1, 1)
+    assert got[(2017, "county", "130827")] == (0, 0, 0, 1)
+
+
+def test_a_unit_with_only_parse_failures_in_a_year_keeps_its_name(warehouse) -> None:
+    con, _, _ = warehouse
+    names = dict(con.execute("SELECT year, unit_name FROM marts.coverage_by_region "
+                             "WHERE cut = 'county' AND unit_code = '130827'").fetchall())
+    assert names[2017] == names[2024] == "宽城满族自治县"
+    assert con.execute("SELECT count(*) FROM marts.coverage_by_region WHERE unit_name IS NULL").fetchone() == (0,)
 
 
 def test_cross_year_findings(warehouse) -> None:
@@ -308,10 +321,8 @@ def test_exports_parquet_by_year_and_csv_with_bom(warehouse, tmp_path) -> None:
     written = export_marts(con, tmp_path)
     assert {e.mart for e in written} == {m.name for m in discover() if m.schema == "marts"}
     apps = next(e for e in written if e.mart == "applications_by_region")
-    assert sorted(p.name for p in apps.parquet_dir.iterdir()) == ["year=2023", "year=2024"]
-    back = con.execute(
-        f"SELECT count(*) FROM read_parquet('{apps.parquet_dir}/**/*.parquet', hive_partitioning = true)"
-    ).fetchone()[0]
+    assert sorted(p.name for p in apps.parquet_dir.iterdir()) == ["2023.parquet", "2024.parquet"]
+    back = con.execute(f"SELECT count(*) FROM read_parquet('{apps.parquet_dir}/*.parquet')").fetchone()[0]
     assert back == apps.rows
     raw = apps.csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -329,3 +340,33 @@ def test_readme_documents_every_mart_column(warehouse) -> None:
         for m in discover() if m.schema == "marts"
     )
     assert documented == actual, "README.md's export schema differs from the marts: update it"
+
+
+POLARS_TYPES = {"VARCHAR": pl.String, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64}
+ARROW_TYPES = {"VARCHAR": "string", "INTEGER": "int32", "BIGINT": "int64", "DOUBLE": "double"}
+
+
+def test_exports_read_back_with_the_warehouse_types_in_duckdb_polars_and_pyarrow(warehouse, tmp_path) -> None:
+    """Codes stay text, `year` the same INTEGER in its place, shares numeric: Parquet as any of the
+    three reads it by default, CSV with the types written beside it (pandas reads Parquet through
+    pyarrow, so pyarrow stands for it here)."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    con, _, _ = warehouse
+    for export in export_marts(con, tmp_path):
+        types = {c: t for c, t, *_ in con.execute(f"DESCRIBE marts.{export.mart}").fetchall()}
+        parquet = f"{export.parquet_dir}/*.parquet"
+        assert dict(zip(*(lambda r: (r.columns, [str(t) for t in r.types]))(con.sql(f"FROM read_parquet('{parquet}')")))) == types
+        assert dict(pl.scan_parquet(parquet).collect_schema()) == {c: POLARS_TYPES[t] for c, t in types.items()}
+        arrow = pq.read_table(export.parquet_dir).schema
+        assert {f.name: str(f.type) for f in arrow} == {c: ARROW_TYPES[t] for c, t in types.items()}
+        assert arrow.names == list(types)
+        declared = json.loads(export.csv_path.with_name(f"{export.mart}.types.json").read_text(encoding="utf-8"))
+        assert declared == types
+        from_csv = con.sql(f"FROM read_csv('{export.csv_path}', types = {declared!r})")
+        assert [str(t) for t in from_csv.types] == list(types.values())
+        assert sorted(from_csv.fetchall(), key=repr) == sorted(con.sql(f"FROM marts.{export.mart}").fetchall(), key=repr)
+        frame = pl.read_csv(export.csv_path, schema={c: POLARS_TYPES[t] for c, t in declared.items()})
+        assert frame.height == export.rows

@@ -172,3 +172,28 @@ def test_a_run_killed_midway_resumes_from_its_checkpoints(store, tmp_path) -> No
     assert not (staging_dir(frames) / "checkpoints").exists()
     applications = resumed.frames["applications"]
     assert applications.height == applications.unique(["report_id", "item", "applicant"]).height
+
+
+def test_a_corrected_portal_region_reaches_documents_already_staged(tmp_path) -> None:
+    """The staging key covers the portal configuration a document was parsed with, not only its
+    bytes: fixing `region_code` in portals.toml re-parses the portal's documents on the next run."""
+    data = _seed("002")
+    for place in ("河北省", "承德市", "宽城满族自治县", "宽城县"):  # nothing in the text places it
+        data = data.replace(place.encode(), b"")
+    with RawStore(tmp_path / "raw") as raw:
+        raw.begin_crawl("test")
+        url = "http://gov.test/ndbg/2.txt"
+
+        def record(region_code: str | None) -> None:
+            raw.record_document(url=url, final_url=url, portal="test", region_code=region_code, kind="report_page",
+                                parent_url=None, title=None, published_on=None, sha256=raw.put(data),
+                                content_type="text/plain; charset=utf-8", charset="utf-8", source_format="text")
+
+        record(None)
+        before = stage(raw, tmp_path / "frames")
+        assert "unknown_region" in before.frames["findings"]["rule"].to_list()
+        record("130827")  # the portal's code corrected; the page's bytes are the same
+        after = stage(raw, tmp_path / "frames")
+    assert (after.parsed, after.cached) == (1, 0)
+    assert after.frames["reports"]["county_code"].to_list() == ["130827"]
+    assert "unknown_region" not in after.frames["findings"]["rule"].to_list()

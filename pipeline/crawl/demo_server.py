@@ -24,9 +24,11 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 DEMO_ROOT = Path(__file__).resolve().parents[2] / "data" / "demo_portal"
 DEMO_ORIGIN = b"http://www.kuancheng-demo.gov.cn"
-# The port `xxgk crawl` serves the demo on, so its URLs (and report ids) stay the same between runs
-# and re-crawls are answered with 304; a random port is used when this one is taken.
+# The port `xxgk crawl` serves the demo on, so its URLs stay the same between runs and re-crawls
+# are answered with 304; a random port is used when this one is taken (report ids do not change:
+# they are made from `public_url`).
 DEMO_PORT = 8765
+_LOOPBACK_ORIGIN = re.compile(r"^http://127\.0\.0\.1:\d+(?=/|$)")
 _REWRITTEN_SUFFIXES = {".html", ".htm", ".json", ".txt", ".xml"}
 _GB_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?(gb2312|gbk|gb18030)", re.I)
 # Hanweb's list proxy answers by query; the demo keeps each (column, page) answer as a file beside it.
@@ -105,6 +107,13 @@ def _handler(root: Path, request_log: list[dict] | None) -> type[BaseHTTPRequest
     return DemoHandler
 
 
+def public_url(url: str) -> str:
+    """A URL the demo was served at, under the portal's public origin instead of the loopback port:
+    the demo's report ids and source URLs are made from it, so they do not depend on which port
+    happened to be free."""
+    return _LOOPBACK_ORIGIN.sub(DEMO_ORIGIN.decode(), url)
+
+
 def proxy_answer_file(column: str, page: int | str) -> str:
     """Where the demo keeps the list proxy's answer for a column's page (the site builder writes it)."""
     return f"{HANWEB_PROXY.removesuffix('.jsp').lstrip('/')}/{column}-{page}.xml"
@@ -153,14 +162,14 @@ def serving_demo(port: int = 0, root: Path = DEMO_ROOT, request_log: list[dict] 
         thread.join()
 
 
-def serve_forever(port: int) -> int:
-    """`xxgk serve-demo`: serve until interrupted."""
-    if not (DEMO_ROOT / "index.html").is_file():
-        print(f"demo portal not found at {DEMO_ROOT}", file=sys.stderr)
+def serve_forever(port: int, root: Path = DEMO_ROOT, what: str = "the demo portal") -> int:
+    """`xxgk serve-demo` (and `xxgk serve-dashboard`, with the dashboard's folder): serve until interrupted."""
+    if not (root / "index.html").is_file():
+        print(f"{what} not found at {root}", file=sys.stderr)
         return 1
     try:
-        with serving_demo(port) as base_url:
-            print(f"serving the demo portal at {base_url}/ (Ctrl-C to stop)", file=sys.stderr)
+        with serving_demo(port, root) as base_url:
+            print(f"serving {what} at {base_url}/ (Ctrl-C to stop)", file=sys.stderr)
             with contextlib.suppress(KeyboardInterrupt):
                 threading.Event().wait()
     except OSError as exc:

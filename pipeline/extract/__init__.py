@@ -65,10 +65,9 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 
 
 def _looks_binary(data: bytes) -> bool:
-    """NUL bytes or many C0 control bytes in the first 4 KB: no text encoding produces those."""
+    """Many NUL or C0 control bytes in the first 4 KB: no text encoding produces those. (A few are
+    damage, replaced and recorded when the text is decoded: one NUL used to lose the whole report.)"""
     sample = data[:4096]
-    if b"\x00" in sample:
-        return True
     text_bytes = len(sample.translate(None, _CONTROL_BYTES))
     return len(sample) - text_bytes > len(sample) // 20
 
@@ -184,9 +183,19 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
         from pipeline.extract.html import page_tree, read_html
 
         text, encoding = decode_html(data, _charset(content_type))
-        document = read_html(text, source, page_tree(text, data, encoding))
+        text, replaced = _repaired(text)
+        document = read_html(text, source, page_tree(text, None if replaced else data, encoding))
     else:
         text, encoding = decode_text(data, _charset(content_type))
+        text, replaced = _repaired(text)
         document = Document(source=source, source_format="text", text=text)
-    document.encoding = encoding
+    document.encoding, document.replaced = encoding, replaced
     return document
+
+
+def _repaired(text: str) -> tuple[str, int]:
+    """The text with NULs (damage: no text holds them) as U+FFFD, and how many characters are
+    U+FFFD, counted before markup is parsed: a damaged byte inside a tag blanks the cell after it."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    return text, text.count("\ufffd")

@@ -58,17 +58,18 @@ def _try(data: bytes, encoding: str | None) -> str | None:
 # `utf-16` on a UTF-8 page is a server's mistake, and would turn the page into mojibake).
 _ANY_BYTES = frozenset({"latin-1", "iso8859-1", "cp1252", "ascii", "utf-16", "utf-16-le", "utf-16-be",
                         "utf-32", "utf-32-le", "utf-32-be", "iso8859-15", "mac-roman"})
-# Bytes a decoding may replace and still be the page's (a byte flipped in transit or on disk):
-# a few, and at most one in a thousand, else the guess of encoding is what is wrong.
-_MAX_REPLACED = 16
-_REPLACED_SHARE = 1000
+# A decoding that had to replace bytes is still the page's when the bad sequences are few beside
+# the characters that decoded (a byte flipped in transit or on disk, junk pasted in); when they
+# are not, the guess of encoding is what is wrong.
+_GOOD_PER_BAD = 20
 
 
 def _lenient(data: bytes, encoding: str) -> tuple[str, int] | None:
     """The text with undecodable bytes replaced (U+FFFD), and how many sequences were, when few."""
     text = data.decode(encoding, errors="replace")
     replaced = text.count("\ufffd")
-    return (text, replaced) if replaced <= min(_MAX_REPLACED, max(1, len(data) // _REPLACED_SHARE)) else None
+    decoded = len(text) - len(text.encode("ascii", "ignore")) - replaced  # non-ASCII characters that decoded
+    return (text, replaced) if replaced * _GOOD_PER_BAD <= decoded else None
 
 
 def _decode(data: bytes, declared: tuple[str | None, ...]) -> tuple[str, str]:

@@ -31,6 +31,7 @@ class Document:
     published_on: str | None = None  # ISO date when page metadata gives one
     attachments: list[Attachment] = field(default_factory=list)
     encoding: str | None = None  # the charset the bytes were decoded with
+    replaced: int = 0  # byte sequences (or NULs) that were not the encoding's, read as U+FFFD
 
 
 def title_line(lines: list[str]) -> str | None:

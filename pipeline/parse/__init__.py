@@ -9,6 +9,7 @@ from __future__ import annotations
 from pipeline import contract
 from pipeline.errors import ParseError
 from pipeline.extract.document import Document
+from pipeline.parse.dump import dump_sections
 from pipeline.parse.findings import assemble_findings, check_applications_complete
 from pipeline.parse.metadata import Metadata, read_metadata
 from pipeline.parse.ocr_cells import check_ocr_cells
@@ -19,7 +20,7 @@ from pipeline.record import Finding, Report, report_id_for
 from pipeline.regions import apply_region
 
 # Bump whenever parsing output changes: Dagster's code_version re-parses stale partitions.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document"]
 
@@ -41,7 +42,7 @@ def _check_is_report(text: str, meta: Metadata, has_table: bool) -> None:
 def _replaced_bytes(doc: Document) -> list[Finding]:
     """A finding where the reader replaced bytes it could not decode (U+FFFD): a page with a byte
     damaged is read, not lost, and says so, since a damaged byte inside a count leaves it unread."""
-    replaced = doc.text.count("\ufffd")
+    replaced = doc.replaced
     if not replaced:
         return []
     return [Finding(rule="replaced_bytes", actual=float(replaced),
@@ -55,23 +56,29 @@ def parse_document(doc: Document) -> Report:
     text = doc.text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in doc.text else doc.text
     meta = read_metadata(text, doc.title, doc.published_on)
     sections, runs_to_end = (grid_sections(doc.tables) if doc.tables else {}), False
+    runs = False  # a text dump: digits may run together in any row
     if "applications" not in sections:  # no grids, or the tables are not the statistics tables
-        sections, runs_to_end = text_sections(text)
-    applications = read_applications(sections.get("applications", []))
+        dump = dump_sections(text)
+        runs = dump is not None
+        sections, runs_to_end = dump or text_sections(text)
+    applications = read_applications(sections.get("applications", []), runs)
     _check_is_report(text, meta, bool(applications.found))
     if meta.year is not None and FIRST_DISCLOSURE_YEAR <= meta.year < FIRST_SUPPORTED_YEAR:
         raise ParseError("unsupported_template",
                          f"report on {meta.year}: the pre-2019 template is not supported yet")
     if not applications.found:
         raise ParseError("no_statistics_table", "no section 三 statistics table (本年新收… rows) found")
-    review = read_review(sections.get("review_litigation", []), applications.rows_opened)
+    review = read_review(sections.get("review_litigation", []), applications.rows_opened, runs)
     check_applications_complete(applications, truncated_possible=runs_to_end and not review.found)
     proactive_cells = sections.get("proactive", [])
     kind = proactive_template(proactive_cells)
-    proactive = read_proactive(proactive_cells, kind) if kind else None
+    proactive = read_proactive(proactive_cells, kind, runs) if kind else None
+    rows_2021 = bool(set(contract.ITEMS_2021_ONLY) & set(applications.rows))
     if kind is None:
-        kind = "2021" if set(contract.ITEMS_2021_ONLY) & set(applications.rows) else (
-            "2019" if "other_processed" in applications.rows else "unknown")
+        kind = "2021" if rows_2021 else ("2019" if "other_processed" in applications.rows else "unknown")
+    # A mixed rendering (section 二 in the 2019 columns, section 三 with the 2021 (六) rows) is a
+    # 2021 report: the 2021 rows exist only in the 2021 template.
+    template = "2021" if rows_2021 else kind
     report = Report(
         report_id=report_id_for(doc.source),
         source=doc.source,
@@ -79,7 +86,7 @@ def parse_document(doc: Document) -> Report:
         agency=meta.agency,
         year=meta.year,
         published_on=meta.published_on,
-        template=kind,
+        template=template,
         title=meta.title,
         proactive=dict(proactive.rows) if proactive else {},
         applications={item: applications.rows[item] for item in contract.ITEMS if item in applications.rows},

@@ -18,7 +18,8 @@ from pipeline.contract import NULL_TOKENS
 EMPTY, VALUE, LABEL, BREAK = 0, 1, 2, 3  # BREAK: end of a table row (line or grid row)
 
 _NUMBER = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?"
-_VALUE_RE = re.compile(rf"({_NUMBER})\s*(?:万元|元|件|条|个|项)?")  # a unit some tables print
+UNITS = ("万元", "元", "件", "条", "个", "项", "笔")  # units some tables print after a number
+_VALUE_RE = re.compile(rf"({_NUMBER})\s*(?:{'|'.join(UNITS)})?")
 _TOKEN = "|".join([_NUMBER, *(re.escape(t) for t in sorted(NULL_TOKENS, key=len, reverse=True))])
 _NUMS_ONLY_RE = re.compile(rf"(?:{_TOKEN})(?:\s+(?:{_TOKEN}))+")
 _LABEL_NUMS_RE = re.compile(rf"(\S[^。;]{{0,60}}?[^\s\d.,+-])\s+((?:{_TOKEN})(?:\s+(?:{_TOKEN}))*)")

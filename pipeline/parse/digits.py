@@ -7,6 +7,7 @@ the single one that adds up; anything else is reported as ambiguous, never guess
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 Split = list[int]
@@ -17,6 +18,8 @@ def splits(tokens: Sequence[str], width: int) -> list[Split]:
     """Every way to cut the digit strings into exactly `width` numbers, in order.
 
     A number never has a leading zero unless it is "0" itself, which is what makes the cuts few.
+    A token may open with a minus sign ("-10", a 本年增/减 cell run into the next): the sign belongs
+    to the token's first number.
     """
     lengths = [len(t) for t in tokens]
     out: list[Split] = []
@@ -29,12 +32,14 @@ def splits(tokens: Sequence[str], width: int) -> list[Split]:
                 out.append(acc.copy())
             return
         token = tokens[i]
+        signed = pos == 0 and token[0] == "-"
         remaining_min = len(tokens) - i - (1 if pos else 0)
         if len(acc) + max(remaining_min, 0) > width:
             return
-        for end in range(pos + 1, lengths[i] + 1):
+        for end in range(pos + 1 + signed, lengths[i] + 1):
             piece = token[pos:end]
-            if len(piece) > 1 and piece[0] == "0":
+            digits = piece[signed:]
+            if len(digits) > 1 and digits[0] == "0" or signed and digits == "0":
                 break
             acc.append(int(piece))
             if end == lengths[i]:
@@ -43,9 +48,18 @@ def splits(tokens: Sequence[str], width: int) -> list[Split]:
                 walk(i, end, acc)
             acc.pop()
 
-    if all(t.isdigit() for t in tokens) and len(tokens) <= width <= sum(lengths):
+    if all(t.removeprefix("-").isdigit() for t in tokens) and len(tokens) <= width <= sum(lengths):
         walk(0, 0, [])
     return out
+
+
+_PLAIN_RE = re.compile(r"-?(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)")
+
+
+def is_plain_number(text: str) -> bool:
+    """Whether a token of digits reads as one whole number as printed: "0", no leading zero ("012"
+    is "0" and "12" run together), commas only as thousands separators ("1,203", not "12,03")."""
+    return _PLAIN_RE.fullmatch(text) is not None
 
 
 def total_is_sum(values: Sequence[int], group: int) -> bool:

@@ -16,6 +16,7 @@ _PROBLEM_TEXT = {
     "ambiguous": "cells could not be told apart (blank, spanned or run-together digits); values left null",
     "column_count": "the number of cells does not match the template's columns; values left null",
     "empty": "row label without any cells; values left null",
+    "unsure": "the only cut of the run-together digits breaks the template arithmetic; values left null",
 }
 
 
@@ -45,10 +46,12 @@ def check_applications_complete(table: Table, truncated_possible: bool) -> None:
 def _row_findings(table: Table, what: str) -> list[Finding]:
     out = []
     for row in table.problems:
-        rule = "ambiguous_row" if row.status in ("ambiguous", "empty") else row.status
+        rule = "ambiguous_row" if row.status in ("ambiguous", "empty", "unsure") else row.status
         detail = _PROBLEM_TEXT.get(row.status, row.status)
-        if row.candidates:
-            detail = f"{len(row.candidates)} ways to split the run-together digits add up; values left null"
+        if row.candidates and row.status == "ambiguous":
+            detail = (f"{len(row.candidates)} ways to split the run-together digits add up; values left null"
+                      if len(row.candidates) > 1 else
+                      "the one split of the run-together digits that adds up breaks the column rules; values left null")
         out.append(Finding(rule=rule, item=row.key, expected=float(row.width), actual=float(row.found),
                            message=f"{what} row {row.key}: {detail} ({row.found} of {row.width} cells found)"))
     return out

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline import contract
-from pipeline.parse.cells import normalize
+from pipeline.parse.cells import label_key, normalize
 
 # Read on the raw text (normalising prose costs more than the whole table parse), so every
 # pattern accepts full-width digits, brackets and colons; matched pieces are normalised after.
@@ -20,7 +20,7 @@ _CJK = r"\u4e00-\u9fff"
 _D = "[0-9０-９]"
 _S = r"[\s\u3000]*"
 _TITLE_RE = re.compile(rf"([12１２]{_D}{{3}}){_S}年{_S}(?:度{_S})?{contract.REPORT_TITLE_PATTERN}")
-_AGENCY_BEFORE_RE = re.compile(rf"[{_CJK}()（）]{{1,40}}[ \t\u3000\xa0]*$")
+_AGENCY_BEFORE_RE = re.compile(rf"[{_CJK}()（）]{{1,40}}[ \t\u3000\xa0]*\Z")  # on the title's line (\Z: not before its "\n")
 _PERIOD_RE = re.compile(contract.STATISTICS_PERIOD_PATTERN.replace(r"\d", _D))
 _DATE = rf"({_D}{{4}}){_S}[-－年/.．]{_S}({_D}{{1,2}}){_S}[-－月/.．]{_S}({_D}{{1,2}})"
 _LABELED_DATE_RE = re.compile(rf"(?:{'|'.join(contract.DATE_LABELS)}){_S}[:：]?{_S}{_DATE}")
@@ -37,6 +37,9 @@ _SIGNATURE_DATE_RE = re.compile(
 _AGENCY_LINE_RE = re.compile(rf"[{_CJK}()（）]{{2,40}}(?:{'|'.join(contract.AGENCY_SUFFIXES)})")
 _CONTACT_RE = re.compile(rf"与{_S}([{_CJK}()（）]{{4,40}}?){_S}联系")
 _FIRST_SECTION_RE = re.compile(r"\n[ \t\u3000\xa0]*一\s*[、.．]")
+# An archive crawler's header line naming the publishing body ("发布机构: 区行政审批局"), often empty.
+_PUBLISHER_RE = re.compile(rf"(?m)^发布机构{_S}[:：][ \t\u3000\xa0]*([^\n]*?)[ \t\u3000\xa0]*$")
+_CRAWLER_HEAD = 1000  # the crawler's header lines come first
 _BREADCRUMB_ENDS = ">»›|:："
 _HEAD_LIMIT = 4000  # title, chrome and preamble live here
 _TAIL_CHARS = 1500  # signature
@@ -84,16 +87,66 @@ def _title(text: str) -> Title | None:
     """The first "{agency}{year}年政府信息公开工作年度报告" that starts a line (or follows a
     breadcrumb "首页 > …"): mentions in sentences (…公布本机关2024年政府信息公开工作年度报告) and
     in other titles (关于做好2024年…年度报告编制发布有关事项的通知) are not the title. The agency
-    is the run of Chinese characters right before the year."""
+    is the run of Chinese characters right before the year. A markdown heading's "#" may open it."""
     for m in _TITLE_RE.finditer(text):
         before = _AGENCY_BEFORE_RE.search(text, max(m.start() - 48, 0), m.start())
         agency = before.group(0).strip() if before else ""
         start = before.start() if before else m.start()
         prefix = text[text.rfind("\n", 0, start) + 1 : start].strip()
-        if "关于" not in agency and (not prefix or prefix[-1] in _BREADCRUMB_ENDS):
+        if "关于" not in agency and (not prefix.strip("#") or prefix[-1] in _BREADCRUMB_ENDS):
             return Title(normalize(text[start : m.end()]).strip(), normalize(agency) or None,
                          int(normalize(m.group(1))))
     return None
+
+
+def _agency_above_title(head: str) -> str | None:
+    """The agency of a title set on two lines: the body's name alone on the line above a line
+    that starts with the year ("洪泽区人民政府" over "2023年政府信息公开工作年度报告", as WPS and
+    Word title pages centre it). Only the first such title line is looked at."""
+    for m in _TITLE_RE.finditer(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        if head[line_start : m.start()].strip():
+            continue  # the agency, or a sentence, on the title's own line
+        above = head[: max(line_start - 1, 0)].rstrip().rpartition("\n")[2].strip()
+        return normalize(above) if _AGENCY_LINE_RE.fullmatch(above) else None
+    return None
+
+
+def _complete_name(agency: str | None) -> bool:
+    """A body's full name (ends as bodies' names end), not a short form such as 雄关街道."""
+    return agency is not None and agency.endswith(contract.AGENCY_SUFFIXES)
+
+
+# "2024 年上海市科委政府信息公开工作" / "年度报告": the year first, the body's name after it, the
+# title wrapped over lines (a PDF's centred title, as converters and text layers give it).
+_YEAR_FIRST_RE = re.compile(
+    rf"\n[#\s]*([12１２]{_D}{{3}}){_S}年{_S}(?:度{_S})?([{_CJK}()（）\s]{{0,30}}?){_S}"
+    + re.sub(r"(?<=[\u4e00-\u9fff)?])(?=[\u4e00-\u9fff(])", lambda _m: _S, contract.REPORT_TITLE_PATTERN)
+    + r"[ \t\u3000\xa0]*(?=\n|$)")
+
+
+def _year_first_title(head: str, *others: str | None) -> Title | None:
+    """A title that starts a line with its year ("2024 年…政府信息公开工作年度报告"). The words
+    between the year and 政府信息公开 are often a short name no register knows (市科委): they are
+    the agency only where the signature or the preamble (`others`) names the same body, or where
+    they are a place and a department's well-known short name (`_full_name`)."""
+    m = _YEAR_FIRST_RE.search("\n" + head)
+    if m is None:
+        return None
+    words = label_key(normalize(m.group(2)))
+    confirmed = any(o and (o in words or words in o) for o in others)
+    agency = words if words and (confirmed or _full_name(words) != words) else None
+    return Title(label_key(normalize(m.group(0))).lstrip("#"), agency, int(normalize(m.group(1))))
+
+
+_SHORT_NAME_RE = re.compile(
+    "(?<=[省市区县州旗盟])(" + "|".join(sorted(contract.DEPARTMENT_SHORT_NAMES, key=len, reverse=True)) + ")$")
+
+
+def _full_name(agency: str) -> str:
+    """A place's department named by its short form (上海市科委) under its full name
+    (上海市科学技术委员会), the name the contract's agency field and the regions' lexicon know."""
+    return _SHORT_NAME_RE.sub(lambda m: contract.DEPARTMENT_SHORT_NAMES[m.group(1)], agency)
 
 
 def _tail(text: str) -> list[str]:
@@ -129,6 +182,14 @@ def _contact_agency(text: str) -> str | None:
         if name.endswith(suffix) and len(name) > len(suffix) + 2:
             return name[: -len(suffix)]
     return name
+
+
+def _publisher(head: str) -> str | None:
+    """The body a crawler's header lines name as publisher, when it reads as a body's name: the
+    fallback for a title without the agency (the field is often empty, short or another site's)."""
+    m = _PUBLISHER_RE.search(head, 0, _CRAWLER_HEAD)
+    name = normalize(m.group(1)) if m else ""
+    return name if _AGENCY_LINE_RE.fullmatch(name) else None
 
 
 def _head_date(text: str) -> str | None:
@@ -184,17 +245,23 @@ def read_metadata(raw: str, title: str | None = None, published_on: str | None =
     head, tail = raw[:_HEAD_LIMIT], raw[-_TAIL_CHARS:]
     meta = Metadata(title=title and normalize(title), published_on=published_on)
     from_page = _title(title) if title else None
-    m = from_page or _title(head)
     signature_agency, signature_date = _signature(tail)
     contact = _contact_agency(head)
+    m = from_page or _title(head) or _year_first_title(head, signature_agency, contact)
     if m:
         meta.title_found = True
         meta.year = m.year
         if from_page is None:
             meta.title = m.text
-        meta.agency = _fullest(m.agency, signature_agency, contact)
+        # The preamble's contact office only fills in a short form: a full name in the title is
+        # the publisher's own (洪泽区人民政府, whose office is 淮安市洪泽区人民政府办公室).
+        agency = m.agency or _agency_above_title(head)
+        meta.agency = _fullest(agency, signature_agency, None if _complete_name(agency) else contact)
     else:
         meta.agency = _fullest(None, signature_agency, contact)
+    meta.agency = meta.agency or _publisher(head)
+    if meta.agency:
+        meta.agency = _full_name(meta.agency)
     if meta.year is None:
         meta.year = _period_year(head, raw)
     meta.published_on = meta.published_on or _head_date(head) or signature_date

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.parse.cells import EMPTY, EMPTY_CELL, VALUE, Cell
-from pipeline.parse.digits import Split, recover
+from pipeline.parse.cells import EMPTY, EMPTY_CELL, UNITS, VALUE, Cell
+from pipeline.parse.digits import Split, is_plain_number, recover
 
 Value = int | float | None
 
@@ -37,8 +37,9 @@ class Row:
     width: int
     values: list[Value] | None  # None when the row cannot be read for sure
     raw: list[str | None] = field(default_factory=list)  # null-token text per column
-    status: str = "ok"  # ok | recovered | ambiguous | column_count | empty
-    candidates: Sequence[Split] = ()  # splits that add up, when ambiguous
+    status: str = "ok"  # ok | recovered | ambiguous | unsure | column_count | empty
+    # ambiguous: the splits that add up; unsure: the only split there is, which does not add up
+    candidates: Sequence[Split] = ()
     found: int = 0  # value cells present
     cells: list[Cell] | None = None  # the cell of each column, when read from cells (not recovered)
 
@@ -107,15 +108,56 @@ def _short_row(span: Span, first: int, last: int, paddings: dict[tuple[int, ...]
         ((lead, trail),) = placements
         return row_from_cells(span.key, [EMPTY_CELL] * lead + core + [EMPTY_CELL] * trail)
     if found == len(core) and recoverable:
-        candidates = recover([text for _kind, text, _value in core], width, lambda s: accept(width, s))
-        if candidates is not None and len(candidates) == 1:
-            return Row(span.key, width, list(candidates[0]), [None] * width, "recovered", found=found)
-        return Row(span.key, width, None, status="ambiguous", candidates=candidates or (), found=found)
+        return _cut_row(span.key, width, [text for _kind, text, _value in core], accept, unsure=False)
     return Row(span.key, width, None, status="ambiguous" if recoverable else "column_count", found=found)
 
 
-def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row: bool = False) -> list[Row]:
+_UNITS = "".join(UNITS)  # characters a value cell may print after its number
+
+
+def _cut_row(key: str, width: int, texts: list[str], accept: Callable[[int, Split], bool], unsure: bool) -> Row:
+    """The row cut from tokens of run-together digits: the one split that adds up ("recovered"),
+    else the splits that do ("ambiguous", for the column rules to settle). With `unsure`, a row
+    whose only possible split does not add up keeps it as "unsure": the report's own numbers may
+    break the row rule, or a blank cell vanished; only the column rules can tell."""
+    found = len(texts)
+    candidates = recover([text.rstrip(_UNITS) for text in texts], width, lambda _split: True)
+    if candidates is None:  # too many cuts to try all: decides nothing
+        return Row(key, width, None, status="ambiguous", found=found)
+    valid = [split for split in candidates if accept(width, split)]
+    if len(valid) == 1:  # candidates kept when it was one of several cuts: the column rules may check it
+        return Row(key, width, list(valid[0]), [None] * width, "recovered", valid if len(candidates) > 1 else (),
+                   found=found)
+    if unsure and not valid and len(candidates) == 1:
+        return Row(key, width, None, status="unsure", candidates=candidates, found=found)
+    return Row(key, width, None, status="ambiguous", candidates=valid, found=found)
+
+
+def _run_row(span: Span, accept: Callable[[int, Split], bool]) -> Row:
+    """A row of a text dump (`assemble`'s `runs`): its tokens are the space-separated pieces of
+    its digits, each one cell or several run together; a blank cell left no trace at all. So
+    tokens are cells only when there are as many as columns and each reads as one number or is a
+    null token ("—"), and no blank is ever placed: a row that is short after every cut is not read."""
+    tokens = [cell for cell in span.cells if cell[0] != EMPTY]
+    if not tokens:
+        return Row(span.key, span.width, None, status="empty")
+    if len(tokens) == span.width and all(_one_cell(text, value) for _kind, text, value in tokens):
+        return row_from_cells(span.key, tokens)
+    return _cut_row(span.key, span.width, [text for _kind, text, _value in tokens], accept, unsure=True)
+
+
+def _one_cell(text: str, value: int | float | None) -> bool:
+    """Whether a dump token is one cell: a whole number as printed, an amount with decimals, a null token."""
+    if value is None:
+        return not any(ch.isdigit() for ch in text)
+    return "." in text or is_plain_number(text.rstrip(_UNITS))
+
+
+def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row: bool = False,
+             runs: bool = False) -> list[Row]:
     """One Row per span; `accept(width, split)` is the arithmetic a recovered split must satisfy.
+    `runs`: the cells are the tokens of a text dump, whose digits may run together anywhere
+    (`_run_row`).
 
     Run-together digits are a local accident: they are recovered only in a table where complete
     rows exist (or a single-row table), so a table with a column missing everywhere is reported as
@@ -123,6 +165,8 @@ def assemble(spans: list[Span], accept: Callable[[int, Split], bool], single_row
     only once a row lacks cells: most tables have none."""
     rows: list[Row] = []
     paddings: dict[tuple[int, ...], set[tuple[int, int]]] | None = None
+    if runs:
+        return [_run_row(span, accept) for span in spans]
     for span in spans:
         cells, width = span.cells, span.width
         if len(cells) == width:

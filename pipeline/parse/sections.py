@@ -13,11 +13,13 @@ from functools import partial
 from pipeline import contract
 from pipeline.extract.document import Grid
 from pipeline.parse.cells import Cell, Memo, classify_rows, label_key, normalize, text_cells
+from pipeline.parse.markdown import applications_cells, broken_tables
 
 SECTIONS = ("proactive", "applications", "review_litigation")
-# Each pattern starts with the literal "\n" so the regex engine skips ahead to line starts fast.
+# Each pattern starts with the literal "\n" so the regex engine skips ahead to line starts fast; a
+# markdown heading's "#" may open the line.
 _HEADING_RE = {
-    name: re.compile(rf"\n[ \t\xa0\u3000]*{pattern}[ \t\xa0\u3000]*(?=\n|$)")
+    name: re.compile(rf"\n[ \t\xa0\u3000]*(?:#{{1,6}}[ \t]*)?{pattern}[ \t\xa0\u3000]*(?=\n|$)")
     for name, pattern in contract.SECTION_HEADING_PATTERNS.items()
 }
 
@@ -60,7 +62,14 @@ def text_sections(text: str) -> tuple[dict[str, list[Cell]], bool]:
     """Cells of each table section of raw text (normalised region by region: the prose around
     the tables is most of the text and is never normalised)."""
     regions, runs_to_end = text_regions(text)
-    return {name: text_cells(normalize(region)) for name, region in regions.items()}, runs_to_end
+    return {name: _region_cells(name, normalize(region)) for name, region in regions.items()}, runs_to_end
+
+
+def _region_cells(name: str, region: str) -> list[Cell]:
+    """A region's cells; section 三 cut by a converter into many small tables is rebuilt first."""
+    if name == "applications" and broken_tables(region):
+        return applications_cells(region)
+    return text_cells(region)
 
 
 # What opens each section in a grid row; sections only ever advance in document order.

@@ -10,13 +10,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import islice
+from itertools import islice, product
+from math import prod
 from operator import itemgetter
 from typing import Any
 
 from pipeline import contract
 from pipeline.parse.cells import BREAK, EMPTY, LABEL, VALUE, Cell
-from pipeline.parse.digits import Split, total_is_sum
+from pipeline.parse.digits import MAX_SPLITS, Split, total_is_sum
 from pipeline.parse.rows import Row, Span, assemble, row_from_cells
 
 _KIND = itemgetter(0)  # a Cell's kind: `bytes(map(_KIND, cells))` spells a section's kinds at C level
@@ -251,11 +252,12 @@ def _widen(values: list, columns: tuple[str, ...]) -> list:
     return out
 
 
-def read_applications(cells: list[Cell]) -> Table:
+def read_applications(cells: list[Cell], runs: bool = False) -> Table:
     """Section 三: item -> 7 applicant counts. The 2019 single (六)其他处理 row is an item only when
     the 2021 sub-rows are absent (in 2021 reports the same label heads the three sub-rows).
     A column the header does not name (a table printed without "其他") is read as absent, so the
-    other columns stay sure; its cells are null and `missing_columns` names it."""
+    other columns stay sure; its cells are null and `missing_columns` names it. `runs`: the cells
+    are a text dump's tokens, whose digits may run together in any row (`rows.assemble`)."""
     columns = _header_columns(cells)
     width = len(columns)
     spans = _spans(cells, _item_of, lambda _key: width, _bare_item)
@@ -269,12 +271,23 @@ def read_applications(cells: list[Cell]) -> Table:
     def accept(_row_width: int, split: Split) -> bool:
         return width == N_APPLICANTS and not wrapped() and total_is_sum(split, N_APPLICANTS)
 
-    _collect(table, assemble(spans, accept), columns)
+    rows = assemble(spans, accept, runs=runs)
+    _collect(table, [_reopened(row) for row in rows] if runs else rows, columns)
     if width != N_APPLICANTS:
         table.missing_columns = [a for a in contract.APPLICANTS if a not in columns]
         table.rows = {key: _widen(values, columns) for key, values in table.rows.items()}
-    resolve_by_columns(table)
+    else:
+        resolve_by_columns(table)
     return table
+
+
+def _reopened(row: Row) -> Row:
+    """In a text dump, a row whose digits cut several ways of which one adds up stays open for the
+    column rules (`resolve_by_columns`): a row rule met by chance must not make a reading (a
+    number whose separator was lost in an odd place leaves a run short of digits)."""
+    if row.status == "recovered" and row.candidates:
+        return Row(row.key, row.width, None, status="ambiguous", candidates=row.candidates, found=row.found)
+    return row
 
 
 def _review_cells(cells: list[Cell], kinds: bytes, first: int) -> tuple[list[Cell], bool]:
@@ -312,27 +325,39 @@ def _rule5_holds(values: list[int | float | None]) -> bool:
     return all(None in g or g[-1] == sum(g[:-1]) for g in groups)
 
 
-def read_review(cells: list[Cell], rows_opened: bool = False) -> Table:
-    """Section 四: the one row of 15 counts after the header, as group -> 5 outcomes.
-    `rows_opened`: the layout opens every row with an empty cell (as section 三 shows)."""
-    table = Table()
-    kinds = bytes(map(_KIND, cells))
-    first = kinds.find(_VALUE)
-    if first < 0:
-        return table
-    table.found.append("review_litigation")
+def _printed_review(cells: list[Cell], kinds: bytes, first: int, rows_opened: bool,
+                    rule5: Callable[[int, Split], bool]) -> Row:
+    """The section-四 row of a layout whose cells are printed apart (the first value at `first`)."""
     body, positional = _review_cells(cells, kinds, first)
     windows = [body] if positional else _review_windows(body, rows_opened)
     if _wrapped_numbers(cells):
         # Some value seen is half a wrapped number, and a row of halves can still add up: where
         # only one count of a group is large, the total's upper digits are the same as that count's
         # ("131," above "071" and "494": 421 + 071 + 2 + 0 = 494). No reading by position then.
-        row = Row("review_litigation", REVIEW_WIDTH, None, status="ambiguous", found=sum(c[0] == VALUE for c in body))
-    elif len(windows) == 1:
-        row = row_from_cells("review_litigation", windows[0])
+        return Row("review_litigation", REVIEW_WIDTH, None, status="ambiguous", found=sum(c[0] == VALUE for c in body))
+    if len(windows) == 1:
+        return row_from_cells("review_litigation", windows[0])
+    (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)], rule5, single_row=True)
+    return row
+
+
+def read_review(cells: list[Cell], rows_opened: bool = False, runs: bool = False) -> Table:
+    """Section 四: the one row of 15 counts after the header, as group -> 5 outcomes.
+    `rows_opened`: the layout opens every row with an empty cell (as section 三 shows). `runs`:
+    the cells are a text dump's tokens: the row is the first run of them, cut by rule 5."""
+    table = Table()
+    kinds = bytes(map(_KIND, cells))
+    first = kinds.find(_VALUE)
+    if first < 0:
+        return table
+    table.found.append("review_litigation")
+    rule5 = lambda _w, split: total_is_sum(split, N_OUTCOMES)  # noqa: E731
+    if runs:
+        end = kinds.find(_BREAK, first)
+        run = cells[first : end if end >= 0 else len(cells)]
+        (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, run)], rule5, runs=True)
     else:
-        (row,) = assemble([Span("review_litigation", REVIEW_WIDTH, 0, 0, body)],
-                          lambda _w, split: total_is_sum(split, N_OUTCOMES), single_row=True)
+        row = _printed_review(cells, kinds, first, rows_opened, rule5)
     if row.values is None:
         table.problems.append(row)
         return table
@@ -374,9 +399,10 @@ def _in_wan(row: Row, column: int, cells: list[Cell]) -> bool:
     return any(kind == LABEL and header in text and contract.TEN_THOUSAND_YUAN in text for kind, text, _value in cells)
 
 
-def read_proactive(cells: list[Cell], template: str) -> Table:
+def read_proactive(cells: list[Cell], template: str, runs: bool = False) -> Table:
     """Section 二: field -> value. The 2021 fee column is in 万元 by definition; the 2019
-    procurement amount is converted to yuan where its column header or its cell says 万元."""
+    procurement amount is converted to yuan where its column header or its cell says 万元.
+    `runs`: a text dump's tokens; with no arithmetic to check, only a row's one possible cut is read."""
     rows = PROACTIVE_ROWS[template]
 
     def match(key: str) -> str | None:
@@ -387,7 +413,7 @@ def read_proactive(cells: list[Cell], template: str) -> Table:
 
     spans = _spans(cells, match, lambda key: len(rows[key]))
     table = Table(found=[s.key for s in spans])
-    for row in assemble(spans, lambda _w, _s: True):
+    for row in assemble(spans, lambda _w, _s: True, runs=runs):
         if row.values is None:
             table.problems.append(row)
             continue
@@ -406,43 +432,66 @@ def read_proactive(cells: list[Cell], template: str) -> Table:
     return table
 
 
-def _column_sums(rows: dict[str, list], items: list[str]) -> list[int] | None:
-    vectors = [rows.get(i) for i in items]
-    if any(v is None or None in v for v in vectors):
-        return None
-    return [sum(col) for col in zip(*vectors)] if vectors else [0] * N_APPLICANTS
+_BALANCE = (("new_received", 1), ("carried_over", 1), ("total_processed", -1), ("carried_forward", -1))
 
 
-def _implied(rows: dict[str, list], found: list[str], item: str) -> list[list[int]]:
-    """The vectors rules 1 and 2 force on `item`, from the other rows where all of them are known."""
-    results = [i for i in contract.RESULT_ITEMS if i in found]
-    out: list[list[int]] = []
-    if item == "total_processed" and (s := _column_sums(rows, results)) is not None:
-        out.append(s)
-    if item in results and (tp := _column_sums(rows, ["total_processed"])) is not None:
-        if (rest := _column_sums(rows, [i for i in results if i != item])) is not None:
-            out.append([a - b for a, b in zip(tp, rest)])
-    balance = {"new_received": 1, "carried_over": 1, "total_processed": -1, "carried_forward": -1}
-    if item in balance:
-        others = [i for i in balance if i != item]
-        vectors = [rows.get(i) for i in others]
-        if all(v is not None and None not in v for v in vectors):
-            sign = balance[item]
-            out.append([-sign * sum(balance[o] * v[c] for o, v in zip(others, vectors))
-                        for c in range(N_APPLICANTS)])
-    return out
+def _equations(found: list[str]) -> list[tuple[tuple[str, int], ...]]:
+    """Rules 1 and 2 as signed terms that sum to zero in every column; the result rows are those
+    the table has."""
+    results = tuple((item, -1) for item in contract.RESULT_ITEMS if item in found)
+    return [_BALANCE, (("total_processed", 1), *results)]
 
 
 def resolve_by_columns(table: Table) -> None:
-    """Settle rows whose run-together digits split several ways using the column rules: when the
-    other rows of an equation are known, only the split they imply is kept."""
-    for row in list(table.problems):
-        if len(row.candidates) < 2:
-            continue
-        implied = _implied(table.rows, table.found, row.key)
-        if not implied:
-            continue
-        kept = [c for c in row.candidates if all(c == v for v in implied)]
-        if len(kept) == 1:
-            table.rows[row.key] = list(kept[0])
+    """Settle the rows the row rule leaves open with the column rules, over the whole table at
+    once. Open rows are those whose run-together digits split several ways that add up
+    ("ambiguous") or only one way that does not ("unsure": the report broke its row rule, or a
+    blank vanished). Every assignment of one candidate per open row is tried against each column
+    equation that involves an open row and whose other cells are all known; an open row is read
+    when each of its columns was checked by such an equation and every assignment that satisfies
+    all of them gives it the same values. (A check in every column, because a cut can add up by
+    chance, above all where a blank cell vanished from the digits.) Otherwise it stays null: a rule
+    the report's own numbers break leaves no assignment, so nothing is forced."""
+    open_rows = [row for row in table.problems if row.candidates]
+    if not open_rows:
+        return
+    index = {row.key: k for k, row in enumerate(open_rows)}
+    # Each check: (column, the open rows' (index, sign), the known rows' signed sum in that column).
+    checks: list[tuple[int, list[tuple[int, int]], int]] = []
+    for terms in _equations(table.found):
+        opened = [(index[item], sign) for item, sign in terms if item in index]
+        others = [(table.rows.get(item), sign) for item, sign in terms if item not in index]
+        for column in range(N_APPLICANTS):
+            known = [sign * row[column] for row, sign in others if row is not None and row[column] is not None]
+            if opened and len(known) == len(others):
+                checks.append((column, opened, sum(known)))
+    checked = {(k, column) for column, opened, _known in checks for k, _sign in opened}
+    # A check on one open row filters its candidates alone; the rest are tried together.
+    candidates = [list(row.candidates) for row in open_rows]
+    for column, opened, known in checks:
+        if len(opened) == 1:
+            ((k, sign),) = opened
+            candidates[k] = [c for c in candidates[k] if known + sign * c[column] == 0]
+    joint = [check for check in checks if len(check[1]) > 1]
+    if prod(map(len, candidates)) > MAX_SPLITS:
+        return
+    seen: list[set[tuple[int, ...]]] = [set() for _ in open_rows]
+    for choice in product(*candidates):
+        if all(known + sum(sign * choice[k][column] for k, sign in opened) == 0 for column, opened, known in joint):
+            for k, split in enumerate(choice):
+                seen[k].add(tuple(split))
+    for k, row in enumerate(open_rows):
+        if len(seen[k]) == 1 and all((k, c) in checked for c in range(N_APPLICANTS)):
+            table.rows[row.key] = list(next(iter(seen[k])))
             table.problems.remove(row)
+
+
+def label_item(key: str) -> str | None:
+    """The section-三 row a label names on its own (`pipeline.parse.markdown` reads rows by it)."""
+    return _item_of(key)
+
+
+def header_width(cells: list[Cell]) -> int:
+    """How many applicant columns the section-三 header in `cells` names (all seven when it names
+    too few to tell), for readers that check a row's width before the template reads it."""
+    return len(_header_columns(cells))

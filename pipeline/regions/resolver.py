@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from pipeline.contract import OCR_CONFUSABLE_CHARACTERS
 from pipeline.record import Finding, Region, Report
 from pipeline.regions import names
 from pipeline.regions.gazetteer import DIVISION_LEVELS, Lexicon, Place, lexicon_for
@@ -169,13 +170,26 @@ def _near_misses(name: str, suffix: str, lexicon: Lexicon) -> list[Place]:
             and sum(a != b for a, b in zip(place.name[:stem], name[:stem])) == 1]
 
 
+_CONFUSABLE = {(a, b) for group in OCR_CONFUSABLE_CHARACTERS for a in group for b in group if a != b}
+
+
+def _misread(name: str, misses: list[Place]) -> list[Place]:
+    """The near misses `name` is an OCR misreading of: their one different character is one OCR
+    takes for the printed one (沐 for 沭). Only a single such division confirms anything."""
+    found = [place for place in misses
+             if all(a == b or (a, b) in _CONFUSABLE for a, b in zip(name, place.name))]
+    return found if len(found) == 1 else []
+
+
 def _misnamed(unknown: re.Match[str], naming: Naming, named: list[Place], sources: _Sources,
               portal: Place | None) -> Resolution:
     """An agency naming a government of no division (沐阳县人民政府: OCR's 沐 for 沭). Its kind and,
     by a 县/旗 suffix, its level stand. The name is corrected only when exactly one division one
     character off it (`_near_misses`) is confirmed: the portal's own division, else the only one
     lying inside the places the agency name, the portal or the document's title, signature and
-    preamble name. A near miss the text merely names is no confirmation (a report may name its
+    preamble name; where that leaves none or several, the only one of them (or of all near misses)
+    whose different character OCR takes for the printed one (`_misread`: text converted from a scan
+    spells the name so throughout). A near miss the text merely names is no confirmation (a report may name its
     neighbour 泗阳县). Otherwise every region field stays null with the near misses in the finding."""
     name, suffix = unknown.group("name"), unknown.group("suffix")
     body = naming.body[unknown.end("name") :]
@@ -185,6 +199,8 @@ def _misnamed(unknown: re.Match[str], naming: Naming, named: list[Place], source
     places = named + ([portal] if portal else []) + [p for m in ("title", "signature", "preamble") for p in sources[m].places]
     inside = _narrow(misses, places)
     confirmed = [c for c in misses if portal is not None and c.ident == portal.ident] or inside
+    if len(confirmed) != 1:
+        confirmed = _misread(name, inside or misses)
     if len(confirmed) == 1:
         place = confirmed[0]
         printed = sources.agency or ""  # corrected as printed where it can be (its spacing and asides kept)

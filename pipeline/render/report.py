@@ -58,6 +58,11 @@ class RenderOptions:
     label_nbsp: bool = False  # a no-break space after every label and header line ("总计&nbsp;", "商业\xa0")
     html_paragraphs: bool = False  # HTML: each line of a cell its own <p> (<p>商业</p><p>企业</p>), not <br/>
     html_blank: str = "p_nbsp"  # HTML: a blank count's markup, a key of html.BLANK_CELLS ("br": <td><br/></td>)
+    # Text dumps (the "dump" layout, see render/dump.py): how the cells of the body's one line are separated.
+    dump_runs: bool = False  # no separators: labels run into numbers, a row's numbers into each other
+    dump_glued: bool = False  # spaced, but a row's first or last pair of numbers glued ("20 0 0 0 02")
+    dump_odd_spaces: bool = False  # U+3000 and NBSP between cells too
+    dump_crawler: bool = False  # crawler header lines (标题/发布时间/原文链接) and portal chrome before the body
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ division data.
 Staging lives in `<frames_dir>/parser-<PARSER_VERSION>-divisions-<digest>/` as Parquet: one file
 per fact table, `failures.parquet` (documents that yielded no report), `tried.parquet` (every
 failed parse, including a report page whose attachment then parsed) and `documents.parquet`
-mapping each parsed (url, sha256) to its report. A re-run reuses the rows of every document whose
-bytes and URL are unchanged and parses only the rest; a parser upgrade starts a new folder, so
+mapping each parsed (url, sha256, inputs) to its report. A re-run reuses the rows of every
+document whose bytes, URL and other parse inputs (content type, the portal's region code:
+`parsing.inputs_key`) are unchanged and parses only the rest; a parser upgrade starts a new folder, so
 everything is parsed again by the new code. So does new division data (`data/divisions/`): staged
 reports carry the regions resolved from it. Once the new folder is written, the folders of earlier
 versions are removed: nothing reads them, and each holds a full copy of the facts. While a run
@@ -34,13 +35,17 @@ from pipeline.record import Report
 from pipeline.regions.gazetteer import DATA_DIR as DIVISIONS_DIR
 from pipeline.validate import validate_frames
 from pipeline.parse.files import Failed
-from pipeline.warehouse.parsing import parse_stored
-from pipeline.warehouse.schema import FACT_TABLES, RUN_TABLES
+from pipeline.warehouse.parsing import inputs_key, parse_stored, source_url
+from pipeline.warehouse.schema import STAGED_TABLES, RUN_TABLES
 from pipeline.workers import DEFAULT_TIMEOUT, FAULT_REASONS, Fault, WorkerPool, default_workers
 
 Frames = dict[str, pl.DataFrame]
 FAILURE_SCHEMA = {c: pl.String for c in RUN_TABLES["parse_failures"]}
-_DOCUMENTS_SCHEMA = {"url": pl.String, "sha256": pl.String, "report_id": pl.String}
+# A staged outcome is reused for a document whose URL, bytes and other parse inputs
+# (`parsing.inputs_key`) are unchanged; the failures tried carry the same key.
+_DOCUMENTS_SCHEMA = {"url": pl.String, "sha256": pl.String, "inputs": pl.String, "report_id": pl.String}
+_TRIED_SCHEMA = FAILURE_SCHEMA | {"url": pl.String, "inputs": pl.String}
+StagingKey = tuple[str, str, str]
 CHECKPOINTS = "checkpoints"  # folder in the staging for the parts of a run not yet complete
 CHECKPOINT_SECONDS = 60.0
 
@@ -118,7 +123,7 @@ def _groups(documents: Iterable[StoredDocument]) -> list[list[StoredDocument]]:
 
 
 def _failure(doc: StoredDocument, stage: str, reason: str, message: str) -> dict:
-    return {"source_url": doc.url, "portal": doc.portal, "region_code": doc.region_code, "kind": doc.kind,
+    return {"source_url": source_url(doc), "url": doc.url, "inputs": inputs_key(doc), "portal": doc.portal, "region_code": doc.region_code, "kind": doc.kind,
             "title": doc.title, "sha256": doc.sha256, "stage": stage, "reason": reason,
             "message": message.splitlines()[0] if message else reason, "parser_version": parser_version()}
 
@@ -148,7 +153,7 @@ class _Settled:
         if self.doc is None:
             return None
         report_id = self.staged_id or self.report.report_id  # type: ignore[union-attr]
-        return {"url": self.doc.url, "sha256": self.doc.sha256, "report_id": report_id}
+        return {"url": self.doc.url, "sha256": self.doc.sha256, "inputs": inputs_key(self.doc), "report_id": report_id}
 
     def remembered(self) -> list[dict]:
         """The failures to stage as tried. A fault of the worker, not of the file, is worth another
@@ -157,13 +162,13 @@ class _Settled:
         return [failure for failure in self.tried if self.doc is not None or failure["reason"] not in FAULT_REASONS]
 
 
-def _settle(group: list[StoredDocument], cached_ok: dict[tuple[str, str], str],
-            cached_failed: dict[tuple[str, str], dict]) -> Generator[StoredDocument, Report | dict, _Settled]:
+def _settle(group: list[StoredDocument], cached_ok: dict[StagingKey, str],
+            cached_failed: dict[StagingKey, dict]) -> Generator[StoredDocument, Report | dict, _Settled]:
     """A group's documents in order until one gives a report. Yields each document that must be
     parsed and is sent its outcome, so one rule serves however the parsing is scheduled."""
     settled = _Settled()
     for doc in group:
-        key = (doc.url, doc.sha256)
+        key = (doc.url, doc.sha256, inputs_key(doc))
         if key in cached_ok:
             settled.cached += 1
             settled.doc, settled.staged_id = doc, cached_ok[key]
@@ -225,10 +230,10 @@ def _empty_frames() -> Frames:
 
 
 def _as_dict(frames) -> Frames:
-    return {table: getattr(frames, table) for table in FACT_TABLES}
+    return {table: getattr(frames, table) for table in STAGED_TABLES}
 
 
-def _read_cache(folder: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], dict], Frames]:
+def _read_cache(folder: Path) -> tuple[dict[StagingKey, str], dict[StagingKey, dict], Frames]:
     """What the staging holds: the last complete staging, plus the checkpoints of a run that
     stopped before it finished. A report a later part staged again (its page's bytes changed)
     keeps only its latest rows."""
@@ -236,20 +241,20 @@ def _read_cache(folder: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[st
     parts += _checkpoints(folder)
     if not parts:
         return {}, {}, _empty_frames()
-    ok: dict[tuple[str, str], str] = {}
-    failed: dict[tuple[str, str], dict] = {}
-    frames: dict[str, list[pl.DataFrame]] = {t: [] for t in FACT_TABLES}
+    ok: dict[StagingKey, str] = {}
+    failed: dict[StagingKey, dict] = {}
+    frames: dict[str, list[pl.DataFrame]] = {t: [] for t in STAGED_TABLES}
     later: set[str] = set()
     for part in reversed(parts):  # newest first: its rows win
         documents = pl.read_parquet(part / "documents.parquet")
         for r in documents.iter_rows(named=True):
-            ok.setdefault((r["url"], r["sha256"]), r["report_id"])
+            ok.setdefault((r["url"], r["sha256"], r.get("inputs")), r["report_id"])
         for r in pl.read_parquet(part / "tried.parquet").iter_rows(named=True):
-            failed.setdefault((r["source_url"], r["sha256"]), r)
-        for t in FACT_TABLES:
+            failed.setdefault((r["url"], r["sha256"], r.get("inputs")), r)
+        for t in STAGED_TABLES:
             frames[t].append(pl.read_parquet(part / f"{t}.parquet").filter(~pl.col("report_id").is_in(list(later))))
         later.update(documents["report_id"].to_list())
-    return ok, failed, {t: pl.concat(frames[t][::-1], how="vertical_relaxed") for t in FACT_TABLES}
+    return ok, failed, {t: pl.concat(frames[t][::-1], how="vertical_relaxed") for t in STAGED_TABLES}
 
 
 def _write_part(folder: Path, frames: Frames, tried: list[dict], documents: list[dict]) -> None:
@@ -257,7 +262,7 @@ def _write_part(folder: Path, frames: Frames, tried: list[dict], documents: list
     tried, then the documents, last, so a part cut short has no `documents.parquet`."""
     for table, frame in frames.items():
         _write(folder, table, frame)
-    _write(folder, "tried", pl.DataFrame(tried, schema=FAILURE_SCHEMA))
+    _write(folder, "tried", pl.DataFrame(tried, schema=_TRIED_SCHEMA))
     _write(folder, "documents", pl.DataFrame(documents, schema=_DOCUMENTS_SCHEMA))
 
 
@@ -331,7 +336,7 @@ def stage(store: RawStore, frames_dir: Path, progress: Callable[[str], None] | N
     fresh = _as_dict(validate_frames(reports_to_frames(new_reports)))
     frames = {
         t: pl.concat([cached_frames[t].filter(pl.col("report_id").is_in(kept_cached)), fresh[t]], how="vertical_relaxed")
-        for t in FACT_TABLES
+        for t in STAGED_TABLES
     }
     failure_frame = pl.DataFrame(failures, schema=FAILURE_SCHEMA)
     folder.mkdir(parents=True, exist_ok=True)
@@ -355,5 +360,5 @@ def read_staged(frames_dir: Path) -> Staged:
     folder = staging_dir(frames_dir)
     if not (folder / "documents.parquet").exists():
         raise FileNotFoundError(f"no parsed staging in {folder}: materialize parsed_reports first")
-    frames = {t: pl.read_parquet(folder / f"{t}.parquet") for t in FACT_TABLES}
+    frames = {t: pl.read_parquet(folder / f"{t}.parquet") for t in STAGED_TABLES}
     return Staged(frames, pl.read_parquet(folder / "failures.parquet"))

@@ -33,12 +33,24 @@ REPORT_COLUMNS: Final[Columns] = {
     "agency_level": "VARCHAR",
     "agency_kind": "VARCHAR",
     "region_method": "VARCHAR",
+    "agency_key": "VARCHAR",  # set at load (pipeline.warehouse.dedupe), not by the parser
+}
+
+# Every copy of a report the crawl found, beside the report counted for it (pipeline.warehouse.dedupe).
+SOURCE_COLUMNS: Final[Columns] = {
+    "report_id": "VARCHAR NOT NULL",  # the report counted in the facts
+    "year": "INTEGER NOT NULL",
+    "source_report_id": "VARCHAR NOT NULL",  # this copy's own report id
+    "source_url": "VARCHAR",
+    "source_format": "VARCHAR",
+    "published_on": "DATE",
+    "status": "VARCHAR",  # kept | duplicate (same figures) | superseded (replaced by a later report)
 }
 
 _KEY: Final[Columns] = {"report_id": "VARCHAR NOT NULL", "year": "INTEGER NOT NULL"}
 
-# Tables partitioned by statistics year: a load replaces one year's rows of all of them at once.
-FACT_TABLES: Final[dict[str, Columns]] = {
+# Tables the parse stage writes, one row set per parsed report.
+STAGED_TABLES: Final[dict[str, Columns]] = {
     "reports": REPORT_COLUMNS,
     "proactive": _KEY | {f: ("DOUBLE" if f in DECIMAL_PROACTIVE_FIELDS else "BIGINT") for f in PROACTIVE_FIELDS},
     "applications": _KEY | {"item": "VARCHAR", "applicant": "VARCHAR", "count": "BIGINT", "raw": "VARCHAR"},
@@ -53,6 +65,9 @@ FACT_TABLES: Final[dict[str, Columns]] = {
         "message": "VARCHAR",
     },
 }
+
+# Tables partitioned by statistics year: a load replaces one year's rows of all of them at once.
+FACT_TABLES: Final[dict[str, Columns]] = STAGED_TABLES | {"reports_sources": SOURCE_COLUMNS}
 
 # Tables a run replaces whole: the crawl's log and the documents that could not be parsed.
 RUN_TABLES: Final[dict[str, Columns]] = {
