@@ -28,12 +28,17 @@ from pipeline.extract.ocr_engine import Reading, recognise
 from pipeline.extract.ocr_labels import template_label
 from pipeline.extract.ocr_layout import Frame, Page, bands, frames, pieces, prepare
 
-# Measured on the scans and the degraded renders (benchmarks/ocr_bench.py): every digit read
-# wrong had a least-sure character below this, and few right ones do.
+# The least sure character a number may have. Measured with benchmarks/ocr_bench.py (4 pages a
+# level, 150 dpi): no wrong cell at 0.3, 0.6 or 0.9 (the seal and row-total checks catch what
+# this lets through); 0.9 nulls far more cells of heavily degraded pages (9 of 386 exact, against
+# 202 at 0.6). Kept at 0.9, precision first, until a larger run shows a lower bar safe.
 MIN_DIGIT_CONFIDENCE = 0.90
 _NUMERIC = re.compile(r"[\d,.，。０-９—–―─\-/×]+")
 _CHINESE = re.compile(r"[\u3400-\u9fff]")
-RENDER_DPI = 150  # measured: enough for 10.5 pt text (benchmarks/ocr_bench.py); more costs time, not errors
+# Measured: the two real scans (150 dpi) read 409 of 412 gold cells exact rendered at 150 dpi and
+# 404 at 200; the renderer's 7 pt table text, rasterised at 200 instead of 150 dpi, reads more
+# cells exact at the same CPU cost (benchmarks/ocr_bench.py). Real scans decide: 150.
+RENDER_DPI = 150
 MAX_OCR_PAGES = 60  # a report is rarely longer; OCR of a page takes seconds, the parse timeout is minutes
 OCR_SETTING = "XXGK_OCR"  # "0", "off" or "no" turns OCR off (`xxgk parse --no-ocr` sets it)
 
