@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=_between(1, None, float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"give up on a file after this long (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--no-ocr", action="store_true",
-                   help="do not OCR scanned PDFs and images (they fail as no_text_layer / unsupported_format)")
+                   help="do not OCR scanned PDFs and images (default: OCR on; without it they fail as no_text_layer / unsupported_format)")
 
     def add_data_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data", type=Path, metavar="DIR",

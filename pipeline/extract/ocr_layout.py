@@ -185,7 +185,7 @@ def frames(page: Page) -> list[Frame]:
     hs = _segments(horizontal, True, h)
     vs = _segments(vertical, False, h)
     tolerance = max(3.0, 0.35 * h)
-    hs += _open_edges(hs, vs, tolerance)
+    hs += _open_edges(hs, vs, tolerance, h)
     y_of = _snap([s[0] for s in hs], tolerance)
     x_of = _snap([s[0] for s in vs], tolerance)
     hs = _bridged([(y_of[y], x0, x1) for y, x0, x1 in hs], h, page.red)
@@ -256,10 +256,10 @@ def _trimmed(segments: list[tuple[float, float, float]], crossing: list[tuple[fl
 
 
 def _open_edges(hs: list[tuple[float, float, float]], vs: list[tuple[float, float, float]],
-                tolerance: float) -> list[tuple[float, float, float]]:
+                tolerance: float, text_height: float) -> list[tuple[float, float, float]]:
     """Rulings closing a table cut open by a page break: where vertical rulings end together at
     no horizontal ruling (the browser or the scan cut the page there), a line joining their ends."""
-    ends = [(y, x) for x, y0, y1 in vs if y1 - y0 >= 2 * tolerance / 0.35 for y in (y0, y1)
+    ends = [(y, x) for x, y0, y1 in vs if y1 - y0 >= 2 * text_height for y in (y0, y1)
             if not any(abs(hy - y) <= tolerance and hx0 - tolerance <= x <= hx1 + tolerance for hy, hx0, hx1 in hs)]
     out = []
     for y, group in _snap_groups(ends, tolerance):
