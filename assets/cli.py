@@ -50,8 +50,14 @@ def _command(sub, name: str, text: str, epilog: str | None = None) -> argparse.A
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
+DESCRIPTION = ("xxgk turns China's government information disclosure annual reports (政府信息公开工作年度报告) "
+               "into a DuckDB warehouse: it crawls portals politely, reads every format they publish, parses the "
+               "statistics tables exactly (a cell it cannot read for sure is null with a finding), and loads "
+               "and models them by region and year.")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xxgk", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="xxgk", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('xxgk')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

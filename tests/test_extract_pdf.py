@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from pipeline.errors import ExtractError
 from pipeline.extract import pdf_limits, read_document
 from pipeline.render import render_report
+from pipeline.render.hostile import pdf_file
 from pipeline.render.pdf import FONT  # registers the CID font with reportlab
 from seeds import SEEDS_DIR
 
@@ -170,16 +171,7 @@ def hand_pdf(streams: list[bytes], stream_attrs: bytes = b"", fonts: tuple[bytes
                        b" /Contents %d 0 R >>" % (font, 4 + 2 * i))
         objects.append(b"<< /Length %d %s >>\nstream\n" % (len(stream), stream_attrs) + stream + b"\nendstream")
     objects += fonts
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def glyph_id_pdf(widths: bytes = b"") -> bytes:

@@ -240,10 +240,13 @@ def test_markdown_heading_title_with_spaced_year():
 
 
 def test_year_first_title_wrapped_over_lines():
-    """'2024 年上海市科委政府信息公开工作' / '年度报告': the year; the short name between is the agency
-    only where the signature or the preamble names the same body."""
+    """'2024 年上海市科委政府信息公开工作' / '年度报告': the year; the words between are the agency
+    where they are a place's well-known short department name (expanded), or where the signature
+    or the preamble names the same body."""
     meta = read_metadata("正文\n2024 年上海市科委政府信息公开工作\n年度报告\n根据《条例》，市科委编制了 2024 年度报告。\n")
-    assert (meta.year, meta.agency, meta.title_found) == (2024, None, True)
+    assert (meta.year, meta.agency, meta.title_found) == (2024, "上海市科学技术委员会", True)
+    unknown = read_metadata("正文\n2024 年上海市某某办政府信息公开工作\n年度报告\n根据《条例》，编制了 2024 年度报告。\n")
+    assert (unknown.year, unknown.agency) == (2024, None)
     signed = read_metadata(f"2023 年{AGENCY[:5]}\n{AGENCY[5:]}政府信息公开工作年度报告\n正文\n{AGENCY}\n2024年1月18日\n")
     assert (signed.year, signed.agency) == (2023, AGENCY)
     assert read_metadata("正文\n经研究，2024 年上海市科委政府信息公开工作\n年度报告\n").year is None

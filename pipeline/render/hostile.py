@@ -67,7 +67,7 @@ def mutants(data: bytes, seed: int, count: int) -> Iterator[Mutant]:
         yield rng.choice(MUTATIONS)(rng, data)
 
 
-def _pdf(objects: list[bytes]) -> bytes:
+def pdf_file(objects: list[bytes]) -> bytes:
     """A PDF of numbered objects with a correct cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -83,7 +83,7 @@ def _pdf(objects: list[bytes]) -> bytes:
 
 def _self_referring_contents() -> bytes:
     """A page whose /Contents array holds itself: a reader that follows it never ends."""
-    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    return pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                  b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
                  b"[4 0 R 4 0 R]"])
 
@@ -100,13 +100,13 @@ def _deep_form_xobjects(depth: int = 2000) -> bytes:
         resources = b"<< /XObject << /X %d 0 R >> >>" % target if level + 1 < depth else b"<< >>"
         objects.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources " + resources
                        + b" /Length %d >>\nstream\n" % len(draw) + draw + b"\nendstream")
-    return _pdf(objects)
+    return pdf_file(objects)
 
 
 def _inflating_stream() -> bytes:
     """A 100 KB page stream inflating to 100 MB of nothing but spaces."""
     packed = zlib.compress(b" " * 100_000_000, 9)
-    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    return pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                  b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
                  b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"])
 
