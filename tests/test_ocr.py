@@ -176,3 +176,11 @@ def test_a_scanned_page_inside_a_text_pdf_is_read_by_ocr():
     exact, null, wrong, names = cell_outcomes(report, values)
     assert wrong == 0, names
     assert exact >= 0.8 * (exact + null), (exact, null)
+
+
+def test_text_without_unicode_mapping_goes_to_ocr():
+    """Glyph ids only: the text layer says nothing, the rendered page is read instead (here the
+    font is not embedded, so what OCR reads is no report; with an embedded font it is the text)."""
+    from test_extract_pdf import glyph_id_pdf
+
+    assert read_document(glyph_id_pdf(), "r.pdf").source_format == "pdf+ocr"
