@@ -30,8 +30,8 @@ from pipeline.extract.ocr_layout import Frame, Page, bands, frames, pieces, prep
 
 # The least sure character a number may have. Measured with benchmarks/ocr_bench.py (60 pages,
 # three degradation levels, 150 dpi): at 0.9 no wrong cell; at 0.6, 3 wrong cells of 1972 on the
-# heavily degraded pages (6 read as 5 where the row's total was itself unsure, so the row check
-# could not catch it), for 1138 exact instead of 461. Precision first: 0.9.
+# heavily degraded pages (a 6 read as 5; the row check cannot catch that in a row whose total is
+# unsure), for 1138 exact instead of 461. Precision first: 0.9.
 MIN_DIGIT_CONFIDENCE = 0.90
 _NUMERIC = re.compile(r"[\d,.，。０-９—–―─\-/×]+")
 _CHINESE = re.compile(r"[\u3400-\u9fff]")
