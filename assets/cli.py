@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes parsing files (default 0: one per core)")
     p.add_argument("--timeout", type=_between(1, None, float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"give up on a file after this long (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--no-ocr", action="store_true",
+                   help="do not OCR scanned PDFs and images (default: OCR on; without it they fail as no_text_layer / unsupported_format)")
 
     def add_data_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data", type=Path, metavar="DIR",
@@ -142,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "parse":
         from pipeline.parse.command import run_parse
+
+        if args.no_ocr:  # the setting the readers check, inherited by the worker processes
+            os.environ["XXGK_OCR"] = "0"
 
         return run_parse(args.paths, frames_dir=args.frames, workers=args.workers, timeout=args.timeout)
     if args.command == "crawl":

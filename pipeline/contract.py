@@ -141,8 +141,9 @@ PROACTIVE_FIELDS: Final[tuple[str, ...]] = PROACTIVE_2021 + tuple(
 DECIMAL_PROACTIVE_FIELDS: Final[frozenset[str]] = frozenset({"fees_10k_yuan", "procurement_amount_yuan"})
 
 TEMPLATES: Final[tuple[str, ...]] = ("2021", "2019", "unknown")
-# doc: Word 97-2003 and WPS; rtf: Rich Text (both often served as .doc)
-SOURCE_FORMATS: Final[tuple[str, ...]] = ("html", "text", "docx", "doc", "rtf", "pdf")
+# doc: Word 97-2003 and WPS; rtf: Rich Text (both often served as .doc); "+ocr": read from page
+# images (a scanned PDF, an image file) by OCR
+SOURCE_FORMATS: Final[tuple[str, ...]] = ("html", "text", "docx", "doc", "rtf", "pdf", "pdf+ocr", "image+ocr")
 AGENCY_LEVELS: Final[tuple[str, ...]] = ("province", "city", "county", "township")
 AGENCY_KINDS: Final[tuple[str, ...]] = ("government", "department", "zone")
 
@@ -230,7 +231,11 @@ PROACTIVE_ROW_ALIASES: Final[dict[str, str]] = {"规范性文件": "行政规范
 TEN_THOUSAND_YUAN: Final[str] = "万元"
 
 # Cell contents that mean "nothing to report": counted as null, the token kept as raw.
-NULL_TOKENS: Final[frozenset[str]] = frozenset({"—", "——", "-", "--", "/", "无", "–", "―", "─", "×", "空"})
+# What OCR writes for a cell it cannot read for sure: 〓 (U+3013, the geta mark Chinese type sets
+# for a character it lacks). A null token, so the cell is null and the parser reports it as
+# `ocr_uncertain`. Not U+FFFD, which a decoder writes for damaged bytes.
+OCR_UNSURE_TOKEN: Final[str] = "\u3013"
+NULL_TOKENS: Final[frozenset[str]] = frozenset({"—", "——", "-", "--", "/", "无", "–", "―", "─", "×", "空", OCR_UNSURE_TOKEN})
 
 # The document is an annual report on government information disclosure.
 REPORT_TITLE_PATTERN: Final[str] = r"政府信息公开(?:工作)?年度报告"

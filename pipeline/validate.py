@@ -81,7 +81,9 @@ def _first(item: str) -> pl.Expr:
 def _rule_rows(frame: pl.DataFrame, rule: str, item: pl.Expr, applicant: pl.Expr, what: str) -> pl.DataFrame:
     """Rows where `expected` != `actual` as findings; `what` names the equation in the message,
     followed by the item or column it was broken for."""
-    return frame.filter(pl.col("expected") != pl.col("actual")).select(
+    # rechunk: Polars 2.1 panicked ("assertion failed: i < self.len()", about one call in three
+    # on some batches) evaluating these expressions in parallel over a filtered multi-chunk frame.
+    return frame.filter(pl.col("expected") != pl.col("actual")).rechunk().select(
         "report_id", "year", rule=pl.lit(rule), item=item, applicant=applicant,
         expected=pl.col("expected").cast(pl.Float64), actual=pl.col("actual").cast(pl.Float64),
         message=pl.format(f"{rule}: {what} ({{}} {{}}): expected {{}}, found {{}}",

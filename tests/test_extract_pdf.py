@@ -183,7 +183,8 @@ def glyph_id_pdf(widths: bytes = b"") -> bytes:
     ))
 
 
-def test_text_without_unicode_mapping_counts_as_no_text_layer():
+def test_text_without_unicode_mapping_counts_as_no_text_layer(monkeypatch):
+    monkeypatch.setenv("XXGK_OCR", "0")  # with OCR on, such pages are read from their image (tests/test_ocr.py)
     with pytest.raises(ExtractError) as error:
         read_document(glyph_id_pdf(), "r.pdf")
     assert error.value.reason == "no_text_layer" and "Unicode" in error.value.message
@@ -281,12 +282,13 @@ def extract_outcome(data: bytes) -> str:
     return "read"
 
 
-def test_a_damaged_width_range_costs_no_memory():
+def test_a_damaged_width_range_costs_no_memory(monkeypatch):
     """A CID font's `/W` range `first last width` is a table entry per CID; a damaged one
     (`1 99999999999 500`, from fuzzing: 10 KB took 24 GB) is cut to the 65,536 CIDs a range can
     span. Read in a worker capped at 1 GiB: without the cut, the result is MemoryError."""
     from pipeline.workers import WorkerPool
 
+    monkeypatch.setenv("XXGK_OCR", "0")  # the text layer's cost is measured, not OCR's
     with WorkerPool(extract_outcome, 1, timeout=120, memory_limit=1024 ** 3) as pool:
         pool.submit("damaged", glyph_id_pdf(b"[1 99999999999 500 3 [600 700] 70000 70001 800]"))
         _, outcome = pool.next_done()

@@ -25,8 +25,10 @@ _UNSUPPORTED_NAMES = {
     ".xls": ".xls (Excel 97)", ".xlsx": ".xlsx (Excel)",
     ".et": ".et (WPS spreadsheet)", ".ppt": ".ppt (PowerPoint 97)",
     ".pptx": ".pptx (PowerPoint)", ".ofd": ".ofd", ".zip": ".zip archive", ".rar": ".rar archive",
-    ".jpg": ".jpg image", ".jpeg": ".jpeg image", ".png": ".png image", ".gif": ".gif image",
 }
+_IMAGES = {".jpg": ".jpg image", ".jpeg": ".jpeg image", ".png": ".png image", ".gif": ".gif image",
+           ".bmp": ".bmp image", ".tif": ".tif image", ".tiff": ".tiff image"}  # read by OCR
+_UNSUPPORTED_NAMES.update(_IMAGES)
 _CONTENT_TYPES = {
     "text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "text/markdown": "text",
     "text/xml": "html", "application/xml": "html",  # markup all the same (Hanweb's list proxy answers in XML)
@@ -34,6 +36,7 @@ _CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/msword": "doc", "application/vnd.ms-excel": ".xls", "application/vnd.ms-works": "doc",
     "application/kswps": "doc", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/bmp": ".bmp", "image/tiff": ".tif",
 }
 _EXTENSIONS = {".html": "html", ".htm": "html", ".mht": "html", ".mhtml": "html", ".shtml": "html",
                ".jhtml": "html", ".xhtml": "html", ".jsp": "html", ".php": "html", ".asp": "html", ".aspx": "html",
@@ -44,7 +47,7 @@ _WORD2003_SNIFF = re.compile(rb"<\?mso-application\s+progid=\"Word\.Document\"|<
 # A web archive (Word's "single file web page", often saved or served as .doc): MIME headers, then
 # the page as a text/html part.
 _MHTML_SNIFF = re.compile(rb"\A\s*(?:[\w-]+:[^\n]*\n)*?content-type:\s*multipart/related", re.IGNORECASE)
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!")
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"II*\x00", b"MM\x00*")
 
 
 def _extension(source: str) -> str:
@@ -94,7 +97,7 @@ def detect_format(data: bytes, source: str, content_type: str | None = None) -> 
         return extension if extension in (".xls", ".et", ".ppt") else "doc"
     if data.lstrip()[:5] == b"{\\rtf":
         return "rtf"
-    for magic, kind in zip(_IMAGE_MAGIC, (".png", ".jpg", ".gif", ".rar")):
+    for magic, kind in zip(_IMAGE_MAGIC, (".png", ".jpg", ".gif", ".rar", ".tif", ".tif")):
         if data.startswith(magic):
             return kind
     declared = _CONTENT_TYPES.get((content_type or "").split(";")[0].strip().lower()) or _EXTENSIONS.get(extension)
@@ -165,6 +168,10 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
         from pipeline.extract.rtf import read_rtf
 
         return read_rtf(data, source)
+    if kind in _IMAGES:
+        from pipeline.extract.ocr import read_image_file
+
+        return read_image_file(data, source)
     if kind.startswith("."):
         raise _unsupported(kind)
     if kind == "html" and _MHTML_SNIFF.match(data[:1024]):

@@ -22,6 +22,7 @@ from pipeline.contract import PAGE_NUMBER_PATTERN
 from pipeline.errors import ExtractError
 from pipeline.extract.document import Document, Grid, title_line
 from pipeline.extract.grid import clean_cell, row_line
+from pipeline.extract.lines import join_continued
 from pipeline.extract.pdf_limits import InflationLimit, inflation_budget, install
 
 # pdfminer warns about damaged fonts through logging; without a handler Python prints those to
@@ -106,15 +107,19 @@ def read_pdf(data: bytes, source: str) -> Document:
     one grid (same column boundaries, nothing but page numbers in between)."""
     pages = _pages(data)
     glyphs = [char.text for page in pages for char in page.chars if char.text.strip()]
-    if not glyphs:
-        raise ExtractError("no_text_layer", "PDF has no text layer (scanned image); OCR is not supported")
-    if sum(glyph.startswith("(cid:") for glyph in glyphs) * 2 > len(glyphs):
-        raise ExtractError("no_text_layer", "PDF text has no Unicode mapping (glyph ids only); OCR is not supported")
+    if not glyphs or sum(glyph.startswith("(cid:") for glyph in glyphs) * 2 > len(glyphs):
+        from pipeline.extract.ocr import read_scanned_pdf  # no text to read: the page images are
+
+        return read_scanned_pdf(data, source, "PDF has no text layer (scanned image)" if not glyphs
+                                else "PDF text has no Unicode mapping (glyph ids only)")
+    from pipeline.extract.ocr import image_pages  # pages without text among typed ones: scanned pages
+
+    scanned = image_pages(data, [number for number, page in enumerate(pages) if not page.chars])
     lines: list[str] = []
     tables: list[Grid] = []
     joined: _Joined | None = None
-    for page in pages:
-        for _, item in _without_page_numbers(_page_items(page)):
+    for number, page in enumerate(pages):
+        for _, item in _without_page_numbers(scanned.get(number) or _page_items(page)):  # type: ignore[arg-type]
             if isinstance(item, str):
                 lines.append(item)
                 joined = None
@@ -132,8 +137,8 @@ def read_pdf(data: bytes, source: str) -> Document:
                 tables.append(item.grid)
                 joined = _Joined(item.grid, item.xs, item)
             lines.extend(row_line(row) for row in rows)
-    return Document(source=source, source_format="pdf", text="\n".join(lines), tables=tables,
-                    title=title_line(lines))
+    return Document(source=source, source_format="pdf+ocr" if any(scanned.values()) else "pdf", text="\n".join(lines),
+                    tables=tables, title=title_line(lines))
 
 
 def _without_page_numbers(items: list[tuple[float, str | _Table]]) -> list[tuple[float, str | _Table]]:
@@ -459,13 +464,7 @@ def _page_items(page: _Page) -> list[tuple[float, str | _Table]]:
             previous_full = (prose and left - size <= line[0].x0 <= left + 2.5 * size
                              and right - 1.5 * size <= line[-1].x1 <= right + size)
     items.sort(key=lambda item: -item[0])
-    joined: list[tuple[float, str | _Table]] = []
-    for top, item, continues in items:
-        if continues and joined and isinstance(joined[-1][1], str) and isinstance(item, str):
-            joined[-1] = (joined[-1][0], joined[-1][1] + item)
-        else:
-            joined.append((top, item))
-    return joined
+    return join_continued(items)
 
 
 def _text_edges(lines: list[list[_Char]]) -> tuple[float, float]:

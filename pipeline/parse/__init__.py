@@ -12,6 +12,7 @@ from pipeline.extract.document import Document
 from pipeline.parse.dump import dump_sections
 from pipeline.parse.findings import assemble_findings, check_applications_complete
 from pipeline.parse.metadata import Metadata, read_metadata
+from pipeline.parse.ocr_cells import check_ocr_cells
 from pipeline.parse.ranges import drop_out_of_range
 from pipeline.parse.sections import grid_sections, text_sections
 from pipeline.parse.template import proactive_template, read_applications, read_proactive, read_review
@@ -94,6 +95,8 @@ def parse_document(doc: Document) -> Report:
     )
     report.raw_tokens = {**applications.raw, **review.raw}
     report.findings = assemble_findings(applications, review, proactive, kind, meta) + _replaced_bytes(doc)
+    if doc.source_format.endswith("+ocr"):
+        check_ocr_cells(report, proactive.raw if proactive else {})
     return drop_out_of_range(report, _VECTOR_COLUMNS)
 
 

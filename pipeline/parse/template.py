@@ -427,6 +427,8 @@ def read_proactive(cells: list[Cell], template: str, runs: bool = False) -> Tabl
         for column, (name, value) in enumerate(zip(rows[row.key], row.values)):
             if name in table.rows:
                 continue  # a label repeated (e.g. in a note) never overrides the first row read
+            if column < len(row.raw) and row.raw[column] is not None:
+                table.raw[name] = row.raw[column]  # the null token, for findings on OCR'd cells
             if value is not None and name in contract.DECIMAL_PROACTIVE_FIELDS:
                 value = float(value)
                 if name == "procurement_amount_yuan" and _in_wan(row, column, cells):
