@@ -15,7 +15,7 @@ import zipfile
 from urllib.parse import urlsplit
 
 from pipeline.errors import ExtractError
-from pipeline.extract.decode import decode_html, decode_text
+from pipeline.extract.decode import BOMS, decode_html, decode_text
 from pipeline.extract.document import Attachment, Document, Grid
 
 __all__ = ["Attachment", "Document", "Grid", "read_document", "detect_format"]
@@ -132,13 +132,10 @@ def _charset(content_type: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-
-
 def _blank(data: bytes) -> bool:
     """Whether the file holds nothing but white space after its byte-order mark: an editor saves a
     BOM alone for an empty file."""
-    bom = next((b for b in _BOMS if data.startswith(b)), b"")
+    bom = next((b for b, _encoding in BOMS if data.startswith(b)), b"")
     return not data[len(bom):].strip()
 
 

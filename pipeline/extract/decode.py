@@ -16,7 +16,7 @@ from pipeline.errors import ExtractError
 
 _GB_LABELS = frozenset({"gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936", "windows-936",
                         "euc-cn", "csgb2312", "chinese", "iso-ir-58", "gb18030", "x-euc-cn"})
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 _META_WINDOW = 4096
 
@@ -73,7 +73,7 @@ def _lenient(data: bytes, encoding: str) -> tuple[str, int] | None:
 
 
 def _decode(data: bytes, declared: tuple[str | None, ...]) -> tuple[str, str]:
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             text = _try(data[len(bom):], encoding)
             if text is not None:
@@ -83,13 +83,12 @@ def _decode(data: bytes, declared: tuple[str | None, ...]) -> tuple[str, str]:
         return data.decode("ascii"), labels[0] if labels else "utf-8"
     if (text := _try(data, "utf-8")) is not None:
         return text, "utf-8"  # the bytes are UTF-8 whatever a label says: GBK text almost never is
-    for encoding in dict.fromkeys([*(e for e in labels if e not in _ANY_BYTES), "utf-8", "gb18030"]):
+    candidates = list(dict.fromkeys([*(e for e in labels if e not in _ANY_BYTES), "utf-8", "gb18030"]))
+    for encoding in candidates:
         text = _try(data, encoding)
         if text is not None:
             return text, encoding
-    damaged = [(found, encoding) for encoding in dict.fromkeys([*(e for e in labels if e not in _ANY_BYTES),
-                                                                "utf-8", "gb18030"])
-               if (found := _lenient(data, encoding)) is not None]
+    damaged = [(found, encoding) for encoding in candidates if (found := _lenient(data, encoding)) is not None]
     if damaged:  # the encoding needing fewest replacements; the parser records that bytes were replaced
         (text, _replaced), encoding = min(damaged, key=lambda d: d[0][1])
         return text, encoding

@@ -25,8 +25,8 @@ PARSER_VERSION = "7"
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document"]
 
 FIRST_SUPPORTED_YEAR = 2019
-_VECTOR_COLUMNS = {"applications": contract.APPLICANTS, "review_litigation": contract.OUTCOMES}
 FIRST_DISCLOSURE_YEAR = 2008  # the 2008 条例: reports on 2008-2018 follow the pre-2019 template
+_VECTOR_COLUMNS = {"applications": contract.APPLICANTS, "review_litigation": contract.OUTCOMES}
 
 
 def _check_is_report(text: str, meta: Metadata, has_table: bool) -> None:

@@ -11,6 +11,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.crawl.config import RateSettings
 from pipeline.errors import DocumentError, ParseError
 from pipeline.extract import read_document
 from pipeline.parse import parse_document
@@ -18,9 +19,10 @@ from pipeline.record import Report
 from pipeline.regions import apply_region
 
 Failed = tuple[str, str, str]  # (stage, reason, message) of a document that gave no report
-# The largest file read: the crawler's download cap. A bigger one (or a device such as /dev/zero,
-# which never ends) is refused before it is read whole.
-MAX_FILE_BYTES = 50_000_000
+# The largest file read: the crawler's default download cap, so a file the crawl would keep is one
+# `xxgk parse` reads. A bigger one (or a device such as /dev/zero, which never ends) is refused
+# before it is read whole.
+MAX_FILE_BYTES = RateSettings.max_bytes
 
 
 def attempt(parse: Callable[[], Report]) -> Report | Failed:
